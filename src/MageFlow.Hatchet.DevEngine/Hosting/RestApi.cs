@@ -1,0 +1,62 @@
+using System.Text.Json;
+using MageFlow.Hatchet.DevEngine.Core;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace MageFlow.Hatchet.DevEngine.Hosting;
+
+/// <summary>
+/// The few REST endpoints of Hatchet's API that SDKs call during ordinary work: pausing a worker on
+/// shutdown, and cancelling or replaying tasks by id.
+/// </summary>
+internal static class RestApi
+{
+    public static void Map(IEndpointRouteBuilder app, EngineState state, TokenService tokens)
+    {
+        app.MapMethods("/api/v1/workers/{workerId}", ["PATCH"], async (string workerId, HttpContext http) =>
+        {
+            if (Deny(http, tokens) is { } denied)
+            {
+                return denied;
+            }
+
+            using var body = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted).ConfigureAwait(false);
+            var paused = body.RootElement.TryGetProperty("isPaused", out var p) && p.ValueKind == JsonValueKind.True;
+            return state.SetPaused(workerId, paused)
+                ? Results.Json(new { metadata = new { id = workerId }, status = paused ? "PAUSED" : "ACTIVE" })
+                : Results.Json(new { errors = new[] { new { description = $"worker '{workerId}' not found" } } }, statusCode: 404);
+        });
+
+        app.MapPost("/api/v1/stable/tenants/{tenantId}/tasks/cancel", (string tenantId, HttpContext http) => ByIds(http, tenantId, state, tokens, state.Cancel));
+        app.MapPost("/api/v1/stable/tenants/{tenantId}/tasks/replay", (string tenantId, HttpContext http) => ByIds(http, tenantId, state, tokens, state.Replay));
+    }
+
+    private static async Task<IResult> ByIds(HttpContext http, string tenantId, EngineState state, TokenService tokens, Func<IEnumerable<string>, IReadOnlyList<string>> action)
+    {
+        if (Deny(http, tokens) is { } denied)
+        {
+            return denied;
+        }
+
+        if (tenantId != state.TenantId)
+        {
+            return Results.Json(new { errors = new[] { new { description = $"tenant '{tenantId}' not found" } } }, statusCode: 404);
+        }
+
+        using var body = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted).ConfigureAwait(false);
+        if (!body.RootElement.TryGetProperty("externalIds", out var ids) || ids.ValueKind != JsonValueKind.Array)
+        {
+            return Results.Json(new { errors = new[] { new { description = "the dev engine needs 'externalIds'; filters are not supported" } } }, statusCode: 400);
+        }
+
+        var done = action(ids.EnumerateArray().Select(e => e.GetString() ?? string.Empty).ToArray());
+        return Results.Json(new { ids = done });
+    }
+
+    private static IResult? Deny(HttpContext http, TokenService tokens)
+    {
+        var problem = tokens.Validate(TokenService.FromAuthorizationHeader(http.Request.Headers.Authorization.ToString()));
+        return problem is null ? null : Results.Json(new { errors = new[] { new { description = "invalid auth token: " + problem } } }, statusCode: 401);
+    }
+}

@@ -1,0 +1,162 @@
+using Grpc.Core;
+using MageFlow.Hatchet.DevEngine.Core;
+using MageFlow.Hatchet.Protocol;
+
+namespace MageFlow.Hatchet.DevEngine.Services;
+
+/// <summary><c>/Dispatcher/*</c>: worker registration, the action stream, step events and run results.</summary>
+internal sealed class DispatcherService(EngineState state, DevEngineOptions options) : Dispatcher.DispatcherBase
+{
+    public override Task<GetVersionResponse> GetVersion(GetVersionRequest request, ServerCallContext context) =>
+        Task.FromResult(new GetVersionResponse { Version = options.EngineVersion });
+
+    public override Task<WorkerRegisterResponse> Register(WorkerRegisterRequest request, ServerCallContext context) =>
+        Task.FromResult(state.RegisterWorker(request));
+
+    public override Task Listen(WorkerListenRequest request, IServerStreamWriter<AssignedAction> responseStream, ServerCallContext context) =>
+        throw new RpcException(new Status(StatusCode.Unimplemented, "the dev engine serves ListenV2 with separate Heartbeat calls; the legacy Listen stream is not implemented"));
+
+    public override async Task ListenV2(WorkerListenRequest request, IServerStreamWriter<AssignedAction> responseStream, ServerCallContext context)
+    {
+        var stream = state.OpenListen(request.WorkerId);
+        try
+        {
+            var reader = stream.Actions.Reader;
+            while (await reader.WaitToReadAsync(context.CancellationToken).ConfigureAwait(false))
+            {
+                while (reader.TryRead(out var action))
+                {
+                    await responseStream.WriteAsync(action, context.CancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        {
+            // The worker went away.
+        }
+        finally
+        {
+            state.CloseListen(request.WorkerId, stream);
+        }
+    }
+
+    public override Task<HeartbeatResponse> Heartbeat(HeartbeatRequest request, ServerCallContext context)
+    {
+        state.Heartbeat(request.WorkerId);
+        return Task.FromResult(new HeartbeatResponse());
+    }
+
+    public override Task<ActionEventResponse> SendStepActionEvent(StepActionEvent request, ServerCallContext context)
+    {
+        state.HandleStepEvent(request);
+        return Task.FromResult(new ActionEventResponse { TenantId = state.TenantId, WorkerId = request.WorkerId });
+    }
+
+    public override async Task SubscribeToWorkflowRuns(
+        IAsyncStreamReader<SubscribeToWorkflowRunsRequest> requestStream,
+        IServerStreamWriter<WorkflowRunEvent> responseStream,
+        ServerCallContext context)
+    {
+        var subscriber = new RunSubscriber();
+        var pending = new HashSet<string>(StringComparer.Ordinal);
+        var requestsDone = false;
+        var gate = new Lock();
+        var reading = Task.Run(
+            async () =>
+            {
+                try
+                {
+                    while (await requestStream.MoveNext(context.CancellationToken).ConfigureAwait(false))
+                    {
+                        var id = requestStream.Current.WorkflowRunId;
+                        if (string.IsNullOrEmpty(id))
+                        {
+                            continue;
+                        }
+
+                        lock (gate)
+                        {
+                            if (!pending.Add(id))
+                            {
+                                continue;
+                            }
+                        }
+
+                        state.Subscribe(id, subscriber);
+                    }
+                }
+                catch (Exception e) when (e is OperationCanceledException or IOException or RpcException)
+                {
+                    // The client went away.
+                }
+                finally
+                {
+                    lock (gate)
+                    {
+                        requestsDone = true;
+                        if (pending.Count == 0)
+                        {
+                            subscriber.Events.Writer.TryComplete();
+                        }
+                    }
+                }
+            },
+            context.CancellationToken);
+
+        try
+        {
+            var reader = subscriber.Events.Reader;
+            while (await reader.WaitToReadAsync(context.CancellationToken).ConfigureAwait(false))
+            {
+                while (reader.TryRead(out var evt))
+                {
+                    await responseStream.WriteAsync(evt, context.CancellationToken).ConfigureAwait(false);
+                    lock (gate)
+                    {
+                        pending.Remove(evt.WorkflowRunId);
+                        if (requestsDone && pending.Count == 0)
+                        {
+                            subscriber.Events.Writer.TryComplete();
+                        }
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        {
+            // The client went away.
+        }
+        finally
+        {
+            string[] left;
+            lock (gate)
+            {
+                left = [.. pending];
+            }
+
+            state.Unsubscribe(subscriber, left);
+            await reading.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    public override Task<WorkerUnsubscribeResponse> Unsubscribe(WorkerUnsubscribeRequest request, ServerCallContext context) =>
+        Task.FromResult(state.Unsubscribe(request.WorkerId));
+
+    public override Task<RefreshTimeoutResponse> RefreshTimeout(RefreshTimeoutRequest request, ServerCallContext context) =>
+        Task.FromResult(new RefreshTimeoutResponse { TimeoutAt = state.RefreshTimeout(request.TaskRunExternalId, request.IncrementTimeoutBy) });
+
+    public override Task<ReleaseSlotResponse> ReleaseSlot(ReleaseSlotRequest request, ServerCallContext context)
+    {
+        state.ReleaseSlot(request.TaskRunExternalId);
+        return Task.FromResult(new ReleaseSlotResponse());
+    }
+
+    public override Task<UpsertWorkerLabelsResponse> UpsertWorkerLabels(UpsertWorkerLabelsRequest request, ServerCallContext context)
+    {
+        state.UpsertLabels(request.WorkerId, request.Labels);
+        return Task.FromResult(new UpsertWorkerLabelsResponse { TenantId = state.TenantId, WorkerId = request.WorkerId });
+    }
+
+    public override Task<OverridesDataResponse> PutOverridesData(OverridesData request, ServerCallContext context) =>
+        Task.FromResult(new OverridesDataResponse());
+}

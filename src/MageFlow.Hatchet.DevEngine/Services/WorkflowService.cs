@@ -1,0 +1,49 @@
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using MageFlow.Hatchet.DevEngine.Core;
+using MageFlow.Hatchet.Protocol;
+
+namespace MageFlow.Hatchet.DevEngine.Services;
+
+/// <summary><c>/WorkflowService/*</c>: triggering, bulk triggering, scheduling and rate limits.</summary>
+internal sealed class WorkflowService(EngineState state) : Protocol.WorkflowService.WorkflowServiceBase
+{
+    public override Task<WorkflowVersion> PutWorkflow(PutWorkflowRequest request, ServerCallContext context) =>
+        throw new RpcException(new Status(StatusCode.Unimplemented, "legacy v0 registration is not supported by the dev engine; register with v1.AdminService/PutWorkflow"));
+
+    public override Task<TriggerWorkflowResponse> TriggerWorkflow(Protocol.V1.TriggerWorkflowRequest request, ServerCallContext context) =>
+        Task.FromResult(new TriggerWorkflowResponse { WorkflowRunId = state.Trigger(request) });
+
+    public override Task<BulkTriggerWorkflowResponse> BulkTriggerWorkflow(BulkTriggerWorkflowRequest request, ServerCallContext context)
+    {
+        var response = new BulkTriggerWorkflowResponse();
+        response.WorkflowRunIds.AddRange(state.BulkTrigger(request.Workflows));
+        return Task.FromResult(response);
+    }
+
+    public override Task<WorkflowVersion> ScheduleWorkflow(ScheduleWorkflowRequest request, ServerCallContext context)
+    {
+        var result = state.Schedule(request);
+        var now = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow);
+        var version = new WorkflowVersion
+        {
+            Id = result.Def.VersionId,
+            WorkflowId = result.Def.WorkflowId,
+            Version = result.Def.Version,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        foreach (var s in result.Scheduled)
+        {
+            version.ScheduledWorkflows.Add(new ScheduledWorkflow { Id = s.Id, TriggerAt = Timestamp.FromDateTimeOffset(s.At) });
+        }
+
+        return Task.FromResult(version);
+    }
+
+    public override Task<PutRateLimitResponse> PutRateLimit(PutRateLimitRequest request, ServerCallContext context)
+    {
+        state.PutRateLimit(request);
+        return Task.FromResult(new PutRateLimitResponse());
+    }
+}
