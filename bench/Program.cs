@@ -1,0 +1,21 @@
+using MageFlow.Hatchet.Bench;
+
+// Benchmarks print the figures the issues ask for. Each mode's last line is its summary.
+//   dotnet run -c Release --project bench -- engine [--runs N] [--slots N]
+var mode = args.Length > 0 ? args[0] : "help";
+var runs = Option(args, "--runs", 5000);
+var slots = Option(args, "--slots", 100);
+switch (mode)
+{
+    case "engine":
+        return await EngineBench.RunAsync(runs, slots);
+    default:
+        Console.Error.WriteLine("usage: mageflow-bench engine [--runs N] [--slots N]");
+        return 2;
+}
+
+static int Option(string[] args, string name, int fallback)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture) : fallback;
+}

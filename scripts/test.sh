@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs every test: builds with warnings as errors, installs the TypeScript interop package, starts
+# Redis when the tests need it and none is running, then runs the xunit suites.
+# Usage: bash scripts/test.sh [extra dotnet test arguments]
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+source "$root/scripts/lib.sh"
+
+need_node
+ensure_interop_packages
+ensure_redis
+
+results="$root/artifacts/test-results"
+rm -rf "$results"
+mkdir -p "$results"
+
+dotnet build MageFlow.sln -c Release -warnaserror -nologo -v quiet
+status=0
+dotnet test MageFlow.sln -c Release --no-build --nologo \
+  --logger "trx" --results-directory "$results" \
+  --blame-hang-timeout 10m "$@" || status=$?
+
+# One plain summary line over every test assembly.
+passed=0; failed=0; skipped=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters"); passed=$((passed + ${p:-0}))
+  f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters"); failed=$((failed + ${f:-0}))
+  n=$(sed -n 's/.* notExecuted="\([0-9]*\)".*/\1/p' <<<"$counters"); skipped=$((skipped + ${n:-0}))
+done
+echo "${passed} passed, ${failed} failed, ${skipped} skipped"
+if [ "$passed" -eq 0 ]; then
+  echo "no test ran" >&2
+  exit 1
+fi
+exit "$status"

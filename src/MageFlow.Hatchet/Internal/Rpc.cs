@@ -1,0 +1,134 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Grpc.Net.Client;
+using MageFlow.Hatchet.Exceptions;
+using Polly;
+using Polly.Retry;
+
+namespace MageFlow.Hatchet.Internal;
+
+/// <summary>The client's single gRPC channel, its auth, and the unary retry pipeline.</summary>
+internal sealed class Rpc : IDisposable
+{
+    private readonly GrpcChannel _channel;
+
+    public Rpc(HatchetClientOptions options, ResolvedConfig config)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            EnableMultipleHttp2Connections = true,
+            KeepAlivePingDelay = TimeSpan.FromSeconds(10),
+            KeepAlivePingTimeout = TimeSpan.FromSeconds(60),
+            KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
+            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+        };
+        HatchetClientOptions.TrySplitHostPort(config.HostPort, out var host, out _);
+        if (options.TlsStrategy != TlsStrategy.None)
+        {
+            handler.SslOptions = BuildSsl(options, options.TlsServerName ?? host);
+        }
+
+        var scheme = options.TlsStrategy == TlsStrategy.None ? "http" : "https";
+        _channel = GrpcChannel.ForAddress($"{scheme}://{config.HostPort}", new GrpcChannelOptions
+        {
+            HttpHandler = handler,
+            MaxReceiveMessageSize = options.MaxMessageSize,
+            MaxSendMessageSize = options.MaxMessageSize,
+            LoggerFactory = options.LoggerFactory,
+            DisposeHttpClient = true,
+        });
+        var token = options.Token!.Trim();
+        Invoker = _channel.Intercept(metadata =>
+        {
+            metadata.Add("authorization", "bearer " + token);
+            return metadata;
+        });
+        Dispatcher = new Protocol.Dispatcher.DispatcherClient(Invoker);
+        Workflows = new Protocol.WorkflowService.WorkflowServiceClient(Invoker);
+        Events = new Protocol.EventsService.EventsServiceClient(Invoker);
+        Admin = new Protocol.V1.AdminService.AdminServiceClient(Invoker);
+        Unary = new ResiliencePipelineBuilder()
+            .AddRetry(new RetryStrategyOptions
+            {
+                MaxRetryAttempts = Math.Max(1, options.MaxRetryAttempts),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromMilliseconds(200),
+                MaxDelay = TimeSpan.FromSeconds(5),
+                ShouldHandle = new PredicateBuilder().Handle<RpcException>(e => IsTransient(e.StatusCode)),
+            })
+            .Build();
+        if (options.MaxRetryAttempts == 0)
+        {
+            Unary = ResiliencePipeline.Empty;
+        }
+    }
+
+    public CallInvoker Invoker { get; }
+
+    public Protocol.Dispatcher.DispatcherClient Dispatcher { get; }
+
+    public Protocol.WorkflowService.WorkflowServiceClient Workflows { get; }
+
+    public Protocol.EventsService.EventsServiceClient Events { get; }
+
+    public Protocol.V1.AdminService.AdminServiceClient Admin { get; }
+
+    public ResiliencePipeline Unary { get; }
+
+    public static bool IsTransient(StatusCode code) => code is StatusCode.Unavailable or StatusCode.DeadlineExceeded;
+
+    /// <summary>Runs a unary call with the retry pipeline, turning gRPC errors into <see cref="HatchetRpcException"/>.</summary>
+    public async Task<T> CallAsync<T>(string operation, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Unary.ExecuteAsync(async ct => await call(ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        }
+        catch (RpcException e) when (e.StatusCode != StatusCode.Cancelled || !cancellationToken.IsCancellationRequested)
+        {
+            throw new HatchetRpcException(operation, e);
+        }
+    }
+
+    public void Dispose() => _channel.Dispose();
+
+    private static SslClientAuthenticationOptions BuildSsl(HatchetClientOptions options, string serverName)
+    {
+        var ssl = new SslClientAuthenticationOptions { TargetHost = serverName };
+        if (options.TlsRootCaFile is { } caFile)
+        {
+            var roots = new X509Certificate2Collection();
+            roots.ImportFromPemFile(caFile);
+            ssl.RemoteCertificateValidationCallback = (_, cert, _, errors) =>
+            {
+                if (cert is null)
+                {
+                    return false;
+                }
+
+                if ((errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
+                {
+                    return false;
+                }
+
+                using var chain = new X509Chain();
+                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+                chain.ChainPolicy.CustomTrustStore.AddRange(roots);
+                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+                return chain.Build(new X509Certificate2(cert));
+            };
+        }
+
+        if (options.TlsStrategy == TlsStrategy.Mtls)
+        {
+            var client = X509Certificate2.CreateFromPemFile(options.TlsCertFile!, options.TlsKeyFile);
+            ssl.ClientCertificates = [client];
+        }
+
+        return ssl;
+    }
+}

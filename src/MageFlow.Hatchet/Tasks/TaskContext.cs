@@ -1,0 +1,133 @@
+using System.Text.Json;
+using MageFlow.Hatchet.Protocol;
+
+namespace MageFlow.Hatchet.Tasks;
+
+/// <summary>What a running task knows about its run, and what it can ask of the engine.</summary>
+public sealed class TaskContext
+{
+    private static readonly AsyncLocal<TaskContext?> CurrentContext = new();
+    private readonly AssignedAction _action;
+    private readonly IWorkerServices _services;
+    private readonly JsonElement _payload;
+    private int _childIndex = -1;
+
+    internal TaskContext(AssignedAction action, JsonElement payload, IReadOnlyDictionary<string, JsonElement> metadata, IWorkerServices services, CancellationToken cancellationToken)
+    {
+        _action = action;
+        _payload = payload;
+        _services = services;
+        AdditionalMetadata = metadata;
+        CancellationToken = cancellationToken;
+    }
+
+    /// <summary>Gets the context of the task whose code is running on this async flow, if any.</summary>
+    public static TaskContext? Current => CurrentContext.Value;
+
+    /// <summary>Gets the workflow run id.</summary>
+    public string WorkflowRunId => _action.WorkflowRunId;
+
+    /// <summary>Gets the task run id (the id every other call keys on).</summary>
+    public string TaskRunExternalId => _action.TaskRunExternalId;
+
+    /// <summary>Gets the task's readable name.</summary>
+    public string TaskName => _action.TaskName;
+
+    /// <summary>Gets the action id (<c>workflow:task</c>).</summary>
+    public string ActionId => _action.ActionId;
+
+    /// <summary>Gets the retry count: 0 on the first attempt.</summary>
+    public int RetryCount => _action.RetryCount;
+
+    /// <summary>Gets the worker id.</summary>
+    public string WorkerId => _services.WorkerId;
+
+    /// <summary>Gets the run's metadata.</summary>
+    public IReadOnlyDictionary<string, JsonElement> AdditionalMetadata { get; }
+
+    /// <summary>Gets the key of the event that triggered the run, if an event did.</summary>
+    public string? TriggeringEventKey => _action.HasTriggeringEventKey ? _action.TriggeringEventKey : null;
+
+    /// <summary>Gets the id of the parent run (a parent task id when the parent is a DAG task), when this run is a child.</summary>
+    public string? ParentWorkflowRunId => _action.HasParentWorkflowRunId ? _action.ParentWorkflowRunId : null;
+
+    /// <summary>Gets the token cancelled when the engine cancels this attempt (cancel, timeout) or the worker stops.</summary>
+    public CancellationToken CancellationToken { get; }
+
+    /// <summary>Gets the raw run input.</summary>
+    public JsonElement Input => _payload.TryGetProperty("input", out var input) ? input : default;
+
+    /// <summary>Gets the errors of the failed tasks, by task name (on-failure tasks only).</summary>
+    public IReadOnlyDictionary<string, string> TaskErrors =>
+        _payload.TryGetProperty("step_run_errors", out var errors) && errors.ValueKind == JsonValueKind.Object
+            ? errors.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.ToString(), StringComparer.Ordinal)
+            : new Dictionary<string, string>();
+
+    internal AssignedAction Action => _action;
+
+    internal IWorkerServices Services => _services;
+
+    /// <summary>Reads the output of a completed parent task.</summary>
+    /// <typeparam name="T">The output type.</typeparam>
+    /// <param name="parentTaskName">The parent's name.</param>
+    /// <returns>The output.</returns>
+    /// <exception cref="KeyNotFoundException">The task has no such completed parent.</exception>
+    public T ParentOutput<T>(string parentTaskName)
+    {
+        if (_payload.TryGetProperty("parents", out var parents) && parents.ValueKind == JsonValueKind.Object &&
+            parents.TryGetProperty(parentTaskName.ToLowerInvariant(), out var output))
+        {
+            return output.Deserialize<T>(_services.Json)!;
+        }
+
+        throw new KeyNotFoundException($"task '{TaskName}' has no completed parent '{parentTaskName}'");
+    }
+
+    /// <summary>Sends a log line to the engine (Hatchet's <c>PutLog</c>), attached to this task run.</summary>
+    /// <param name="message">The line; truncated to 10,000 characters.</param>
+    /// <param name="level">DEBUG, INFO, WARN or ERROR.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the engine has the line.</returns>
+    public Task LogAsync(string message, string level = "INFO", CancellationToken cancellationToken = default) =>
+        _services.LogAsync(this, message.Length > 10_000 ? message[..10_000] : message, level, cancellationToken);
+
+    /// <summary>Extends this attempt's execution timeout.</summary>
+    /// <param name="by">How much longer the attempt may run.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The new deadline.</returns>
+    public Task<DateTimeOffset> RefreshTimeoutAsync(TimeSpan by, CancellationToken cancellationToken = default) =>
+        _services.RefreshTimeoutAsync(this, by, cancellationToken);
+
+    /// <summary>Frees this task's worker slot while it keeps running (for tasks that mostly wait).</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the slot is free.</returns>
+    public Task ReleaseSlotAsync(CancellationToken cancellationToken = default) => _services.ReleaseSlotAsync(this, cancellationToken);
+
+    internal static IDisposable Enter(TaskContext context)
+    {
+        var previous = CurrentContext.Value;
+        CurrentContext.Value = context;
+        return new Restore(previous);
+    }
+
+    internal int NextChildIndex() => Interlocked.Increment(ref _childIndex);
+
+    private sealed class Restore(TaskContext? previous) : IDisposable
+    {
+        public void Dispose() => CurrentContext.Value = previous;
+    }
+}
+
+/// <summary>What a task context needs from the worker that runs it.</summary>
+internal interface IWorkerServices
+{
+    string WorkerId { get; }
+
+    JsonSerializerOptions Json { get; }
+
+    Task LogAsync(TaskContext context, string message, string level, CancellationToken cancellationToken);
+
+    Task<DateTimeOffset> RefreshTimeoutAsync(TaskContext context, TimeSpan by, CancellationToken cancellationToken);
+
+    Task ReleaseSlotAsync(TaskContext context, CancellationToken cancellationToken);
+}

@@ -1,0 +1,100 @@
+using MageFlow.Hatchet.Tasks;
+
+namespace MageFlow.Hatchet.Worker;
+
+/// <summary>Settings of a <see cref="HatchetWorker"/>.</summary>
+public sealed class HatchetWorkerOptions
+{
+    /// <summary>Initializes a new instance of the <see cref="HatchetWorkerOptions"/> class.</summary>
+    /// <param name="name">The worker's name, as shown in Hatchet.</param>
+    public HatchetWorkerOptions(string name)
+    {
+        Name = name;
+    }
+
+    /// <summary>Gets or sets the worker's name.</summary>
+    public string Name { get; set; }
+
+    /// <summary>Gets or sets how many task runs the worker runs at once.</summary>
+    /// <value>The default value is 100.</value>
+    public int Slots { get; set; } = 100;
+
+    /// <summary>Gets the workflows to serve. When empty, the worker serves every workflow declared on its client.</summary>
+    public IList<WorkflowDeclarationBase> Workflows { get; } = [];
+
+    /// <summary>Gets the worker's labels (string or int values), for tasks that want particular workers.</summary>
+    public IDictionary<string, object> Labels { get; } = new Dictionary<string, object>(StringComparer.Ordinal);
+
+    /// <summary>Gets or sets the heartbeat interval.</summary>
+    /// <value>The default value is 4 seconds, as Hatchet expects (it drops workers silent for 5 s).</value>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(4);
+
+    /// <summary>Gets or sets how long a graceful stop waits for running tasks before cancelling them.</summary>
+    /// <value>The default value is 30 seconds.</value>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Gets or sets the longest wait between reconnect attempts of the action stream.</summary>
+    /// <value>The default value is 5 seconds.</value>
+    public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Returns a copy of these options.</summary>
+    /// <returns>The copy.</returns>
+    public HatchetWorkerOptions Clone()
+    {
+        var copy = new HatchetWorkerOptions(Name)
+        {
+            Slots = Slots,
+            HeartbeatInterval = HeartbeatInterval,
+            DrainTimeout = DrainTimeout,
+            MaxReconnectDelay = MaxReconnectDelay,
+        };
+        foreach (var w in Workflows)
+        {
+            copy.Workflows.Add(w);
+        }
+
+        foreach (var (k, v) in Labels)
+        {
+            copy.Labels[k] = v;
+        }
+
+        return copy;
+    }
+
+    internal void Validate()
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(Name))
+        {
+            errors.Add("Name must not be empty.");
+        }
+
+        if (Slots < 1)
+        {
+            errors.Add($"Slots must be at least 1 (got {Slots}).");
+        }
+
+        if (HeartbeatInterval <= TimeSpan.Zero || HeartbeatInterval >= TimeSpan.FromSeconds(5))
+        {
+            errors.Add("HeartbeatInterval must be between 0 and 5 seconds (Hatchet drops workers silent for 5 s).");
+        }
+
+        if (DrainTimeout < TimeSpan.Zero)
+        {
+            errors.Add("DrainTimeout must not be negative.");
+        }
+
+        foreach (var (k, v) in Labels)
+        {
+            if (v is not (string or int))
+            {
+                errors.Add($"label '{k}' must be a string or an int.");
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("Invalid HatchetWorkerOptions: " + string.Join(" ", errors));
+        }
+    }
+}

@@ -1,0 +1,44 @@
+using MageFlow.Hatchet.Exceptions;
+using MageFlow.Hatchet.Tasks;
+
+namespace MageFlow.Hatchet.Tests;
+
+[Collection(SdkCollection.Name)]
+public sealed class TaskRunTests(SdkFixture fixture)
+{
+    public sealed record Greeting(string Name);
+
+    public sealed record Reply(string Message, int Attempt);
+
+    [Fact]
+    public async Task RunAsync_StandaloneTask_ReturnsOutput()
+    {
+        await using var client = fixture.NewClient();
+        var hello = client.Task<Greeting, Reply>(SdkFixture.Unique("hello"), (input, ctx) => Task.FromResult(new Reply($"hi {input.Name}", ctx.RetryCount)));
+        await using var worker = client.Worker(SdkFixture.Unique("w"), 10);
+        await worker.StartAsync();
+        var reply = await hello.RunAsync(new Greeting("ada")).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal("hi ada", reply.Message);
+        Assert.Equal(0, reply.Attempt);
+    }
+
+    [Fact]
+    public async Task RunAsync_FailingTaskWithRetries_ThrowsTaskRunFailedAfterAllAttempts()
+    {
+        await using var client = fixture.NewClient();
+        var attempts = 0;
+        var flaky = client.Task<Greeting, Reply>(
+            SdkFixture.Unique("flaky"),
+            (_, _) =>
+            {
+                Interlocked.Increment(ref attempts);
+                throw new InvalidOperationException("always broken");
+            },
+            new TaskOptions { Retries = 2 });
+        await using var worker = client.Worker(SdkFixture.Unique("w"), 10);
+        await worker.StartAsync();
+        var e = await Assert.ThrowsAsync<TaskRunFailedException>(() => flaky.RunAsync(new Greeting("x")).WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains("always broken", e.Message, StringComparison.Ordinal);
+        Assert.Equal(3, attempts);
+    }
+}
