@@ -9,8 +9,12 @@ switch (mode)
 {
     case "engine":
         return await EngineBench.RunAsync(runs, slots);
+    case "swarm":
+        return await SwarmBench.RunAsync(Option(args, "--items", 2000), slots);
+    case "throughput":
+        return await ThroughputBench.RunAsync(runs, slots, args.Contains("--csharp-only"));
     default:
-        Console.Error.WriteLine("usage: mageflow-bench engine [--runs N] [--slots N]");
+        Console.Error.WriteLine("usage: mageflow-bench engine|throughput|swarm [--runs N] [--slots N]");
         return 2;
 }
 

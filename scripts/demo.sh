@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# Starts the Hatchet dev engine in the foreground on 127.0.0.1:7077 and writes .dev/hatchet.env,
-# which points any Hatchet SDK (TypeScript, Python, MageFlow.Hatchet) at it.
+# The demo: a root task fans out to children on the Hatchet dev engine and an aggregate callback fans in.
+# Starts a local Redis when none answers on REDIS_URL (default 127.0.0.1:6379), installing Debian's
+# redis-server first when it is missing and this is root with apt-get; otherwise it says what to install.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-mkdir -p .dev
-exec dotnet run -c Release --project src/MageFlow.Hatchet.DevEngine.Cli -- --port "${HATCHET_DEV_PORT:-7077}" --env-file .dev/hatchet.env "$@"
+source "$root/scripts/lib.sh"
+
+ensure_redis
+log "building the fan-out/fan-in sample"
+dotnet build samples/Sample3_FanOutFanIn -c Release -nologo -v quiet >/dev/null
+exec dotnet run -c Release --no-build --project samples/Sample3_FanOutFanIn

@@ -207,6 +207,10 @@ public sealed class DevEngine : IAsyncDisposable
         builder.Services.AddLogging();
         builder.Services.AddSingleton(_loggerFactory);
         builder.Services.AddRouting();
+
+        // Stopping (SuspendAsync, DisposeAsync) must cut open streams like a network fault, not wait out the host's
+        // default 30 s graceful shutdown while ListenV2 and SubscribeToWorkflowRuns streams stay connected.
+        builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(1));
         var address = ResolveAddress(_options.Host);
         builder.WebHost.UseKestrelCore().ConfigureKestrel(k =>
         {

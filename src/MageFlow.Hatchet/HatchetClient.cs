@@ -18,6 +18,9 @@ namespace MageFlow.Hatchet;
 /// </summary>
 public sealed class HatchetClient : IAsyncDisposable
 {
+    /// <summary>The metadata key under which MageFlow carries a signature id (as Python MageFlow does).</summary>
+    internal const string SignatureMetadataKey = "task_id";
+
     private const int BulkChunk = 1000;
     private readonly List<WorkflowDeclarationBase> _workflows = [];
     private readonly Lock _gate = new();
@@ -64,6 +67,12 @@ public sealed class HatchetClient : IAsyncDisposable
     internal RunListener Listener { get; }
 
     internal ILoggerFactory LoggerFactory { get; }
+
+    /// <summary>Gets the hooks that wrap every task this client's workers run (MageFlow's signature wrapper).</summary>
+    internal List<ITaskMiddleware> Middleware { get; } = [];
+
+    /// <summary>Gets the hooks that may rewrite every trigger this client sends (MageFlow's root-task capture).</summary>
+    internal List<ITriggerInterceptor> TriggerInterceptors { get; } = [];
 
     /// <summary>Creates a client without contacting the engine.</summary>
     /// <param name="options">The options; <see langword="null"/> reads <c>HATCHET_CLIENT_*</c> from the environment.</param>
@@ -193,6 +202,14 @@ public sealed class HatchetClient : IAsyncDisposable
 
     internal async Task<WorkflowRunRef> TriggerAsync(string workflowName, object? input, RunOptions? options, IDictionary<string, string>? defaults, CancellationToken cancellationToken)
     {
+        foreach (var interceptor in TriggerInterceptors)
+        {
+            if (await interceptor.TryCaptureAsync(workflowName, input, options, defaults, cancellationToken).ConfigureAwait(false) is { } captured)
+            {
+                return captured;
+            }
+        }
+
         var request = BuildTrigger(workflowName, input, options, defaults);
         var response = await Rpc.CallAsync($"triggering '{workflowName}'", ct => Rpc.Workflows.TriggerWorkflowAsync(request, cancellationToken: ct).ResponseAsync, cancellationToken).ConfigureAwait(false);
         return new WorkflowRunRef(this, response.WorkflowRunId, workflowName, TaskNameOf(workflowName));
@@ -200,6 +217,18 @@ public sealed class HatchetClient : IAsyncDisposable
 
     internal async Task<IReadOnlyList<WorkflowRunRef>> TriggerManyAsync(string workflowName, IEnumerable<object?> inputs, RunOptions? options, IDictionary<string, string>? defaults, CancellationToken cancellationToken)
     {
+        if (TriggerInterceptors.Count > 0 && TaskContext.Current is not null)
+        {
+            // Inside a task, each trigger may be captured (root tasks): go one by one.
+            var each = new List<WorkflowRunRef>();
+            foreach (var input in inputs)
+            {
+                each.Add(await TriggerAsync(workflowName, input, options, defaults, cancellationToken).ConfigureAwait(false));
+            }
+
+            return each;
+        }
+
         var requests = inputs.Select(i => BuildTrigger(workflowName, i, options, defaults)).ToList();
         var refs = new List<WorkflowRunRef>(requests.Count);
         for (var offset = 0; offset < requests.Count; offset += BulkChunk)
@@ -211,6 +240,25 @@ public sealed class HatchetClient : IAsyncDisposable
         }
 
         return refs;
+    }
+
+    /// <summary>Triggers a batch of runs of possibly different workflows with bulk calls (≤ 1,000 per call).</summary>
+    internal async Task<IReadOnlyList<string>> TriggerBatchAsync(IReadOnlyList<(string WorkflowName, object? Input, RunOptions? Options)> items, CancellationToken cancellationToken)
+    {
+        var ids = new List<string>(items.Count);
+        for (var offset = 0; offset < items.Count; offset += BulkChunk)
+        {
+            var bulk = new BulkTriggerWorkflowRequest();
+            foreach (var (name, input, options) in items.Skip(offset).Take(BulkChunk))
+            {
+                bulk.Workflows.Add(BuildTrigger(name, input, options, null));
+            }
+
+            var response = await Rpc.CallAsync("bulk trigger", ct => Rpc.Workflows.BulkTriggerWorkflowAsync(bulk, cancellationToken: ct).ResponseAsync, cancellationToken).ConfigureAwait(false);
+            ids.AddRange(response.WorkflowRunIds);
+        }
+
+        return ids;
     }
 
     internal async Task<string> ScheduleAsync(string workflowName, DateTimeOffset at, object? input, RunOptions? options, IDictionary<string, string>? defaults, CancellationToken cancellationToken)
@@ -227,6 +275,19 @@ public sealed class HatchetClient : IAsyncDisposable
         return response.ScheduledWorkflows.Count > 0 ? response.ScheduledWorkflows[0].Id : response.Id;
     }
 
+    internal Task<string> InvokeWithMiddlewareAsync(TaskContext context, Func<Task<string>> handler)
+    {
+        var next = handler;
+        for (var i = Middleware.Count - 1; i >= 0; i--)
+        {
+            var middleware = Middleware[i];
+            var inner = next;
+            next = () => middleware.InvokeAsync(context, inner);
+        }
+
+        return next();
+    }
+
     private TriggerWorkflowRequest BuildTrigger(string workflowName, object? input, RunOptions? options, IDictionary<string, string>? defaults)
     {
         var json = Options.JsonSerializerOptions;
@@ -238,10 +299,17 @@ public sealed class HatchetClient : IAsyncDisposable
             // Like Python: the child inherits the parent's metadata (the engine merges it again server-side).
             foreach (var (k, v) in parent.AdditionalMetadata)
             {
-                if (!k.StartsWith("hatchet__", StringComparison.Ordinal))
+                if (!k.StartsWith("hatchet__", StringComparison.Ordinal) && k != SignatureMetadataKey)
                 {
                     metadata[k] = JsonNode.Parse(v.GetRawText());
                 }
+            }
+
+            // The engine merges the parent's metadata into the child's, so a signature key must be
+            // overridden explicitly or the child would pass for its parent's signature.
+            if (parent.AdditionalMetadata.ContainsKey(SignatureMetadataKey))
+            {
+                metadata[SignatureMetadataKey] = string.Empty;
             }
 
             request.ParentId = parent.WorkflowRunId;
@@ -269,6 +337,7 @@ public sealed class HatchetClient : IAsyncDisposable
         }
 
         request.AdditionalMetadata = metadata.ToJsonString();
+
         if (options?.Priority is { } priority)
         {
             request.Priority = priority;

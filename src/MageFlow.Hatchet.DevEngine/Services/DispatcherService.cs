@@ -7,6 +7,8 @@ namespace MageFlow.Hatchet.DevEngine.Services;
 /// <summary><c>/Dispatcher/*</c>: worker registration, the action stream, step events and run results.</summary>
 internal sealed class DispatcherService(EngineState state, DevEngineOptions options) : Dispatcher.DispatcherBase
 {
+    private static readonly WriteOptions BufferHint = new(WriteFlags.BufferHint);
+
     public override Task<GetVersionResponse> GetVersion(GetVersionRequest request, ServerCallContext context) =>
         Task.FromResult(new GetVersionResponse { Version = options.EngineVersion });
 
@@ -26,6 +28,8 @@ internal sealed class DispatcherService(EngineState state, DevEngineOptions opti
             {
                 while (reader.TryRead(out var action))
                 {
+                    // Buffer while more actions are waiting; the last one flushes the batch.
+                    responseStream.WriteOptions = reader.TryPeek(out _) ? BufferHint : null;
                     await responseStream.WriteAsync(action, context.CancellationToken).ConfigureAwait(false);
                 }
             }
@@ -110,6 +114,7 @@ internal sealed class DispatcherService(EngineState state, DevEngineOptions opti
             {
                 while (reader.TryRead(out var evt))
                 {
+                    responseStream.WriteOptions = reader.TryPeek(out _) ? BufferHint : null;
                     await responseStream.WriteAsync(evt, context.CancellationToken).ConfigureAwait(false);
                     lock (gate)
                     {

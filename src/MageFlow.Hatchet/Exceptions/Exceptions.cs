@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Grpc.Core;
 
 namespace MageFlow.Hatchet.Exceptions;
@@ -77,6 +78,25 @@ public sealed class TaskRunFailedException : HatchetException
 
     private static string FirstLine(string s)
     {
+        // The TypeScript SDK reports a failure as {"message": ..., "stack": ...}: summarise it by its message.
+        if (s.StartsWith('{'))
+        {
+            try
+            {
+                using var doc = JsonDocument.Parse(s);
+                if (doc.RootElement.ValueKind == JsonValueKind.Object &&
+                    doc.RootElement.TryGetProperty("message", out var message) &&
+                    message.ValueKind == JsonValueKind.String)
+                {
+                    s = message.GetString()!;
+                }
+            }
+            catch (JsonException)
+            {
+                // Not JSON: plain text.
+            }
+        }
+
         var i = s.IndexOf('\n', StringComparison.Ordinal);
         return i < 0 ? s : s[..i];
     }

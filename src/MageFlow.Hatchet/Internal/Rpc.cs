@@ -39,6 +39,11 @@ internal sealed class Rpc : IDisposable
             MaxSendMessageSize = options.MaxMessageSize,
             LoggerFactory = options.LoggerFactory,
             DisposeHttpClient = true,
+
+            // gRPC's default reconnect backoff grows to 120 s, and calls fail at once while it waits: after an outage of
+            // a few seconds the worker would stay unschedulable (heartbeats lapse after 5 s) and triggers would fail for
+            // minutes. Retrying the connection every few seconds at most keeps recovery within a heartbeat interval.
+            MaxReconnectBackoff = TimeSpan.FromSeconds(2),
         });
         var token = options.Token!.Trim();
         Invoker = _channel.Intercept(metadata =>

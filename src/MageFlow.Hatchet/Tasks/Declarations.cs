@@ -17,6 +17,9 @@ internal sealed class TaskDefinition
     /// <summary>Deserializes the input, runs the handler and returns the output as JSON.</summary>
     public required Func<TaskContext, JsonSerializerOptions, Task<string>> Invoke { get; init; }
 
+    /// <summary>Gets or sets the declaration this task belongs to.</summary>
+    public WorkflowDeclarationBase? Owner { get; set; }
+
     public CreateTaskOpts ToProto(string workflowName)
     {
         var o = Options;
@@ -95,6 +98,12 @@ public abstract class WorkflowDeclarationBase
     public HatchetClient Client { get; }
 
     internal abstract IReadOnlyList<TaskDefinition> TaskDefinitions { get; }
+
+    /// <summary>Gets features that layers above the SDK attach to the declaration (MageFlow's root-task settings).</summary>
+    internal System.Collections.Concurrent.ConcurrentDictionary<string, object> Features { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Gets the input type (MageFlow reads its <c>[ReturnValue]</c> property).</summary>
+    internal abstract Type InputType { get; }
 
     internal virtual TaskDefinition? OnFailureDefinition => null;
 
@@ -182,6 +191,7 @@ public sealed class TaskDeclaration<TIn, TOut> : WorkflowDeclarationBase
             Parents = [],
             Options = Options,
             Invoke = Declarations.Wrap(handler),
+            Owner = this,
         };
     }
 
@@ -192,6 +202,8 @@ public sealed class TaskDeclaration<TIn, TOut> : WorkflowDeclarationBase
     public string TaskName => _task.Name;
 
     internal override IReadOnlyList<TaskDefinition> TaskDefinitions => [_task];
+
+    internal override Type InputType => typeof(TIn);
 
     internal override IEnumerable<string> EventTriggers => Options.OnEvents;
 
@@ -256,6 +268,7 @@ public sealed class WorkflowDeclaration<TIn> : WorkflowDeclarationBase
         : base(client, name)
     {
         Options = options ?? new WorkflowOptions();
+        Declarations.Validate(Name, Options);
     }
 
     /// <summary>Gets the workflow's options.</summary>
@@ -278,6 +291,8 @@ public sealed class WorkflowDeclaration<TIn> : WorkflowDeclarationBase
     }
 
     internal override TaskDefinition? OnFailureDefinition => _onFailure;
+
+    internal override Type InputType => typeof(TIn);
 
     internal override IEnumerable<string> EventTriggers => Options.OnEvents;
 
@@ -369,6 +384,7 @@ public sealed class WorkflowDeclaration<TIn> : WorkflowDeclarationBase
             Parents = parents.Select(p => p.Trim().ToLowerInvariant()).ToArray(),
             Options = o,
             Invoke = Declarations.Wrap(handler),
+            Owner = this,
         };
     }
 }
@@ -426,6 +442,28 @@ internal static class Declarations
         if (errors.Count > 0)
         {
             throw new InvalidWorkflowException($"task '{owner}' has invalid options: " + string.Join("; ", errors));
+        }
+    }
+
+    public static void Validate(string workflow, WorkflowOptions o)
+    {
+        var errors = new List<string>();
+        if (o.DefaultPriority is < 1 or > 3)
+        {
+            errors.Add($"DefaultPriority must be 1, 2 or 3 ({o.DefaultPriority})");
+        }
+
+        foreach (var c in o.Concurrency)
+        {
+            if (string.IsNullOrWhiteSpace(c.Expression) || c.MaxRuns < 1)
+            {
+                errors.Add($"concurrency '{c.Expression}' needs an expression and MaxRuns >= 1");
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new InvalidWorkflowException($"workflow '{workflow}' has invalid options: " + string.Join("; ", errors));
         }
     }
 

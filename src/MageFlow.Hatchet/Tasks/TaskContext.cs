@@ -65,7 +65,16 @@ public sealed class TaskContext
 
     internal AssignedAction Action => _action;
 
+    /// <summary>Gets per-attempt state that layers above the SDK (MageFlow) keep for this run.</summary>
+    internal System.Collections.Concurrent.ConcurrentDictionary<string, object> Items { get; } = new(StringComparer.Ordinal);
+
     internal IWorkerServices Services => _services;
+
+    /// <summary>Gets or sets the definition of the running task (set by the worker).</summary>
+    internal TaskDefinition? Definition { get; set; }
+
+    /// <summary>Gets a value indicating whether a failure of this attempt is final (no retries left).</summary>
+    internal bool IsLastAttempt => Definition is null || RetryCount >= Definition.Options.Retries;
 
     /// <summary>Reads the output of a completed parent task.</summary>
     /// <typeparam name="T">The output type.</typeparam>

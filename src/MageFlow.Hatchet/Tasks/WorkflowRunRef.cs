@@ -9,17 +9,34 @@ public sealed class WorkflowRunRef
 {
     private readonly HatchetClient _client;
     private readonly string? _taskName;
+    private readonly string? _runId;
+    private readonly Func<CancellationToken, Task<WorkflowRunEvent>>? _deferred;
 
     internal WorkflowRunRef(HatchetClient client, string runId, string workflowName, string? taskName = null)
     {
         _client = client;
-        RunId = runId;
+        _runId = runId;
         WorkflowName = workflowName;
         _taskName = taskName;
     }
 
+    /// <summary>A run that a layer above the SDK queued instead of starting it (a child captured by a MageFlow root task).</summary>
+    internal WorkflowRunRef(HatchetClient client, string workflowName, string? taskName, string queuedAs, Func<CancellationToken, Task<WorkflowRunEvent>> deferred)
+    {
+        _client = client;
+        WorkflowName = workflowName;
+        _taskName = taskName;
+        QueuedAs = queuedAs;
+        _deferred = deferred;
+    }
+
     /// <summary>Gets the workflow run id.</summary>
-    public string RunId { get; }
+    /// <exception cref="InvalidOperationException">The run was queued (see <see cref="QueuedAs"/>) rather than started, so it has no id yet.</exception>
+    public string RunId => _runId ?? throw new InvalidOperationException(
+        $"this run of '{WorkflowName}' was queued by MageFlow as signature {QueuedAs} (it starts when its root swarm has room), so it has no run id yet; await ResultAsync() instead");
+
+    /// <summary>Gets the MageFlow signature id under which the run was queued instead of started (a child captured by a root task), or <see langword="null"/>.</summary>
+    public string? QueuedAs { get; }
 
     /// <summary>Gets the workflow's engine name.</summary>
     public string WorkflowName { get; }
@@ -30,7 +47,9 @@ public sealed class WorkflowRunRef
     /// <exception cref="TaskRunFailedException">The run failed or was cancelled.</exception>
     public async Task<WorkflowRunResult> ResultAsync(CancellationToken cancellationToken = default)
     {
-        var evt = await _client.Listener.WaitAsync(RunId, cancellationToken).ConfigureAwait(false);
+        var evt = _deferred is not null
+            ? await _deferred(cancellationToken).ConfigureAwait(false)
+            : await _client.Listener.WaitAsync(RunId, cancellationToken).ConfigureAwait(false);
         return WorkflowRunResult.From(evt, _client.Options.JsonSerializerOptions);
     }
 

@@ -471,18 +471,22 @@ public sealed class HatchetWorker : IAsyncDisposable, IWorkerServices
     private async Task ExecuteAsync(AssignedAction action, TaskDefinition definition, string key, RunningTask running)
     {
         var json = _client.Options.JsonSerializerOptions;
+        var started = Task.CompletedTask;
         try
         {
-            _ = ReportAsync(action, StepActionEventType.StepEventTypeStarted, string.Empty, false);
+            // Not awaited, so the handler starts at once; the final report waits for it, or a fast task's
+            // STARTED could reach the engine after its COMPLETED (a stale report) and the order would be lost.
+            started = ReportAsync(action, StepActionEventType.StepEventTypeStarted, string.Empty, false);
             string output;
             try
             {
+                // The document lives as long as the handler, so the context reads it without a copy.
                 using var payload = JsonDocument.Parse(string.IsNullOrEmpty(action.ActionPayload) ? "{}" : action.ActionPayload);
                 var metadata = ParseMetadata(action);
-                var context = new TaskContext(action, payload.RootElement.Clone(), metadata, this, running.Cancellation.Token);
+                var context = new TaskContext(action, payload.RootElement, metadata, this, running.Cancellation.Token) { Definition = definition };
                 using (TaskContext.Enter(context))
                 {
-                    output = await definition.Invoke(context, json).ConfigureAwait(false);
+                    output = await _client.InvokeWithMiddlewareAsync(context, () => definition.Invoke(context, json)).ConfigureAwait(false);
                 }
             }
             catch (JsonException e)
@@ -495,6 +499,7 @@ public sealed class HatchetWorker : IAsyncDisposable, IWorkerServices
                 return; // the engine cancelled this attempt; it expects no report
             }
 
+            await started.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             await ReportAsync(action, StepActionEventType.StepEventTypeCompleted, output, false).ConfigureAwait(false);
         }
         catch (Exception e) when (running.CancelledByEngine || (_abortTasks.IsCancellationRequested && HatchetException.IsCanceledException(e)))
@@ -505,6 +510,7 @@ public sealed class HatchetWorker : IAsyncDisposable, IWorkerServices
         {
             var nonRetryable = e is NonRetryableException;
             HatchetLog.TaskFailed(_log, action.ActionId, action.TaskRunExternalId, action.RetryCount, e.Message);
+            await started.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             await ReportAsync(action, StepActionEventType.StepEventTypeFailed, FormatError(e), nonRetryable).ConfigureAwait(false);
         }
         finally

@@ -1,0 +1,20 @@
+-- Owner lease and takeover. ARGV[3] = me, ARGV[4] = lease deadline (ms): owners silent since before it are dead.
+-- Beats for me and moves every run a dead owner tracked to me. Returns the run ids taken over.
+local me = ARGV[3]
+redis.call('ZADD', P .. ':owners', NOW, me)
+redis.call('EXPIRE', P .. ':owners', 300)
+local taken = {}
+local dead = redis.call('ZRANGEBYSCORE', P .. ':owners', '-inf', '(' .. ARGV[4])
+for _, owner in ipairs(dead) do
+  if owner ~= me then
+    local runs = redis.call('SMEMBERS', P .. ':owner:' .. owner .. ':runs')
+    for _, run in ipairs(runs) do
+      redis.call('SADD', P .. ':owner:' .. me .. ':runs', run)
+      table.insert(taken, run)
+    end
+    redis.call('DEL', P .. ':owner:' .. owner .. ':runs')
+    redis.call('ZREM', P .. ':owners', owner)
+  end
+end
+if #taken > 0 then redis.call('EXPIRE', P .. ':owner:' .. me .. ':runs', 86400) end
+return taken

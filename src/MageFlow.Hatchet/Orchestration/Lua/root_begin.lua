@@ -1,0 +1,35 @@
+-- A root task starts: create its root swarm (once; a retried root finds it again) and move the root
+-- signature's callbacks and container membership to the swarm, so that they follow the swarm's end.
+-- ARGV[3] = swarm id, ARGV[4] = root signature id ('' for a plain run), then swarm field/value pairs.
+local wid = ARGV[3]
+local rid = ARGV[4]
+local wk = sk(wid)
+if redis.call('EXISTS', wk) == 1 then return {'exists'} end
+local fields = {'created_at', NOW}
+for i = 5, #ARGV do table.insert(fields, ARGV[i]) end
+redis.call('HSET', wk, unpack(fields))
+if rid ~= '' then
+  local rk = sk(rid)
+  local r = redis.call('HMGET', rk, 'succ', 'err', 'parent', 'input')
+  if r[1] then
+    redis.call('HSET', wk, 'succ', r[1], 'err', r[2] or '', 'parent', r[3] or '', 'input', r[4] or '{}')
+    redis.call('HSET', rk, 'succ', '', 'err', '', 'parent', '', 'root_swarm', wid)
+    local parent = r[3]
+    if parent and parent ~= '' then
+      local pk = sk(parent)
+      local kind = redis.call('HGET', pk, 'kind')
+      if kind == 'swarm' then
+        local pos = redis.call('LPOS', swk(parent, 'items'), rid)
+        if pos then redis.call('LSET', swk(parent, 'items'), pos, wid) end
+      elseif kind == 'chain' then
+        local tasks = {}
+        for t in string.gmatch(redis.call('HGET', pk, 'tasks') or '', '[^,]+') do
+          if t == rid then table.insert(tasks, wid) else table.insert(tasks, t) end
+        end
+        redis.call('HSET', pk, 'tasks', table.concat(tasks, ','))
+      end
+    end
+  end
+end
+redis.call('EXPIRE', wk, ttl_of(wid, 'ttl_a'))
+return {'created'}

@@ -1,0 +1,183 @@
+using MageFlow.Hatchet.Exceptions;
+using MageFlow.Hatchet.Internal;
+using MageFlow.Hatchet.Orchestration;
+using MageFlow.Hatchet.Tasks;
+
+namespace MageFlow.Hatchet.Tests.Orchestration;
+
+[Collection(MageflowCollection.Name)]
+public sealed class ErrorTests(MageflowFixture fixture)
+{
+    private static readonly TimeSpan Wait = MageflowFixture.Wait;
+
+    [Fact]
+    public async Task SignAsync_KwargsNotAnObject_ThrowsArgumentException()
+    {
+        var prefix = MageflowFixture.NewPrefix();
+        await using var client = fixture.NewClient();
+        var item = client.Task<In, Out>(MageflowFixture.Unique("item"), (i, _) => Task.FromResult(new Out(i.N)));
+        await using var mf = await fixture.AttachAsync(client, prefix);
+
+        var array = await Assert.ThrowsAsync<ArgumentException>(() => mf.SignAsync(item, new[] { 1, 2 }));
+        Assert.Contains("JSON object", array.Message, StringComparison.Ordinal);
+        Assert.Contains(item.WorkflowName, array.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<ArgumentException>(() => mf.SignAsync(item, "[1]"));
+        await Assert.ThrowsAsync<ArgumentException>(() => mf.SignAsync(item.Name, new List<string> { "a" }));
+
+        var keys = new List<string>();
+        await foreach (var key in fixture.Redis.GetServers()[0].KeysAsync(pattern: "{" + prefix + "}:sig:*"))
+        {
+            keys.Add((string)key!);
+        }
+
+        Assert.Empty(keys);
+        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageflowFixture.DoneTtl);
+    }
+
+    [Fact]
+    public async Task Worker_SignatureDeleted_FailsWithoutRetryAndKeepsServing()
+    {
+        var prefix = MageflowFixture.NewPrefix();
+        await using var client = fixture.NewClient();
+        var handled = 0;
+        var item = client.Task<In, Out>(
+            MageflowFixture.Unique("item"),
+            (i, _) =>
+            {
+                Interlocked.Increment(ref handled);
+                return Task.FromResult(new Out(i.N * 2));
+            },
+            new TaskOptions { Retries = 3 });
+        var attempts = new AttemptCounter(item.TaskName);
+        await using var mf = await fixture.AttachAsync(client, prefix);
+        client.Middleware.Insert(0, attempts);
+        await using var worker = client.Worker(MageflowFixture.Unique("w"), 20);
+        await worker.StartAsync();
+
+        var doomed = await mf.SignAsync(item, new { n = 1 });
+        Assert.True(await fixture.Redis.GetDatabase().KeyDeleteAsync(MageflowFixture.SigKey(prefix, doomed.Id)));
+        var options = new RunOptions();
+        options.AdditionalMetadata["task_id"] = doomed.Id;
+
+        var e = await Assert.ThrowsAsync<TaskRunFailedException>(() => item.RunAsync(new In(1), options).WaitAsync(Wait));
+        Assert.Contains("was deleted", e.Message, StringComparison.Ordinal);
+        Assert.Contains(doomed.Id, e.Message, StringComparison.Ordinal);
+        Assert.Equal(1, attempts.Count);
+        Assert.Equal(0, Volatile.Read(ref handled));
+        await Assert.ThrowsAsync<MageflowStateException>(() => doomed.RunNoWaitAsync());
+
+        // The same worker goes on serving signatures of the same task.
+        var healthy = await mf.SignAsync(item);
+        Assert.Equal(new Out(8), await healthy.RunAsync<Out>(new { n = 4 }).WaitAsync(Wait));
+        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageflowFixture.DoneTtl);
+        Assert.Equal(2, attempts.Count);
+    }
+
+    [Fact]
+    public async Task Worker_SignatureRecordCorrupted_FailsClearlyWhileOtherFlowCompletes()
+    {
+        var prefix = MageflowFixture.NewPrefix();
+        using var gate = new Gate();
+        await using var client = fixture.NewClient();
+        var item = client.Task<In, Out>(
+            MageflowFixture.Unique("item"),
+            async (i, ctx) =>
+            {
+                await gate.PassAsync(ctx.CancellationToken);
+                return new Out(i.N);
+            },
+            new TaskOptions { Retries = 2 });
+        var attempts = new AttemptCounter(item.TaskName);
+        await using var mf = await fixture.AttachAsync(client, prefix);
+        client.Middleware.Insert(0, attempts);
+        await using var worker = client.Worker(MageflowFixture.Unique("w"), 20);
+        await worker.StartAsync();
+
+        // A healthy swarm is running (held at the gate) while another signature's record is not a hash any more.
+        var swarm = await mf.SwarmAsync([await mf.SignAsync(item, new { n = 1 }), await mf.SignAsync(item, new { n = 2 })], isSwarmClosed: true);
+        await swarm.RunNoWaitAsync();
+        await gate.ArrivalsAsync(2);
+        var corrupted = await mf.SignAsync(item);
+        var db = fixture.Redis.GetDatabase();
+        await db.KeyDeleteAsync(MageflowFixture.SigKey(prefix, corrupted.Id));
+        await db.StringSetAsync(MageflowFixture.SigKey(prefix, corrupted.Id), "not a hash", MageflowFixture.DoneTtl);
+        var options = new RunOptions();
+        options.AdditionalMetadata["task_id"] = corrupted.Id;
+
+        var e = await Assert.ThrowsAsync<TaskRunFailedException>(() => item.RunAsync(new In(3), options).WaitAsync(Wait));
+        Assert.Contains("corrupted state", e.Message, StringComparison.Ordinal);
+        Assert.Contains(corrupted.Id, e.Message, StringComparison.Ordinal);
+        Assert.Equal(3, attempts.Count);
+
+        gate.Open();
+        Assert.Equal([new Out(1), new Out(2)], await swarm.ResultAsync<List<Out>>().WaitAsync(Wait));
+        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageflowFixture.DoneTtl);
+    }
+
+    [Fact]
+    public async Task ResultAsync_SwarmRecordDeletedMidFlow_ThrowsClearErrorWhileOtherSwarmCompletes()
+    {
+        var prefix = MageflowFixture.NewPrefix();
+        using var gate = new Gate();
+        await using var client = fixture.NewClient();
+        var held = client.Task<In, Out>(MageflowFixture.Unique("held"), async (i, ctx) =>
+        {
+            await gate.PassAsync(ctx.CancellationToken);
+            return new Out(i.N);
+        });
+        var free = client.Task<In, Out>(MageflowFixture.Unique("free"), (i, _) => Task.FromResult(new Out(i.N)));
+        await using var mf = await fixture.AttachAsync(client, prefix);
+        await using var worker = client.Worker(MageflowFixture.Unique("w"), 20);
+        await worker.StartAsync();
+
+        var brokenItems = new List<Signature> { await mf.SignAsync(held, new { n = 1 }), await mf.SignAsync(held, new { n = 2 }), await mf.SignAsync(held, new { n = 3 }) };
+        var broken = await mf.SwarmAsync(brokenItems, new SwarmConfig(MaxConcurrency: 1), isSwarmClosed: true);
+        await broken.RunNoWaitAsync();
+        await gate.ArrivalsAsync(1);
+        var healthyItems = new List<Signature>();
+        for (var n = 0; n < 5; n++)
+        {
+            healthyItems.Add(await mf.SignAsync(free, new { n }));
+        }
+
+        var healthy = await mf.SwarmAsync(healthyItems, new SwarmConfig(MaxConcurrency: 2), isSwarmClosed: true);
+        var healthyRun = healthy.RunAsync<List<Out>>();
+        var waiting = broken.ResultAsync<List<Out>>();
+
+        Assert.True(await fixture.Redis.GetDatabase().KeyDeleteAsync(MageflowFixture.SigKey(prefix, broken.Id)));
+        gate.Open();
+
+        var e = await Assert.ThrowsAsync<MageflowStateException>(() => waiting.WaitAsync(Wait));
+        Assert.Equal("missing", e.Reason);
+        Assert.Contains(broken.Id, e.Message, StringComparison.Ordinal);
+        Assert.Equal(Enumerable.Range(0, 5).Select(n => new Out(n)), await healthyRun.WaitAsync(Wait));
+        Assert.Equal(new Out(1), await brokenItems[0].ResultAsync<Out>().WaitAsync(Wait));
+
+        // The orphaned items never run; cancel them. The broken swarm's own lists lost their owner record, so nothing can expire them early.
+        await Task.WhenAll(brokenItems.Skip(1).Select(s => s.CancelAsync()));
+        await RedisAssert.AssertRedisCleanAsync(
+            fixture.Redis,
+            prefix,
+            MageflowFixture.DoneTtl,
+            key => key.StartsWith(MageflowFixture.SwarmKey(prefix, broken.Id, string.Empty), StringComparison.Ordinal));
+        Assert.Equal(1, gate.Entered);
+    }
+
+    /// <summary>Counts attempts of one task, outside MageFlow's wrapper (so refused runs count too).</summary>
+    internal sealed class AttemptCounter(string taskName) : ITaskMiddleware
+    {
+        private int _count;
+
+        public int Count => Volatile.Read(ref _count);
+
+        public Task<string> InvokeAsync(TaskContext context, Func<Task<string>> next)
+        {
+            if (context.TaskName == taskName)
+            {
+                Interlocked.Increment(ref _count);
+            }
+
+            return next();
+        }
+    }
+}

@@ -1,0 +1,161 @@
+using System.Collections.Concurrent;
+using MageFlow.Hatchet.Orchestration;
+using StackExchange.Redis;
+
+namespace MageFlow.Hatchet.Tests.Orchestration;
+
+[Collection(MageflowCollection.Name)]
+public sealed class SwarmConcurrencyTests(MageflowFixture fixture)
+{
+    private static readonly TimeSpan Wait = MageflowFixture.Wait;
+
+    [Fact]
+    public async Task RunAsync_TwoProcessesShareOneSwarm_CallbacksFireExactlyOnce()
+    {
+        const int PerProcess = 150;
+        var prefix = MageflowFixture.NewPrefix();
+        var itemName = MageflowFixture.Unique("item");
+        var callbackName = MageflowFixture.Unique("onok");
+        var executed = new ConcurrentDictionary<int, int>();
+        var successes = new Probe<ListIn>();
+
+        // Two "processes": separate clients, each with its own MageFlow (own Redis connection, same prefix) and worker.
+        await using var client1 = fixture.NewClient();
+        await using var client2 = fixture.NewClient();
+        var items = new List<Tasks.TaskDeclaration<In, Out>>();
+        var callbacks = new List<Tasks.TaskDeclaration<ListIn, Out>>();
+        foreach (var client in new[] { client1, client2 })
+        {
+            items.Add(client.Task<In, Out>(itemName, (i, _) =>
+            {
+                executed.AddOrUpdate(i.N, 1, (_, c) => c + 1);
+                return Task.FromResult(new Out(i.N));
+            }));
+            callbacks.Add(client.Task<ListIn, Out>(callbackName, (i, _) =>
+            {
+                successes.Record(i);
+                return Task.FromResult(new Out(0));
+            }));
+        }
+
+        void OwnConnection(MageflowOptions o)
+        {
+            o.Redis = null;
+            o.RedisConfiguration = MageflowFixture.RedisConfiguration;
+        }
+
+        await using var mf1 = await fixture.AttachAsync(client1, prefix, OwnConnection);
+        await using var mf2 = await fixture.AttachAsync(client2, prefix, OwnConnection);
+        Assert.NotEqual(mf1.OwnerId, mf2.OwnerId);
+        await using var worker1 = client1.Worker(MageflowFixture.Unique("w1"), 50);
+        await using var worker2 = client2.Worker(MageflowFixture.Unique("w2"), 50);
+        await worker1.StartAsync();
+        await worker2.StartAsync();
+
+        var callback = await mf1.SignAsync(callbacks[0]);
+        var swarm1 = await mf1.SwarmAsync(config: new SwarmConfig(MaxConcurrency: 40), successCallbacks: [callback]);
+        await swarm1.RunNoWaitAsync();
+        var swarm2 = Assert.IsType<SwarmSignature>(await mf2.GetAsync(swarm1.Id));
+
+        // Both processes add items concurrently while the swarm runs, so both publish and track item runs.
+        await Task.WhenAll(AddAsync(mf1, swarm1, items[0], 0), AddAsync(mf2, swarm2, items[1], PerProcess));
+        await swarm2.CloseAsync();
+
+        var results = await swarm1.ResultAsync<List<Out>>().WaitAsync(Wait);
+        Assert.Equal(2 * PerProcess, results.Count);
+        Assert.Equal(Enumerable.Range(0, 2 * PerProcess), results.Select(r => r.Value).Order());
+        Assert.Equal(2 * PerProcess, (await successes.First).MageflowResults!.Count);
+        await callback.ResultAsync<Out>().WaitAsync(Wait);
+        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageflowFixture.DoneTtl);
+        Assert.Equal(1, successes.Count);
+        Assert.Equal(2 * PerProcess, executed.Count);
+        Assert.All(executed, e => Assert.Equal(1, e.Value));
+
+        static async Task AddAsync(Mageflow mf, SwarmSignature swarm, Tasks.TaskDeclaration<In, Out> item, int first)
+        {
+            for (var chunk = 0; chunk < PerProcess; chunk += 10)
+            {
+                var batch = new List<Signature>();
+                for (var n = first + chunk; n < first + chunk + 10; n++)
+                {
+                    batch.Add(await mf.SignAsync(item, new { n }));
+                }
+
+                await swarm.AddTasksAsync(batch);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task OnFinished_DuplicatedCompletionReport_ChangesNothing()
+    {
+        var prefix = MageflowFixture.NewPrefix();
+        using var gate = new Gate();
+        await using var client = fixture.NewClient();
+        var item = client.Task<In, Out>(MageflowFixture.Unique("item"), async (i, ctx) =>
+        {
+            if (i.N > 0)
+            {
+                await gate.PassAsync(ctx.CancellationToken);
+            }
+
+            return new Out(i.N);
+        });
+        var successes = new Probe<ListIn>();
+        var onSuccess = client.Task<ListIn, Out>(MageflowFixture.Unique("onok"), (i, _) =>
+        {
+            successes.Record(i);
+            return Task.FromResult(new Out(0));
+        });
+        await using var mf = await fixture.AttachAsync(client, prefix);
+        await using var worker = client.Worker(MageflowFixture.Unique("w"), 20);
+        await worker.StartAsync();
+
+        var items = new List<Signature> { await mf.SignAsync(item, new { n = 0 }), await mf.SignAsync(item, new { n = 1 }), await mf.SignAsync(item, new { n = 2 }) };
+        var callback = await mf.SignAsync(onSuccess);
+        var swarm = await mf.SwarmAsync(items, new SwarmConfig(MaxConcurrency: 3), successCallbacks: [callback], isSwarmClosed: true);
+        await swarm.RunNoWaitAsync();
+        Assert.Equal(new Out(0), await items[0].ResultAsync<Out>().WaitAsync(Wait));
+        await gate.ArrivalsAsync(2);
+
+        var db = fixture.Redis.GetDatabase();
+        string runId = (await db.HashGetAsync(MageflowFixture.SigKey(prefix, items[0].Id), "run"))!;
+        var before = await SnapshotAsync(db, prefix, swarm.Id);
+
+        // Item 0 was already recorded: reporting it again (as a takeover would) is ignored...
+        var again = await mf.Store.EvalWithPublishAsync("on_finished", runId, "1", "{}", mf.OwnerId);
+        var twice = await mf.Store.EvalWithPublishAsync("on_finished", runId, "1", "{}", mf.OwnerId);
+        Assert.Equal("untracked", again.Status);
+        Assert.Equal("untracked", twice.Status);
+
+        // ...even when the run is still registered as tracked (a report racing the first one).
+        await db.StringSetAsync("{" + prefix + "}:run:" + runId, items[0].Id, TimeSpan.FromMinutes(1));
+        var raced = await mf.Store.EvalWithPublishAsync("on_finished", runId, "0", "late failure", mf.OwnerId);
+        Assert.Equal("dup", raced.Status);
+        Assert.Empty(again.Publish.Concat(twice.Publish).Concat(raced.Publish));
+        Assert.Equal(before, await SnapshotAsync(db, prefix, swarm.Id));
+        Assert.Equal("done", await items[0].GetStatusAsync());
+
+        gate.Open();
+        var results = await swarm.ResultAsync<List<Out>>().WaitAsync(Wait);
+        Assert.Equal([new Out(0), new Out(1), new Out(2)], results);
+        await callback.ResultAsync<Out>().WaitAsync(Wait);
+
+        // And after the swarm finished, a late duplicate changes nothing either.
+        var done = await SnapshotAsync(db, prefix, swarm.Id);
+        var late = await mf.Store.EvalWithPublishAsync("on_finished", runId, "1", "{}", mf.OwnerId);
+        Assert.Equal("untracked", late.Status);
+        Assert.Equal(done, await SnapshotAsync(db, prefix, swarm.Id));
+        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageflowFixture.DoneTtl);
+        Assert.Equal(1, successes.Count);
+        Assert.Equal(3, (await successes.First).MageflowResults!.Count);
+    }
+
+    private static async Task<string> SnapshotAsync(IDatabase db, string prefix, string swarmId)
+    {
+        var h = await db.HashGetAsync(MageflowFixture.SigKey(prefix, swarmId), ["status", "running", "total", "nok", "nfail", "closed"]);
+        var finished = await db.SetLengthAsync(MageflowFixture.SwarmKey(prefix, swarmId, "finished"));
+        var results = await db.HashLengthAsync(MageflowFixture.SwarmKey(prefix, swarmId, "results"));
+        return string.Join(",", h.Select(v => (string?)v)) + $";finished={finished};results={results}";
+    }
+}

@@ -1,0 +1,427 @@
+using System.Collections.Concurrent;
+using MageFlow.Hatchet.Orchestration;
+
+namespace MageFlow.Hatchet.Tests.Orchestration;
+
+[Collection(MageflowCollection.Name)]
+public sealed class SwarmTests(MageflowFixture fixture)
+{
+    private static readonly TimeSpan Wait = MageflowFixture.Wait;
+
+    [Fact]
+    public async Task RunAsync_ClosedSwarm_SuccessCallbackGetsEveryResult()
+    {
+        var prefix = MageflowFixture.NewPrefix();
+        await using var client = fixture.NewClient();
+        var item = client.Task<In, Out>(MageflowFixture.Unique("item"), (i, _) => Task.FromResult(new Out(i.N * 2)));
+        var successes = new Probe<ListIn>();
+        var onSuccess = client.Task<ListIn, Out>(MageflowFixture.Unique("onok"), (i, _) =>
+        {
+            successes.Record(i);
+            return Task.FromResult(new Out(0));
+        });
+        await using var mf = await fixture.AttachAsync(client, prefix);
+        await using var worker = client.Worker(MageflowFixture.Unique("w"), 50);
+        await worker.StartAsync();
+
+        var items = new List<Signature>();
+        for (var n = 0; n < 20; n++)
+        {
+            items.Add(await mf.SignAsync(item, new { n }));
+        }
+
+        var callback = await mf.SignAsync(onSuccess);
+        var swarm = await mf.SwarmAsync(items, new SwarmConfig(MaxConcurrency: 10), successCallbacks: [callback], isSwarmClosed: true);
+        await swarm.RunNoWaitAsync();
+
+        var received = (await successes.First).MageflowResults!;
+        Assert.Equal(20, received.Count);
+        Assert.Equal(Enumerable.Range(0, 20).Select(n => new Out(n * 2)), received.OrderBy(o => o.Value));
+        Assert.Equal(received.OrderBy(o => o.Value), await swarm.ResultAsync<List<Out>>().WaitAsync(Wait));
+        await callback.ResultAsync<Out>().WaitAsync(Wait);
+        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageflowFixture.DoneTtl);
+        Assert.Equal(1, successes.Count);
+    }
+
+    [Fact]
+    public async Task RunNoWaitAsync_MaxConcurrency_PeakEqualsLimitAndNeverExceedsIt()
+    {
+        const int Items = 30;
+        const int Limit = 5;
+        var prefix = MageflowFixture.NewPrefix();
+        using var gate = new Gate();
+        await using var client = fixture.NewClient();
+        var item = client.Task<In, Out>(MageflowFixture.Unique("item"), async (i, ctx) =>
+        {
+            await gate.PassAsync(ctx.CancellationToken);
+            return new Out(i.N);
+        });
+        await using var mf = await fixture.AttachAsync(client, prefix);
+        await using var worker = client.Worker(MageflowFixture.Unique("w"), 50);
+        await worker.StartAsync();
+
+        var items = new List<Signature>();
+        for (var n = 0; n < Items; n++)
+        {
+            items.Add(await mf.SignAsync(item, new { n }));
+        }
+
+        var swarm = await mf.SwarmAsync(items, new SwarmConfig(MaxConcurrency: Limit), isSwarmClosed: true);
+        await swarm.RunNoWaitAsync();
+        for (var wave = 0; wave < Items / Limit; wave++)
+        {
+            await gate.ArrivalsAsync(Limit);
+            Assert.Equal(Limit, gate.Running);
+            gate.Release(Limit);
+        }
+
+        var results = await swarm.ResultAsync<List<Out>>().WaitAsync(Wait);
+        Assert.Equal(Enumerable.Range(0, Items).Select(n => new Out(n)), results);
+        Assert.Equal(Limit, gate.Peak);
+        Assert.Equal(Items, gate.Entered);
+        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageflowFixture.DoneTtl);
+    }
+
+    [Fact]
+    public async Task RunNoWaitAsync_StopAfterNFailures_StopsRestAndErrorCallbacksOnce()
+    {
+        var prefix = MageflowFixture.NewPrefix();
+        using var gate = new Gate();
+        await using var client = fixture.NewClient();
+        var executed = new ConcurrentDictionary<int, int>();
+        var item = client.Task<FlakyIn, Out>(MageflowFixture.Unique("item"), async (i, ctx) =>
+        {
+            executed.AddOrUpdate(i.N, 1, (_, c) => c + 1);
+            if (i.Fail)
+            {
+                throw new InvalidOperationException($"item {i.N} failed");
+            }
+
+            await gate.PassAsync(ctx.CancellationToken);
+            return new Out(i.N);
+        });
+        var successes = new Probe<ListIn>();
+        var onSuccess = client.Task<ListIn, Out>(MageflowFixture.Unique("onok"), (i, _) =>
+        {
+            successes.Record(i);
+            return Task.FromResult(new Out(0));
+        });
+        var errors = new Probe<ResultIn>();
+        var onError = client.Task<ResultIn, Out>(MageflowFixture.Unique("onerr"), (i, _) =>
+        {
+            errors.Record(i);
+            return Task.FromResult(new Out(0));
+        });
+        await using var mf = await fixture.AttachAsync(client, prefix);
+        await using var worker = client.Worker(MageflowFixture.Unique("w"), 50);
+        await worker.StartAsync();
+
+        // Items 0 and 1 fail at once; the first failure starts item 2 (held at the gate); the second stops the swarm.
+        var items = new List<Signature>();
+        for (var n = 0; n < 8; n++)
+        {
+            items.Add(await mf.SignAsync(item, new { n, fail = n < 2 }));
+        }
+
+        var errorCallback = await mf.SignAsync(onError);
+        var swarm = await mf.SwarmAsync(
+            items,
+            new SwarmConfig(MaxConcurrency: 2, StopAfterNFailures: 2),
+            successCallbacks: [await mf.SignAsync(onSuccess)],
+            errorCallbacks: [errorCallback],
+            isSwarmClosed: true);
+        await swarm.RunNoWaitAsync();
+
+        await errors.First;
+        await gate.ArrivalsAsync(1);
+        var failed = await Assert.ThrowsAsync<SignatureFailedException>(() => swarm.ResultAsync<List<Out>>().WaitAsync(Wait));
+        Assert.Equal("failed", failed.Status);
+        for (var n = 3; n < 8; n++)
+        {
+            Assert.Equal("canceled", await items[n].GetStatusAsync());
+        }
+
+        // The item that was already running when the swarm stopped finishes normally.
+        gate.Open();
+        Assert.Equal(new Out(2), await items[2].ResultAsync<Out>().WaitAsync(Wait));
+        await errorCallback.ResultAsync<Out>().WaitAsync(Wait);
+        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageflowFixture.DoneTtl);
+        Assert.Equal(1, errors.Count);
+        Assert.Equal(0, successes.Count);
+        Assert.Equal([0, 1, 2], executed.Keys.Order());
+        Assert.All(executed.Values, c => Assert.Equal(1, c));
+    }
+
+    [Fact]
+    public async Task AddTaskAsync_ReachingMaxTaskAllowed_ClosesSwarmAndRefusesMore()
+    {
+        var prefix = MageflowFixture.NewPrefix();
+        await using var client = fixture.NewClient();
+        var item = client.Task<In, Out>(MageflowFixture.Unique("item"), (i, _) => Task.FromResult(new Out(i.N)));
+        await using var mf = await fixture.AttachAsync(client, prefix);
+        await using var worker = client.Worker(MageflowFixture.Unique("w"), 20);
+        await worker.StartAsync();
+
+        var swarm = await mf.SwarmAsync(config: new SwarmConfig(MaxConcurrency: 5, MaxTaskAllowed: 3));
+        await swarm.AddTasksAsync([await mf.SignAsync(item, new { n = 1 }), await mf.SignAsync(item, new { n = 2 })]);
+
+        var extra1 = await mf.SignAsync(item);
+        var extra2 = await mf.SignAsync(item);
+        var full = await Assert.ThrowsAsync<MageflowStateException>(() => swarm.AddTasksAsync([extra1, extra2]));
+        Assert.Equal("full", full.Reason);
+        Assert.Contains("max_task_allowed", full.Message, StringComparison.Ordinal);
+
+        await swarm.AddTaskAsync(await mf.SignAsync(item, new { n = 3 }));
+        var extra3 = await mf.SignAsync(item, new { n = 4 });
+        var closed = await Assert.ThrowsAsync<MageflowStateException>(() => swarm.AddTaskAsync(extra3));
+        Assert.True(closed.Reason is "closed" or "full", closed.Reason);
+
+        // Reaching the limit closed the swarm: it finishes without CloseAsync.
+        var results = await swarm.RunAsync<List<Out>>().WaitAsync(Wait);
+        Assert.Equal([new Out(1), new Out(2), new Out(3)], results);
+        await CancelAllAsync(extra1, extra2, extra3);
+        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageflowFixture.DoneTtl);
+    }
+
+    [Fact]
+    public async Task AddTaskAsync_AfterSwarmStarted_ItemsRunWithMergedMessages()
+    {
+        var prefix = MageflowFixture.NewPrefix();
+        await using var client = fixture.NewClient();
+        var item = client.Task<TaggedIn, TaggedOut>(MageflowFixture.Unique("item"), (i, _) => Task.FromResult(new TaggedOut(i.N * 2, i.Tag)));
+        await using var mf = await fixture.AttachAsync(client, prefix);
+        await using var worker = client.Worker(MageflowFixture.Unique("w"), 20);
+        await worker.StartAsync();
+
+        var swarm = await mf.SwarmAsync([await mf.SignAsync(item)], new SwarmConfig(MaxConcurrency: 3), kwargs: new { tag = "swarm" });
+        await swarm.RunNoWaitAsync(new { n = 1 });
+
+        await swarm.AddTaskAsync(await mf.SignAsync(item, new { n = 5, tag = "own" }));
+        await swarm.RunInSwarmAsync(await mf.SignAsync(item), new { n = 10 });
+        await swarm.RunTasksInSwarmAsync([await mf.SignAsync(item), await mf.SignAsync(item)], [new { n = 20 }, null]);
+        var unmatched = await mf.SignAsync(item);
+        await Assert.ThrowsAsync<ArgumentException>(() => swarm.RunTasksInSwarmAsync([unmatched], []));
+        await unmatched.CancelAsync();
+        await swarm.CloseAsync();
+
+        var results = await swarm.ResultAsync<List<TaggedOut>>().WaitAsync(Wait);
+        Assert.Equal(
+            [new TaggedOut(2, "swarm"), new TaggedOut(10, "own"), new TaggedOut(20, "swarm"), new TaggedOut(40, "swarm"), new TaggedOut(2, "swarm")],
+            results);
+        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageflowFixture.DoneTtl);
+    }
+
+    [Fact]
+    public async Task AddTaskAsync_ClosedSwarm_ThrowsClosed()
+    {
+        var prefix = MageflowFixture.NewPrefix();
+        using var gate = new Gate();
+        await using var client = fixture.NewClient();
+        var item = client.Task<In, Out>(MageflowFixture.Unique("item"), async (i, ctx) =>
+        {
+            await gate.PassAsync(ctx.CancellationToken);
+            return new Out(i.N);
+        });
+        await using var mf = await fixture.AttachAsync(client, prefix);
+        await using var worker = client.Worker(MageflowFixture.Unique("w"), 20);
+        await worker.StartAsync();
+
+        var swarm = await mf.SwarmAsync([await mf.SignAsync(item, new { n = 1 })]);
+        await swarm.RunNoWaitAsync();
+        await gate.ArrivalsAsync(1);
+        await swarm.CloseAsync();
+
+        var late1 = await mf.SignAsync(item);
+        var whileRunning = await Assert.ThrowsAsync<MageflowStateException>(() => swarm.AddTaskAsync(late1));
+        Assert.Equal("closed", whileRunning.Reason);
+        Assert.Contains("closed", whileRunning.Message, StringComparison.Ordinal);
+        Assert.Contains(swarm.Id, whileRunning.Message, StringComparison.Ordinal);
+
+        gate.Open();
+        Assert.Equal([new Out(1)], await swarm.ResultAsync<List<Out>>().WaitAsync(Wait));
+        var late2 = await mf.SignAsync(item);
+        var afterDone = await Assert.ThrowsAsync<MageflowStateException>(() => swarm.AddTaskAsync(late2));
+        Assert.Equal("closed", afterDone.Reason);
+        await CancelAllAsync(late1, late2);
+        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageflowFixture.DoneTtl);
+    }
+
+    [Fact]
+    public async Task AddTaskAsync_CanceledSwarm_ThrowsCanceled()
+    {
+        var prefix = MageflowFixture.NewPrefix();
+        var runs = 0;
+        await using var client = fixture.NewClient();
+        var item = client.Task<In, Out>(MageflowFixture.Unique("item"), (i, _) =>
+        {
+            Interlocked.Increment(ref runs);
+            return Task.FromResult(new Out(i.N));
+        });
+        await using var mf = await fixture.AttachAsync(client, prefix);
+        await using var worker = client.Worker(MageflowFixture.Unique("w"), 20);
+        await worker.StartAsync();
+
+        var first = await mf.SignAsync(item, new { n = 1 });
+        var swarm = await mf.SwarmAsync([first]);
+        await swarm.CancelAsync();
+
+        var late = await mf.SignAsync(item);
+        var e = await Assert.ThrowsAsync<MageflowStateException>(() => swarm.AddTaskAsync(late));
+        Assert.Equal("canceled", e.Reason);
+        Assert.Contains("canceled", e.Message, StringComparison.Ordinal);
+        Assert.Equal("canceled", await swarm.GetStatusAsync());
+        Assert.Equal("canceled", await first.GetStatusAsync());
+        var run = await Assert.ThrowsAsync<MageflowStateException>(() => swarm.RunNoWaitAsync());
+        Assert.Contains("canceled", run.Message, StringComparison.Ordinal);
+        await late.CancelAsync();
+        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageflowFixture.DoneTtl);
+        Assert.Equal(0, Volatile.Read(ref runs));
+    }
+
+    [Fact]
+    public async Task SuspendAsync_ThenResume_SwarmLosesNoItem()
+    {
+        var prefix = MageflowFixture.NewPrefix();
+        using var gate = new Gate();
+        await using var client = fixture.NewClient();
+        var item = client.Task<In, Out>(MageflowFixture.Unique("item"), async (i, ctx) =>
+        {
+            await gate.PassAsync(ctx.CancellationToken);
+            return new Out(i.N);
+        });
+        await using var mf = await fixture.AttachAsync(client, prefix);
+        await using var worker = client.Worker(MageflowFixture.Unique("w"), 20);
+        await worker.StartAsync();
+
+        var items = new List<Signature>();
+        for (var n = 0; n < 6; n++)
+        {
+            items.Add(await mf.SignAsync(item, new { n }));
+        }
+
+        var swarm = await mf.SwarmAsync(items, new SwarmConfig(MaxConcurrency: 2), isSwarmClosed: true);
+        await swarm.RunNoWaitAsync();
+        await gate.ArrivalsAsync(2);
+
+        await swarm.SuspendAsync();
+        Assert.Equal("suspended", await swarm.GetStatusAsync());
+        for (var n = 2; n < 6; n++)
+        {
+            Assert.Equal("suspended", await items[n].GetStatusAsync());
+        }
+
+        // The two running items are not stopped: they finish and keep their results; nothing new starts.
+        gate.Open();
+        Assert.Equal(new Out(0), await items[0].ResultAsync<Out>().WaitAsync(Wait));
+        Assert.Equal(new Out(1), await items[1].ResultAsync<Out>().WaitAsync(Wait));
+        var db = fixture.Redis.GetDatabase();
+        Assert.Equal(4, await db.ListLengthAsync(MageflowFixture.SwarmKey(prefix, swarm.Id, "queue")));
+        Assert.Equal("0", (string?)await db.HashGetAsync(MageflowFixture.SigKey(prefix, swarm.Id), "running"));
+        Assert.Equal("suspended", await swarm.GetStatusAsync());
+
+        await swarm.ResumeAsync();
+
+        var results = await swarm.ResultAsync<List<Out>>().WaitAsync(Wait);
+        Assert.Equal(Enumerable.Range(0, 6).Select(n => new Out(n)), results);
+        Assert.True(gate.Peak <= 2, $"peak {gate.Peak}");
+        Assert.Equal(6, gate.Entered);
+        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageflowFixture.DoneTtl);
+    }
+
+    [Fact]
+    public async Task SuspendAsync_RunningTask_KeepsRunningAndKeepsItsResult()
+    {
+        var prefix = MageflowFixture.NewPrefix();
+        using var gate = new Gate();
+        await using var client = fixture.NewClient();
+        var item = client.Task<In, Out>(MageflowFixture.Unique("item"), async (i, ctx) =>
+        {
+            await gate.PassAsync(ctx.CancellationToken);
+            return new Out(i.N);
+        });
+        var successes = new Probe<ResultIn>();
+        var onSuccess = client.Task<ResultIn, Out>(MageflowFixture.Unique("onok"), (i, _) =>
+        {
+            successes.Record(i);
+            return Task.FromResult(new Out(0));
+        });
+        await using var mf = await fixture.AttachAsync(client, prefix);
+        await using var worker = client.Worker(MageflowFixture.Unique("w"), 20);
+        await worker.StartAsync();
+
+        var callback = await mf.SignAsync(onSuccess);
+        var sig = await mf.SignAsync(item, new { n = 3 }, successCallbacks: [callback]);
+        await sig.RunNoWaitAsync();
+        await gate.ArrivalsAsync(1);
+        await sig.SuspendAsync();
+        Assert.Equal("suspended", await sig.GetStatusAsync());
+
+        gate.Open();
+        Assert.Equal(new Out(3), await sig.ResultAsync<Out>().WaitAsync(Wait));
+        Assert.Equal(new Out(3), (await successes.First).MageflowResults);
+        await sig.ResumeAsync();
+        await callback.ResultAsync<Out>().WaitAsync(Wait);
+        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageflowFixture.DoneTtl);
+        Assert.Equal(1, gate.Entered);
+        Assert.Equal(1, successes.Count);
+    }
+
+    [Fact]
+    public async Task InterruptAsync_RunningItem_CancelsHandlerAndResumeRerunsIt()
+    {
+        var prefix = MageflowFixture.NewPrefix();
+        var started = new SemaphoreSlim(0);
+        var cancelled = new SemaphoreSlim(0);
+        var attempts = new ConcurrentDictionary<int, int>();
+        await using var client = fixture.NewClient();
+        var item = client.Task<In, Out>(MageflowFixture.Unique("item"), async (i, ctx) =>
+        {
+            if (attempts.AddOrUpdate(i.N, 1, (_, c) => c + 1) == 1)
+            {
+                started.Release();
+                try
+                {
+                    await new TaskCompletionSource().Task.WaitAsync(Wait, ctx.CancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    cancelled.Release();
+                    throw;
+                }
+            }
+
+            return new Out(i.N * 10);
+        });
+        await using var mf = await fixture.AttachAsync(client, prefix);
+        await using var worker = client.Worker(MageflowFixture.Unique("w"), 20);
+        await worker.StartAsync();
+
+        var items = new List<Signature> { await mf.SignAsync(item, new { n = 1 }), await mf.SignAsync(item, new { n = 2 }) };
+        var swarm = await mf.SwarmAsync(items, new SwarmConfig(MaxConcurrency: 2), isSwarmClosed: true);
+        await swarm.RunNoWaitAsync();
+        await started.WaitAsync(Wait);
+        await started.WaitAsync(Wait);
+
+        await swarm.InterruptAsync();
+        await cancelled.WaitAsync(Wait);
+        await cancelled.WaitAsync(Wait);
+        Assert.Equal("interrupted", await swarm.GetStatusAsync());
+        Assert.Equal("interrupted", await items[0].GetStatusAsync());
+
+        await swarm.ResumeAsync();
+        var results = await swarm.ResultAsync<List<Out>>().WaitAsync(Wait);
+        Assert.Equal([new Out(10), new Out(20)], results);
+        Assert.Equal(2, attempts[1]);
+        Assert.Equal(2, attempts[2]);
+        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageflowFixture.DoneTtl);
+    }
+
+    /// <summary>Signatures a swarm refused never run: cancel them, as a caller would, so they expire like the rest.</summary>
+    private static Task CancelAllAsync(params Signature[] refused) => Task.WhenAll(refused.Select(s => s.CancelAsync()));
+
+    public sealed record FlakyIn(int N, bool Fail);
+
+    public sealed record TaggedIn(int N, string? Tag);
+
+    public sealed record TaggedOut(int Value, string? Tag);
+}

@@ -1,0 +1,185 @@
+using MageFlow.Hatchet.Exceptions;
+using MageFlow.Hatchet.Tasks;
+using MageFlow.Hatchet.Worker;
+
+namespace MageFlow.Hatchet.Tests;
+
+[Collection(SdkCollection.Name)]
+public sealed class RegistrationTests(SdkFixture fixture)
+{
+    public sealed record In(int N);
+
+    public sealed record Out(int N);
+
+    [Fact]
+    public async Task Task_DuplicateNameOnClient_ThrowsNamingTheTask()
+    {
+        await using var client = fixture.NewClient();
+        var name = SdkFixture.Unique("dup");
+        client.Task<In, Out>(name, Echo);
+        var e = Assert.Throws<InvalidWorkflowException>(() => client.Task<In, Out>(name, Echo));
+        Assert.Equal($"a workflow or task named '{name}' is already declared on this client", e.Message);
+        Assert.Single(client.Workflows, w => w.WorkflowName == name);
+    }
+
+    [Fact]
+    public async Task Task_DuplicateNameDifferentCase_ThrowsBecauseEngineNamesAreLowerCase()
+    {
+        await using var client = fixture.NewClient();
+        var name = SdkFixture.Unique("case");
+        client.Task<In, Out>(name, Echo);
+        var e = Assert.Throws<InvalidWorkflowException>(() => client.Workflow<In>(name.ToUpperInvariant()));
+        Assert.Contains($"'{name}' is already declared", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Workflow_DuplicateTaskName_ThrowsNamingWorkflowAndTask()
+    {
+        await using var client = fixture.NewClient();
+        var name = SdkFixture.Unique("wf");
+        var wf = client.Workflow<In>(name).Task("step", Echo);
+        var e = Assert.Throws<InvalidWorkflowException>(() => wf.Task("Step", Echo));
+        Assert.Equal($"workflow '{name}' already has a task named 'step'", e.Message);
+    }
+
+    [Fact]
+    public async Task Workflow_UnknownParent_ThrowsNamingTaskAndParent()
+    {
+        await using var client = fixture.NewClient();
+        var name = SdkFixture.Unique("wf");
+        var wf = client.Workflow<In>(name).Task("first", Echo);
+        var e = Assert.Throws<InvalidWorkflowException>(() => wf.Task("second", Echo, null, "first", "ghost"));
+        Assert.Equal($"workflow '{name}': task 'second' names unknown parent 'ghost'", e.Message);
+    }
+
+    [Fact]
+    public async Task Workflow_ParentDeclaredLater_ThrowsUnknownParent()
+    {
+        await using var client = fixture.NewClient();
+        var wf = client.Workflow<In>(SdkFixture.Unique("wf"));
+        var e = Assert.Throws<InvalidWorkflowException>(() => wf.Task("child", Echo, null, "parent"));
+        Assert.Contains("names unknown parent 'parent'", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Task_NegativeRetries_ThrowsNamingTheOption()
+    {
+        await using var client = fixture.NewClient();
+        var name = SdkFixture.Unique("neg");
+        var e = Assert.Throws<InvalidWorkflowException>(() => client.Task<In, Out>(name, Echo, new TaskOptions { Retries = -1 }));
+        Assert.Equal($"task '{name}' has invalid options: Retries must not be negative (-1)", e.Message);
+
+        // Nothing was declared: the name is still free.
+        Assert.DoesNotContain(client.Workflows, w => w.WorkflowName == name);
+        client.Task<In, Out>(name, Echo);
+    }
+
+    [Fact]
+    public async Task Task_Priority4_ThrowsNamingTheOption()
+    {
+        await using var client = fixture.NewClient();
+        var name = SdkFixture.Unique("prio");
+        var e = Assert.Throws<InvalidWorkflowException>(() => client.Task<In, Out>(name, Echo, new TaskOptions { DefaultPriority = 4 }));
+        Assert.Equal($"task '{name}' has invalid options: DefaultPriority must be 1, 2 or 3 (4)", e.Message);
+    }
+
+    [Fact]
+    public async Task Task_ZeroSlotCost_ThrowsNamingTheOption()
+    {
+        await using var client = fixture.NewClient();
+        var name = SdkFixture.Unique("slot");
+        var e = Assert.Throws<InvalidWorkflowException>(() => client.Task<In, Out>(name, Echo, new TaskOptions { SlotCost = 0 }));
+        Assert.Equal($"task '{name}' has invalid options: SlotCost must be at least 1 (0)", e.Message);
+    }
+
+    [Fact]
+    public async Task Task_SeveralInvalidOptions_ListsEveryProblem()
+    {
+        await using var client = fixture.NewClient();
+        var options = new TaskOptions { Retries = -2, DefaultPriority = 0, SlotCost = -1, ExecutionTimeout = TimeSpan.Zero };
+        options.Concurrency.Add(new ConcurrencyLimit("input.user", 0));
+        var e = Assert.Throws<InvalidWorkflowException>(() => client.Task<In, Out>(SdkFixture.Unique("many"), Echo, options));
+        Assert.Contains("Retries must not be negative (-2)", e.Message, StringComparison.Ordinal);
+        Assert.Contains("DefaultPriority must be 1, 2 or 3 (0)", e.Message, StringComparison.Ordinal);
+        Assert.Contains("SlotCost must be at least 1 (-1)", e.Message, StringComparison.Ordinal);
+        Assert.Contains("ExecutionTimeout must be at least 1 s", e.Message, StringComparison.Ordinal);
+        Assert.Contains("concurrency 'input.user' needs an expression and MaxRuns >= 1", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WorkflowTask_InvalidOptions_ThrowsNamingWorkflowAndTask()
+    {
+        await using var client = fixture.NewClient();
+        var name = SdkFixture.Unique("wf");
+        var wf = client.Workflow<In>(name);
+        var e = Assert.Throws<InvalidWorkflowException>(() => wf.Task("step", Echo, new TaskOptions { Retries = -1 }));
+        Assert.Equal($"task '{name}.step' has invalid options: Retries must not be negative (-1)", e.Message);
+    }
+
+    [Fact]
+    public async Task Workflow_Priority4_ThrowsNamingTheOption()
+    {
+        await using var client = fixture.NewClient();
+        var name = SdkFixture.Unique("wfprio");
+        var e = Assert.Throws<InvalidWorkflowException>(() => client.Workflow<In>(name, new WorkflowOptions { DefaultPriority = 4 }));
+        Assert.Contains($"workflow '{name}'", e.Message, StringComparison.Ordinal);
+        Assert.Contains("DefaultPriority must be 1, 2 or 3 (4)", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(client.Workflows, w => w.WorkflowName == name);
+    }
+
+    [Fact]
+    public async Task Workflow_SecondOnFailure_Throws()
+    {
+        await using var client = fixture.NewClient();
+        var name = SdkFixture.Unique("wf");
+        var wf = client.Workflow<In>(name).Task("step", Echo).OnFailure("cleanup", Echo);
+        var e = Assert.Throws<InvalidWorkflowException>(() => wf.OnFailure("cleanup2", Echo));
+        Assert.Equal($"workflow '{name}' already has an on-failure task", e.Message);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    public async Task Task_EmptyName_Throws(string name)
+    {
+        await using var client = fixture.NewClient();
+        var e = Assert.Throws<InvalidWorkflowException>(() => client.Task<In, Out>(name, Echo));
+        Assert.Equal("a workflow or task name must not be empty", e.Message);
+    }
+
+    [Fact]
+    public async Task Worker_SameActionFromTwoClients_ThrowsNamingTheAction()
+    {
+        await using var a = fixture.NewClient();
+        await using var b = fixture.NewClient();
+        var name = SdkFixture.Unique("shared");
+        var options = new HatchetWorkerOptions(SdkFixture.Unique("w"));
+        options.Workflows.Add(a.Task<In, Out>(name, Echo));
+        options.Workflows.Add(b.Task<In, Out>(name, Echo));
+        var e = Assert.Throws<InvalidWorkflowException>(() => a.Worker(options));
+        Assert.Equal($"action '{name}:{name}' is declared twice", e.Message);
+    }
+
+    [Fact]
+    public async Task Worker_ZeroSlots_ThrowsArgumentException()
+    {
+        await using var client = fixture.NewClient();
+        var e = Assert.Throws<ArgumentException>(() => client.Worker(SdkFixture.Unique("w"), 0));
+        Assert.Contains("Slots must be at least 1 (got 0)", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StartAsync_ValidDeclarations_RegistersAndServes()
+    {
+        await using var client = fixture.NewClient();
+        var wf = client.Workflow<In>(SdkFixture.Unique("wf"))
+            .Task("first", Echo)
+            .Task("second", (i, ctx) => Task.FromResult(new Out(ctx.ParentOutput<Out>("first").N + i.N)), null, "first");
+        await using var worker = client.Worker(SdkFixture.Unique("w"), 5);
+        await worker.StartAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        var result = await wf.RunAsync(new In(21)).WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(42, result.Get<Out>("second").N);
+    }
+
+    private static Task<Out> Echo(In input, TaskContext ctx) => Task.FromResult(new Out(input.N));
+}
