@@ -9,12 +9,16 @@ switch (mode)
 {
     case "engine":
         return await EngineBench.RunAsync(runs, slots);
+    case "root":
+        return await RootBench.RunAsync(Option(args, "--children", 10000));
+    case "root-worker":
+        return await RootBench.WorkerAsync(Option(args, "--children", 10000));
     case "swarm":
         return await SwarmBench.RunAsync(Option(args, "--items", 2000), slots);
     case "throughput":
         return await ThroughputBench.RunAsync(runs, slots, args.Contains("--csharp-only"));
     default:
-        Console.Error.WriteLine("usage: mageflow-bench engine|throughput|swarm [--runs N] [--slots N]");
+        Console.Error.WriteLine("usage: mageflow-bench engine|throughput|swarm|root [--runs N] [--slots N]");
         return 2;
 }
 

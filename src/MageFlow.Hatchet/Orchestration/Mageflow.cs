@@ -384,7 +384,20 @@ public sealed class Mageflow : IAsyncDisposable
         }
 
         var id = NewId();
-        await CreateAsync(id, "task", Fields("task", engineName, kw, returnField, success, error), cancellationToken).ConfigureAwait(false);
+        var fields = Fields("task", engineName, kw, returnField, success, error);
+        if (MageflowScope.Current is { } scope && scope.Mageflow == this)
+        {
+            // Inside a root body, children are signed by the thousand: pipeline the write (a task signature
+            // cannot fail to be created; a Redis fault surfaces when the child is added).
+            var args = new List<RedisValue> { id, RedisStore.Seconds(Options.TtlFor("task").Active) };
+            args.AddRange(fields);
+            await Store.EvalAndForgetAsync("create", [.. args]).ConfigureAwait(false);
+        }
+        else
+        {
+            await CreateAsync(id, "task", fields, cancellationToken).ConfigureAwait(false);
+        }
+
         return new TaskSignature(this, id, engineName);
     }
 

@@ -15,7 +15,7 @@ internal sealed class RedisStore
     private static readonly string Common = Load("common");
     private static readonly Dictionary<string, string> Scripts = new[]
     {
-        "create", "create_many", "run", "root_begin", "root_end", "swarm_add", "swarm_close", "prepare_many", "mark_many", "sig_start", "on_finished", "owners", "lifecycle",
+        "create", "create_many", "run", "root_begin", "root_end", "swarm_add", "swarm_close", "prepare_many", "mark_many", "sig_start", "on_finished", "owners", "lifecycle", "publish_failed",
     }.ToDictionary(n => n, n => Common + "\n" + Load(n), StringComparer.Ordinal);
 
     private readonly IDatabase _db;
@@ -62,6 +62,23 @@ internal sealed class RedisStore
         values[1] = _time.GetUtcNow().ToUnixTimeMilliseconds();
         Array.Copy(args, 0, values, 2, args.Length);
         return await _retry.ExecuteAsync(async _ => await EvalShaAsync(script, values).ConfigureAwait(false)).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends a script without waiting for its reply. Redis runs commands of one connection in order, so a
+    /// later script sees its effect; a failure shows up there (for example as a missing signature).</summary>
+    public async Task EvalAndForgetAsync(string script, params RedisValue[] args)
+    {
+        if (!_hashes.TryGetValue(script, out var hash))
+        {
+            hash = await LoadAsync(script).ConfigureAwait(false);
+            _hashes[script] = hash;
+        }
+
+        var values = new RedisValue[args.Length + 2];
+        values[0] = Prefix;
+        values[1] = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        Array.Copy(args, 0, values, 2, args.Length);
+        _db.ScriptEvaluate(hash, null, values, CommandFlags.FireAndForget);
     }
 
     /// <summary>Runs a script whose result is a status followed by signature ids to publish.</summary>

@@ -93,6 +93,107 @@ public static class MageflowScope
 internal sealed record RootScope(Mageflow Mageflow, string SwarmId, TaskContext Context)
 {
     public bool Excluded { get; init; }
+
+    /// <summary>Gets the children added by the body but not yet written to the root swarm.</summary>
+    public RootBuffer Buffer { get; } = new(Mageflow, SwarmId);
+}
+
+/// <summary>
+/// Coalesces the children a root body publishes into few <c>swarm_add</c> calls, so a body spawning thousands
+/// of children does not pay a Redis round trip per child. Children are written within a few milliseconds,
+/// at once when the buffer fills, before anyone waits on a result, and before the body's end closes the
+/// swarm. If the process dies first, Hatchet runs the root body again and it re-adds the same children.
+/// </summary>
+// A SemaphoreSlim needs disposing only when its wait handle is used, and late timer flushes may still touch it.
+#pragma warning disable CA1001
+internal sealed class RootBuffer(Mageflow mageflow, string swarmId)
+#pragma warning restore CA1001
+{
+    private const int FlushAt = 500;
+    private static readonly TimeSpan Linger = TimeSpan.FromMilliseconds(2);
+    private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _flushing = new(1, 1);
+    private List<(Signature Task, object? Message)> _pending = [];
+    private bool _timerArmed;
+    private Exception? _failure;
+
+    public async Task AddAsync(Signature task, object? message, CancellationToken cancellationToken)
+    {
+        bool flushNow;
+        lock (_gate)
+        {
+            ThrowIfFailed();
+            _pending.Add((task, message));
+            flushNow = _pending.Count >= FlushAt;
+            if (!flushNow && !_timerArmed)
+            {
+                _timerArmed = true;
+                using (ExecutionContext.SuppressFlow())
+                {
+                    _ = Task.Run(async () =>
+                    {
+                        await Task.Delay(Linger, CancellationToken.None).ConfigureAwait(false);
+                        await FlushAsync(CancellationToken.None, throwOnError: false).ConfigureAwait(false);
+                    }, CancellationToken.None);
+                }
+            }
+        }
+
+        if (flushNow)
+        {
+            await FlushAsync(cancellationToken, throwOnError: true).ConfigureAwait(false);
+        }
+    }
+
+    public async Task FlushAsync(CancellationToken cancellationToken, bool throwOnError = true)
+    {
+        await _flushing.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            List<(Signature Task, object? Message)> batch;
+            lock (_gate)
+            {
+                batch = _pending;
+                _pending = [];
+                _timerArmed = false;
+            }
+
+            if (batch.Count > 0)
+            {
+                try
+                {
+                    await new SwarmSignature(mageflow, swarmId, string.Empty).AddManyAsync(batch, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is MageflowStateException or StackExchange.Redis.RedisException)
+                {
+                    lock (_gate)
+                    {
+                        _failure ??= e;
+                    }
+                }
+            }
+
+            if (throwOnError)
+            {
+                lock (_gate)
+                {
+                    ThrowIfFailed();
+                }
+            }
+        }
+        finally
+        {
+            _flushing.Release();
+        }
+    }
+
+    private void ThrowIfFailed()
+    {
+        if (_failure is { } e)
+        {
+            throw new MageflowStateException($"adding children to root swarm {swarmId} failed: {e.Message}", e is MageflowStateException m ? m.Reason : "redis");
+        }
+    }
 }
 
 /// <summary>Captures plain Hatchet triggers made inside a root body: they become items of the root swarm.</summary>
@@ -126,12 +227,16 @@ internal sealed class RootTriggerCapture(Mageflow mageflow) : ITriggerIntercepto
         }
 
         var signature = await mageflow.CreateCapturedAsync(workflowName, JsonSerializer.Serialize(meta), cancellationToken).ConfigureAwait(false);
-        var swarm = new SwarmSignature(mageflow, scope.SwarmId, string.Empty);
-        await swarm.RunInSwarmAsync(signature, input ?? new object(), cancellationToken).ConfigureAwait(false);
+        await scope.Buffer.AddAsync(signature, input ?? new object(), cancellationToken).ConfigureAwait(false);
+        var buffer = scope.Buffer;
         var taskName = mageflow.Client.Workflows.FirstOrDefault(w => w.WorkflowName == workflowName) is { } wf && wf.TaskDefinitions.Count == 1
             ? wf.TaskDefinitions[0].Name
             : workflowName;
-        return new WorkflowRunRef(mageflow.Client, workflowName, taskName, signature.Id, ct => WaitAsEventAsync(signature.Id, taskName, ct));
+        return new WorkflowRunRef(mageflow.Client, workflowName, taskName, signature.Id, async ct =>
+        {
+            await buffer.FlushAsync(ct).ConfigureAwait(false);
+            return await WaitAsEventAsync(signature.Id, taskName, ct).ConfigureAwait(false);
+        });
     }
 
     private async Task<WorkflowRunEvent> WaitAsEventAsync(string id, string taskName, CancellationToken cancellationToken)

@@ -15,6 +15,8 @@ namespace MageFlow.Hatchet.Orchestration;
 /// </summary>
 internal sealed class SignatureMiddleware(Mageflow mageflow) : ITaskMiddleware
 {
+    private readonly StartBatcher _starts = new(mageflow);
+
     public async Task<string> InvokeAsync(TaskContext context, Func<Task<string>> next)
     {
         string? id = null;
@@ -35,11 +37,16 @@ internal sealed class SignatureMiddleware(Mageflow mageflow) : ITaskMiddleware
             string status;
             try
             {
-                status = (string)(await mageflow.Store.EvalAsync("sig_start", id, context.WorkflowRunId).ConfigureAwait(false))!;
+                status = await _starts.StartAsync(id, context.WorkflowRunId).ConfigureAwait(false);
             }
             catch (RedisServerException e)
             {
                 throw new NonRetryableException($"signature {id} has corrupted state in Redis and cannot start: {e.Message}", e);
+            }
+
+            if (status.StartsWith("corrupt:", StringComparison.Ordinal))
+            {
+                throw new NonRetryableException($"signature {id} has corrupted state in Redis and cannot start: {status[8..]}");
             }
 
             if (status == "missing")
@@ -63,11 +70,13 @@ internal sealed class SignatureMiddleware(Mageflow mageflow) : ITaskMiddleware
         var swarmId = Mageflow.DerivedId(context.TaskRunExternalId + "#root-swarm");
         await mageflow.BeginRootAsync(swarmId, signatureId, "root-swarm:" + context.Definition!.Owner!.Name, config).ConfigureAwait(false);
         string output;
-        using (MageflowScope.Enter(new RootScope(mageflow, swarmId, context)))
+        var scope = new RootScope(mageflow, swarmId, context);
+        using (MageflowScope.Enter(scope))
         {
             try
             {
                 output = await next().ConfigureAwait(false);
+                await scope.Buffer.FlushAsync(CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception e) when (context.IsLastAttempt || e is NonRetryableException)
             {
@@ -78,5 +87,67 @@ internal sealed class SignatureMiddleware(Mageflow mageflow) : ITaskMiddleware
 
         await mageflow.EndRootAsync(swarmId, returned: true, string.Empty).ConfigureAwait(false);
         return output;
+    }
+}
+
+/// <summary>Coalesces concurrent <c>sig_start</c> calls (one per signature run a worker begins) into one Lua call.</summary>
+internal sealed class StartBatcher(Mageflow mageflow)
+{
+    private readonly System.Threading.Channels.Channel<(string Id, string RunId, TaskCompletionSource<string> Done)> _queue =
+        System.Threading.Channels.Channel.CreateUnbounded<(string Id, string RunId, TaskCompletionSource<string> Done)>();
+
+    private readonly Lock _gate = new();
+    private Task? _loop;
+
+    public Task<string> StartAsync(string id, string runId)
+    {
+        var done = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _queue.Writer.TryWrite((id, runId, done));
+        if (_loop is null)
+        {
+            lock (_gate)
+            {
+                if (_loop is null)
+                {
+                    using (ExecutionContext.SuppressFlow())
+                    {
+                        _loop = Task.Run(LoopAsync);
+                    }
+                }
+            }
+        }
+
+        return done.Task;
+    }
+
+    private async Task LoopAsync()
+    {
+        var reader = _queue.Reader;
+        var batch = new List<(string Id, string RunId, TaskCompletionSource<string> Done)>();
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            while (batch.Count < 500 && reader.TryRead(out var item))
+            {
+                batch.Add(item);
+            }
+
+            try
+            {
+                var args = batch.SelectMany(b => new RedisValue[] { b.Id, b.RunId }).ToArray();
+                var result = (RedisResult[])(await mageflow.Store.EvalAsync("sig_start", args).ConfigureAwait(false))!;
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    batch[i].Done.TrySetResult((string)result[i]!);
+                }
+            }
+            catch (Exception e) when (e is RedisException)
+            {
+                foreach (var b in batch)
+                {
+                    b.Done.TrySetException(e);
+                }
+            }
+        }
     }
 }

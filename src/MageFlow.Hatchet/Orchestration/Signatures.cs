@@ -25,6 +25,8 @@ public abstract class Signature
 
     internal Mageflow Mageflow { get; }
 
+    private RootBuffer? _joinedRoot;
+
     /// <summary>Publishes the signature with a message and returns at once.</summary>
     /// <param name="message">The message (merged with the bound kwargs).</param>
     /// <param name="cancellationToken">Cancels the call.</param>
@@ -35,7 +37,8 @@ public abstract class Signature
         if (MageflowScope.Current is { } scope && scope.Mageflow == Mageflow && scope.SwarmId != Id)
         {
             // Inside a root task body: join its swarm and run under its limit.
-            await new SwarmSignature(Mageflow, scope.SwarmId, string.Empty).RunInSwarmAsync(this, message ?? new object(), cancellationToken).ConfigureAwait(false);
+            await scope.Buffer.AddAsync(this, message ?? new object(), cancellationToken).ConfigureAwait(false);
+            _joinedRoot = scope.Buffer;
             return;
         }
 
@@ -72,6 +75,11 @@ public abstract class Signature
     /// <exception cref="SignatureFailedException">It failed or was canceled.</exception>
     public async Task<T> ResultAsync<T>(CancellationToken cancellationToken = default)
     {
+        if (_joinedRoot is { } buffer)
+        {
+            await buffer.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         var all = await Mageflow.WaitFinishedAsync(Id, cancellationToken).ConfigureAwait(false);
         string? Get(string name) => all.FirstOrDefault(e => e.Name == name).Value;
         var status = Get("status")!;
@@ -206,6 +214,8 @@ public sealed class SwarmSignature : Signature
         await Mageflow.Tracker.PublishAsync(publish, cancellationToken).ConfigureAwait(false);
     }
 
+    internal Task AddManyAsync(IReadOnlyList<(Signature Task, object? Message)> items, CancellationToken cancellationToken) => AddAsync(items, cancellationToken);
+
     private async Task AddAsync(IReadOnlyList<(Signature Task, object? Message)> items, CancellationToken cancellationToken)
     {
         if (items.Count == 0)
@@ -236,6 +246,8 @@ public sealed class SwarmSignature : Signature
             }, parts[0]);
         }
 
-        await Mageflow.Tracker.PublishAsync(publish, cancellationToken).ConfigureAwait(false);
+        // Items are queued durably in Redis; publishing them must not hold up the caller (a root body adding
+        // thousands of children), and a failed publish is retried by the sweeper.
+        Mageflow.Tracker.Enqueue(publish);
     }
 }

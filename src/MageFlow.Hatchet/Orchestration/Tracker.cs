@@ -18,6 +18,11 @@ namespace MageFlow.Hatchet.Orchestration;
 /// </summary>
 internal sealed partial class Tracker : IAsyncDisposable
 {
+    private sealed record FinishedReport(string RunId, string Ok, string Value)
+    {
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
     private sealed record PublishRequest(IReadOnlyCollection<string> Ids)
     {
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -33,6 +38,9 @@ internal sealed partial class Tracker : IAsyncDisposable
     private const int MaxBatch = 500;
     private Task? _sweeper;
     private Task[]? _publishers;
+    private Task? _reporter;
+    private readonly System.Threading.Channels.Channel<FinishedReport> _finishedQueue =
+        System.Threading.Channels.Channel.CreateUnbounded<FinishedReport>();
 
     public Tracker(Mageflow mageflow)
     {
@@ -63,6 +71,12 @@ internal sealed partial class Tracker : IAsyncDisposable
         }
 
         _publishQueue.Writer.TryComplete();
+        _finishedQueue.Writer.TryComplete();
+        if (_reporter is not null)
+        {
+            await _reporter.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
         foreach (var p in _publishers ?? [])
         {
             await p.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -84,6 +98,19 @@ internal sealed partial class Tracker : IAsyncDisposable
         _publishQueue.Writer.TryWrite(request);
         EnsurePublishers();
         return request.Done.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Hands queued signatures to the publisher without waiting: they are durably queued in Redis, and a
+    /// failed publish is retried by the sweeper.</summary>
+    public void Enqueue(IReadOnlyCollection<string> ids)
+    {
+        if (ids.Count == 0)
+        {
+            return;
+        }
+
+        _publishQueue.Writer.TryWrite(new PublishRequest(ids));
+        EnsurePublishers();
     }
 
     private void EnsurePublishers()
@@ -209,20 +236,65 @@ internal sealed partial class Tracker : IAsyncDisposable
             return;
         }
 
-        var runIds = await _mageflow.Client.TriggerBatchAsync(triggers, _stop.Token).ConfigureAwait(false);
+        IReadOnlyList<string?> runIds;
+        try
+        {
+            runIds = await _mageflow.Client.TriggerBatchAsync(triggers, _stop.Token).ConfigureAwait(false);
+        }
+        catch (HatchetRpcException e) when (e.StatusCode is Grpc.Core.StatusCode.NotFound or Grpc.Core.StatusCode.InvalidArgument)
+        {
+            // One bad item fails a whole bulk call: start them one by one, and fail only the ones the engine refuses.
+            runIds = await TriggerOneByOneAsync(triggers, published).ConfigureAwait(false);
+        }
+
         var mark = new List<RedisValue>(1 + (published.Count * 3)) { Owner };
         for (var i = 0; i < published.Count; i++)
         {
+            if (runIds[i] is not { } runId)
+            {
+                continue;
+            }
+
             mark.Add(published[i].Id);
-            mark.Add(runIds[i]);
+            mark.Add(runId);
             mark.Add(published[i].Input);
         }
 
-        await Store.EvalAsync("mark_many", [.. mark]).ConfigureAwait(false);
+        if (mark.Count > 1)
+        {
+            await Store.EvalAsync("mark_many", [.. mark]).ConfigureAwait(false);
+        }
+
         foreach (var runId in runIds)
         {
-            Track(runId);
+            if (runId is not null)
+            {
+                Track(runId);
+            }
         }
+    }
+
+    private async Task<IReadOnlyList<string?>> TriggerOneByOneAsync(List<(string WorkflowName, object? Input, RunOptions? Options)> triggers, List<(string Id, string Input)> published)
+    {
+        var runIds = new string?[triggers.Count];
+        for (var i = 0; i < triggers.Count; i++)
+        {
+            try
+            {
+                runIds[i] = (await _mageflow.Client.TriggerBatchAsync([triggers[i]], _stop.Token).ConfigureAwait(false))[0];
+            }
+            catch (HatchetRpcException e) when (e.StatusCode is Grpc.Core.StatusCode.NotFound or Grpc.Core.StatusCode.InvalidArgument)
+            {
+                LogPublishRefused(_mageflow.Log, published[i].Id, triggers[i].WorkflowName, e.Detail);
+                var (_, more) = await Store.EvalWithPublishAsync("publish_failed", published[i].Id, $"the engine refused to start '{triggers[i].WorkflowName}': {e.Detail}").ConfigureAwait(false);
+                if (more.Length > 0)
+                {
+                    _publishQueue.Writer.TryWrite(new PublishRequest(more));
+                }
+            }
+        }
+
+        return runIds;
     }
 
     /// <summary>Follows a run until the engine reports it finished, then records the outcome.</summary>
@@ -266,9 +338,10 @@ internal sealed partial class Tracker : IAsyncDisposable
                 }
 
                 var (ok, value) = Outcome(evt);
-                var (status, publish) = await Store.EvalWithPublishAsync("on_finished", runId, ok ? "1" : "0", value, Owner).ConfigureAwait(false);
-                _ = status;
-                await PublishAsync(publish, _stop.Token).ConfigureAwait(false);
+                var report = new FinishedReport(runId, ok ? "1" : "0", value);
+                _finishedQueue.Writer.TryWrite(report);
+                EnsureReporters();
+                await report.Done.Task.ConfigureAwait(false);
                 return;
             }
         }
@@ -283,6 +356,90 @@ internal sealed partial class Tracker : IAsyncDisposable
             {
                 _tracking.Remove(runId);
             }
+        }
+    }
+
+    private void EnsureReporters()
+    {
+        if (_reporter is not null)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (_reporter is null)
+            {
+                using (ExecutionContext.SuppressFlow())
+                {
+                    _reporter = Task.Run(ReportLoopAsync);
+                }
+            }
+        }
+    }
+
+    /// <summary>Records finished runs; completions that arrive together share one Lua call.</summary>
+    private async Task ReportLoopAsync()
+    {
+        var reader = _finishedQueue.Reader;
+        var batch = new List<FinishedReport>();
+        try
+        {
+            while (await reader.WaitToReadAsync(_stop.Token).ConfigureAwait(false))
+            {
+                batch.Clear();
+                while (batch.Count < MaxBatch && reader.TryRead(out var report))
+                {
+                    batch.Add(report);
+                }
+
+                var args = new List<RedisValue>((batch.Count * 3) + 1);
+                args.Add(batch[0].RunId);
+                args.Add(batch[0].Ok);
+                args.Add(batch[0].Value);
+                args.Add(Owner);
+                foreach (var r in batch.Skip(1))
+                {
+                    args.Add(r.RunId);
+                    args.Add(r.Ok);
+                    args.Add(r.Value);
+                }
+
+                try
+                {
+                    var (_, result) = await Store.EvalWithPublishAsync("on_finished", [.. args]).ConfigureAwait(false);
+                    var publish = new List<string>(result.Length);
+                    foreach (var item in result)
+                    {
+                        if (item.StartsWith("error:", StringComparison.Ordinal))
+                        {
+                            // Corrupted state of one flow: reported, and no other flow is affected.
+                            var parts = item.Split(':', 3);
+                            LogCorrupted(_mageflow.Log, parts[1], parts.Length > 2 ? parts[2] : item);
+                        }
+                        else
+                        {
+                            publish.Add(item);
+                        }
+                    }
+
+                    Enqueue(publish);
+                    foreach (var r in batch)
+                    {
+                        r.Done.TrySetResult();
+                    }
+                }
+                catch (Exception e) when (e is RedisException or HatchetRpcException)
+                {
+                    foreach (var r in batch)
+                    {
+                        r.Done.TrySetException(e);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 
@@ -419,6 +576,12 @@ internal sealed partial class Tracker : IAsyncDisposable
 
     [LoggerMessage(EventId = 3001, EventName = "TrackFailed", Level = LogLevel.Warning, Message = "Could not record the end of run {RunId} (will retry on the next sweep): {Reason}")]
     private static partial void LogTrackFailed(ILogger logger, string runId, string reason);
+
+    [LoggerMessage(EventId = 3005, EventName = "CorruptedState", Level = LogLevel.Error, Message = "The end of run {RunId} could not be recorded: its MageFlow state in Redis is corrupted ({Reason}); its flow stalls, other flows are unaffected")]
+    private static partial void LogCorrupted(ILogger logger, string runId, string reason);
+
+    [LoggerMessage(EventId = 3004, EventName = "PublishRefused", Level = LogLevel.Error, Message = "Signature {SignatureId} failed: the engine refused to start '{Workflow}': {Reason}")]
+    private static partial void LogPublishRefused(ILogger logger, string signatureId, string workflow, string reason);
 
     [LoggerMessage(EventId = 3003, EventName = "PublishFailed", Level = LogLevel.Warning, Message = "Publishing signatures failed (they are retried by the sweeper): {Reason}")]
     private static partial void LogPublishFailed(ILogger logger, string reason);

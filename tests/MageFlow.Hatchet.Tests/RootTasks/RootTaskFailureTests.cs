@@ -1,0 +1,311 @@
+using System.Collections.Concurrent;
+using MageFlow.Hatchet.Orchestration;
+using MageFlow.Hatchet.Tasks;
+using MageFlow.Hatchet.Tests.Orchestration;
+
+namespace MageFlow.Hatchet.Tests.RootTasks;
+
+/// <summary>Failing children, failing and retried root bodies.</summary>
+[Collection(RootTasksCollection.Name)]
+public sealed class RootTaskFailureTests(MageflowFixture fixture)
+{
+    private static readonly TimeSpan Wait = MageflowFixture.Wait;
+
+    public sealed record FlakyIn(int N, bool Fail);
+
+    [Fact]
+    public async Task RootSwarm_StopAfterNFailures_QueuedChildrenNeverRunAndErrorCallbacksFireOnce()
+    {
+        const int Children = 8;
+        var prefix = MageflowFixture.NewPrefix();
+        using var gate = new Gate();
+        await using var client = fixture.NewClient();
+        Mageflow? mageflow = null;
+        var executed = new ConcurrentDictionary<int, int>();
+        var child = client.Task<FlakyIn, ChildOut>(MageflowFixture.Unique("child"), async (i, ctx) =>
+        {
+            executed.AddOrUpdate(i.N, 1, (_, c) => c + 1);
+            if (i.Fail)
+            {
+                throw new InvalidOperationException($"child {i.N} failed");
+            }
+
+            await gate.PassAsync(ctx.CancellationToken);
+            return new ChildOut(i.N);
+        });
+        var successes = new Probe<ResultsIn>();
+        var onDone = client.Task<ResultsIn, int>(MageflowFixture.Unique("done"), (i, _) =>
+        {
+            successes.Record(i);
+            return Task.FromResult(0);
+        });
+        var errors = new Probe<RootIn>();
+        var onError = client.Task<RootIn, int>(MageflowFixture.Unique("err"), (i, _) =>
+        {
+            errors.Record(i);
+            return Task.FromResult(0);
+        });
+        var childIds = new string[Children];
+        var root = client.Task<RootIn, RootOut>(MageflowFixture.Unique("root"), async (input, ctx) =>
+        {
+            // Children 0 and 1 fail at once; the first failure starts child 2 (held at the gate); the second stops the swarm.
+            for (var n = 0; n < Children; n++)
+            {
+                var sig = await mageflow!.SignAsync(child);
+                childIds[n] = sig.Id;
+                await sig.RunNoWaitAsync(new FlakyIn(n, n < 2));
+            }
+
+            return new RootOut(Children);
+        }).AsRoot(maxConcurrency: 2, stopAfterNFailures: 2);
+        await using var mf = mageflow = await fixture.AttachAsync(client, prefix);
+        await using var worker = client.Worker(MageflowFixture.Unique("w"), 20);
+        await worker.StartAsync();
+
+        var callback = await mf.SignAsync(onDone);
+        var errorCallback = await mf.SignAsync(onError);
+        var rootSig = await mf.SignAsync(root, successCallbacks: [callback], errorCallbacks: [errorCallback]);
+        await rootSig.RunNoWaitAsync(new RootIn(42, "batch"));
+
+        // The error callback gets the root's original message.
+        Assert.Equal(new RootIn(42, "batch"), await errors.First);
+        await errorCallback.ResultAsync<int>().WaitAsync(Wait);
+        await gate.ArrivalsAsync(1);
+        gate.Open();
+
+        Assert.Equal(new RootOut(Children), await rootSig.ResultAsync<RootOut>().WaitAsync(Wait));
+        Assert.Equal("failed", await RootTaskAssert.FinalStatusAsync(mf, childIds[0]));
+        Assert.Equal("failed", await RootTaskAssert.FinalStatusAsync(mf, childIds[1]));
+        Assert.Equal("done", await RootTaskAssert.FinalStatusAsync(mf, childIds[2]));
+        for (var n = 3; n < Children; n++)
+        {
+            Assert.Equal("canceled", await RootTaskAssert.FinalStatusAsync(mf, childIds[n]));
+        }
+
+        var swarmId = (await RootTaskAssert.FieldsAsync(fixture.Redis, prefix, rootSig.Id, "root_swarm"))["root_swarm"]!;
+        var swarm = await RootTaskAssert.FieldsAsync(fixture.Redis, prefix, swarmId, "status", "nfail", "nok", "error");
+        Assert.Equal(("failed", "2", "1"), (swarm["status"], swarm["nfail"], swarm["nok"]));
+        Assert.Equal("swarm stopped after 2 failure(s)", swarm["error"]);
+        Assert.Equal("canceled", await callback.GetStatusAsync());
+        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageflowFixture.DoneTtl);
+        Assert.Equal([0, 1, 2], executed.Keys.Order());
+        Assert.All(executed.Values, c => Assert.Equal(1, c));
+        Assert.Equal(1, errors.Count);
+        Assert.Equal(0, successes.Count);
+    }
+
+    [Fact]
+    public async Task RootBody_FailsOnEveryAttempt_ErrorCallbacksFireOnceAfterLastAttempt()
+    {
+        var prefix = MageflowFixture.NewPrefix();
+        await using var client = fixture.NewClient();
+        Mageflow? mageflow = null;
+        var executed = new ConcurrentDictionary<int, int>();
+        var child = client.Task<ChildIn, ChildOut>(MageflowFixture.Unique("child"), (i, _) =>
+        {
+            executed.AddOrUpdate(i.N, 1, (_, c) => c + 1);
+            return Task.FromResult(new ChildOut(i.N));
+        });
+        var successes = new Probe<ResultsIn>();
+        var onDone = client.Task<ResultsIn, int>(MageflowFixture.Unique("done"), (i, _) =>
+        {
+            successes.Record(i);
+            return Task.FromResult(0);
+        });
+        var errors = new Probe<RootIn>();
+        var onError = client.Task<RootIn, int>(MageflowFixture.Unique("err"), (i, _) =>
+        {
+            errors.Record(i);
+            return Task.FromResult(0);
+        });
+        var attempts = new ConcurrentQueue<int>();
+        var childIds = new ConcurrentDictionary<string, int>();
+        var root = client.Task<RootIn, RootOut>(
+            MageflowFixture.Unique("root"),
+            async (input, ctx) =>
+            {
+                attempts.Enqueue(ctx.RetryCount);
+                for (var n = 0; n < 2; n++)
+                {
+                    var sig = await mageflow!.SignAsync(child);
+                    childIds[sig.Id] = n;
+                    await sig.RunNoWaitAsync(new ChildIn(n));
+                }
+
+                throw new InvalidOperationException($"attempt {ctx.RetryCount} fails");
+            },
+            new TaskOptions { Retries = 1 }).AsRoot(maxConcurrency: 4);
+        await using var mf = mageflow = await fixture.AttachAsync(client, prefix);
+        await using var worker = client.Worker(MageflowFixture.Unique("w"), 20);
+        await worker.StartAsync();
+
+        var callback = await mf.SignAsync(onDone);
+        var errorCallback = await mf.SignAsync(onError);
+        var rootSig = await mf.SignAsync(root, successCallbacks: [callback], errorCallbacks: [errorCallback]);
+        await rootSig.RunNoWaitAsync(new RootIn(7, "doomed"));
+
+        Assert.Equal(new RootIn(7, "doomed"), await errors.First);
+        await errorCallback.ResultAsync<int>().WaitAsync(Wait);
+        var failed = await Assert.ThrowsAsync<SignatureFailedException>(() => rootSig.ResultAsync<RootOut>().WaitAsync(Wait));
+        Assert.Equal("failed", failed.Status);
+        Assert.Contains("attempt 1 fails", failed.Error, StringComparison.Ordinal);
+        Assert.Equal([0, 1], attempts);
+
+        // The retry found the same two children; they ran once and their swarm is stopped.
+        Assert.Equal(2, childIds.Count);
+        foreach (var id in childIds.Keys)
+        {
+            Assert.Equal("done", await RootTaskAssert.FinalStatusAsync(mf, id));
+        }
+
+        var swarmId = (await RootTaskAssert.FieldsAsync(fixture.Redis, prefix, rootSig.Id, "root_swarm"))["root_swarm"]!;
+        var swarm = await RootTaskAssert.FieldsAsync(fixture.Redis, prefix, swarmId, "status", "error", "total");
+        Assert.Equal(("failed", "2"), (swarm["status"], swarm["total"]));
+        Assert.StartsWith("root task failed: attempt 1 fails", swarm["error"], StringComparison.Ordinal);
+        Assert.Equal("canceled", await callback.GetStatusAsync());
+        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageflowFixture.DoneTtl);
+        Assert.Equal([0, 1], executed.Keys.Order());
+        Assert.All(executed.Values, c => Assert.Equal(1, c));
+        Assert.Equal(1, errors.Count);
+        Assert.Equal(0, successes.Count);
+        Assert.Single(await RootTaskAssert.SignaturesNamedAsync(fixture.Redis, prefix, "root-swarm:"));
+    }
+
+    [Fact]
+    public async Task RootBody_RetriedAfterSpawningChildren_EachChildRunsOnceInOneSwarm()
+    {
+        const int K = 4;
+        var prefix = MageflowFixture.NewPrefix();
+        await using var client = fixture.NewClient();
+        Mageflow? mageflow = null;
+        var executed = new ConcurrentDictionary<int, int>();
+        var child = client.Task<ChildIn, ChildOut>(MageflowFixture.Unique("child"), (i, _) =>
+        {
+            executed.AddOrUpdate(i.N, 1, (_, c) => c + 1);
+            return Task.FromResult(new ChildOut(i.N));
+        });
+        var callbacks = new Probe<ChildResultsIn>();
+        var onDone = client.Task<ChildResultsIn, int>(MageflowFixture.Unique("done"), (i, _) =>
+        {
+            callbacks.Record(i);
+            return Task.FromResult(0);
+        });
+        var idsByAttempt = new ConcurrentDictionary<int, List<string>>();
+        var swarmByAttempt = new ConcurrentDictionary<int, string>();
+        var root = client.Task<RootIn, RootOut>(
+            MageflowFixture.Unique("root"),
+            async (input, ctx) =>
+            {
+                swarmByAttempt[ctx.RetryCount] = MageflowScope.CurrentRootSwarmId!;
+                var ids = new List<string>();
+                for (var n = 0; n < K; n++)
+                {
+                    if (n % 2 == 0)
+                    {
+                        var sig = await mageflow!.SignAsync(child);
+                        ids.Add(sig.Id);
+                        await sig.RunNoWaitAsync(new ChildIn(n));
+                    }
+                    else
+                    {
+                        ids.Add((await child.RunNoWaitAsync(new ChildIn(n), cancellationToken: ctx.CancellationToken)).QueuedAs!);
+                    }
+                }
+
+                idsByAttempt[ctx.RetryCount] = ids;
+                if (ctx.RetryCount == 0)
+                {
+                    throw new InvalidOperationException("the first attempt fails after spawning its children");
+                }
+
+                return new RootOut(K);
+            },
+            new TaskOptions { Retries = 1 }).AsRoot(maxConcurrency: 2);
+        await using var mf = mageflow = await fixture.AttachAsync(client, prefix);
+        await using var worker = client.Worker(MageflowFixture.Unique("w"), 20);
+        await worker.StartAsync();
+
+        var callback = await mf.SignAsync(onDone);
+        var rootSig = await mf.SignAsync(root, successCallbacks: [callback]);
+        await rootSig.RunNoWaitAsync(new RootIn(0));
+
+        Assert.Equal(Enumerable.Range(0, K).Select(n => new ChildOut(n)), (await callbacks.First).Results);
+        Assert.Equal(new RootOut(K), await rootSig.ResultAsync<RootOut>().WaitAsync(Wait));
+        await callback.ResultAsync<int>().WaitAsync(Wait);
+
+        Assert.Equal([0, 1], idsByAttempt.Keys.Order());
+        Assert.Equal(idsByAttempt[0], idsByAttempt[1]);
+        Assert.Equal(K, idsByAttempt[0].Distinct().Count());
+        Assert.Equal(swarmByAttempt[0], swarmByAttempt[1]);
+        var swarms = await RootTaskAssert.SignaturesNamedAsync(fixture.Redis, prefix, "root-swarm:");
+        Assert.Equal([swarmByAttempt[0]], swarms);
+        var swarm = await RootTaskAssert.FieldsAsync(fixture.Redis, prefix, swarms[0], "status", "total", "nok");
+        Assert.Equal(("done", "4", "4"), (swarm["status"], swarm["total"], swarm["nok"]));
+        Assert.Equal(K, await fixture.Redis.GetDatabase().ListLengthAsync(MageflowFixture.SwarmKey(prefix, swarms[0], "items")));
+        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageflowFixture.DoneTtl);
+        Assert.Equal(Enumerable.Range(0, K), executed.Keys.Order());
+        Assert.All(executed.Values, c => Assert.Equal(1, c));
+        Assert.Equal(1, callbacks.Count);
+    }
+
+    [Fact]
+    public async Task RootBody_TimesOutIgnoringCancellation_ErrorCallbacksFireAndSuccessNever()
+    {
+        var prefix = MageflowFixture.NewPrefix();
+        await using var client = fixture.NewClient();
+        Mageflow? mageflow = null;
+        var child = client.Task<ChildIn, ChildOut>(MageflowFixture.Unique("child"), (i, _) => Task.FromResult(new ChildOut(i.N)));
+        var successes = new Probe<ResultsIn>();
+        var onDone = client.Task<ResultsIn, int>(MageflowFixture.Unique("done"), (i, _) =>
+        {
+            successes.Record(i);
+            return Task.FromResult(0);
+        });
+        var errors = new Probe<RootIn>();
+        var onError = client.Task<RootIn, int>(MageflowFixture.Unique("err"), (i, _) =>
+        {
+            errors.Record(i);
+            return Task.FromResult(0);
+        });
+        var stuck = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var bodyReturned = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var root = client.Task<RootIn, RootOut>(
+            MageflowFixture.Unique("root"),
+            async (input, ctx) =>
+            {
+                await (await mageflow!.SignAsync(child)).RunNoWaitAsync(new ChildIn(1));
+
+                // Ignores its cancellation: the engine fails the run on its timeout while the body still runs.
+                await stuck.Task.WaitAsync(Wait);
+                bodyReturned.TrySetResult();
+                return new RootOut(1);
+            },
+            new TaskOptions { ExecutionTimeout = TimeSpan.FromSeconds(1) }).AsRoot(maxConcurrency: 2);
+        await using var mf = mageflow = await fixture.AttachAsync(client, prefix);
+        await using var worker = client.Worker(MageflowFixture.Unique("w"), 20);
+        await worker.StartAsync();
+
+        var callback = await mf.SignAsync(onDone);
+        var errorCallback = await mf.SignAsync(onError);
+        var rootSig = await mf.SignAsync(root, successCallbacks: [callback], errorCallbacks: [errorCallback]);
+        await rootSig.RunNoWaitAsync(new RootIn(3, "slow"));
+
+        Assert.Equal(new RootIn(3, "slow"), await errors.First);
+        var failed = await Assert.ThrowsAsync<SignatureFailedException>(() => rootSig.ResultAsync<RootOut>().WaitAsync(Wait));
+        Assert.Equal("failed", failed.Status);
+
+        await errorCallback.ResultAsync<int>().WaitAsync(Wait);
+
+        // The body returns late (stopping the worker waits until its wrapper is done too); that must not
+        // close the stopped swarm as a success.
+        stuck.TrySetResult();
+        await bodyReturned.Task.WaitAsync(Wait);
+        await worker.StopAsync();
+        var swarmId = (await RootTaskAssert.FieldsAsync(fixture.Redis, prefix, rootSig.Id, "root_swarm"))["root_swarm"]!;
+        Assert.Equal("failed", await RootTaskAssert.FinalStatusAsync(mf, swarmId));
+        Assert.Equal("canceled", await callback.GetStatusAsync());
+        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageflowFixture.DoneTtl);
+        Assert.Equal(1, errors.Count);
+        Assert.Equal(0, successes.Count);
+    }
+}
