@@ -66,19 +66,17 @@ internal sealed class RedisStore
 
     /// <summary>Sends a script without waiting for its reply. Redis runs commands of one connection in order, so a
     /// later script sees its effect; a failure shows up there (for example as a missing signature).</summary>
-    public async Task EvalAndForgetAsync(string script, params RedisValue[] args)
+    /// <remarks>The script goes by text: StackExchange.Redis sends EVALSHA while it knows the server has the
+    /// script, and EVAL after a reconnect (a restarted Redis has lost its script cache), so no reply is needed
+    /// to recover from NOSCRIPT.</remarks>
+    public Task EvalAndForgetAsync(string script, params RedisValue[] args)
     {
-        if (!_hashes.TryGetValue(script, out var hash))
-        {
-            hash = await LoadAsync(script).ConfigureAwait(false);
-            _hashes[script] = hash;
-        }
-
         var values = new RedisValue[args.Length + 2];
         values[0] = Prefix;
         values[1] = _time.GetUtcNow().ToUnixTimeMilliseconds();
         Array.Copy(args, 0, values, 2, args.Length);
-        _db.ScriptEvaluate(hash, null, values, CommandFlags.FireAndForget);
+        _db.ScriptEvaluate(Scripts[script], null, values, CommandFlags.FireAndForget);
+        return Task.CompletedTask;
     }
 
     /// <summary>Runs a script whose result is a status followed by signature ids to publish.</summary>
@@ -110,6 +108,9 @@ internal sealed class RedisStore
         }
         catch (RedisServerException e) when (e.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
         {
+            // Redis lost its script cache (restart, SCRIPT FLUSH): every script must be loaded again.
+            _hashes.Clear();
+            _hashes[script] = hash;
             await LoadAsync(script).ConfigureAwait(false);
             return await _db.ScriptEvaluateAsync(hash, null, values).ConfigureAwait(false);
         }

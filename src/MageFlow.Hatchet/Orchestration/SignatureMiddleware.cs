@@ -80,6 +80,9 @@ internal sealed class SignatureMiddleware(Mageflow mageflow) : ITaskMiddleware
             }
             catch (Exception e) when (context.IsLastAttempt || e is NonRetryableException)
             {
+                // Children published before the failure join the swarm first (queued ones are then canceled with it);
+                // left in the buffer, their signatures would stay pending, never run and never expire soon.
+                await scope.Buffer.FlushAsync(CancellationToken.None, throwOnError: false).ConfigureAwait(false);
                 await mageflow.EndRootAsync(swarmId, returned: false, e.Message).ConfigureAwait(false);
                 throw;
             }

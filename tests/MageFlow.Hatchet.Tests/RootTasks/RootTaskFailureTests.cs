@@ -172,6 +172,64 @@ public sealed class RootTaskFailureTests(MageflowFixture fixture)
     }
 
     [Fact]
+    public async Task RootBody_ThrowsRightAfterSpawning_ChildrenJoinTheStoppedSwarmAndNoneIsLeftPending()
+    {
+        const int Children = 3;
+        var prefix = MageflowFixture.NewPrefix();
+        await using var client = fixture.NewClient();
+        Mageflow? mageflow = null;
+        var executed = new ConcurrentDictionary<int, int>();
+        var child = client.Task<ChildIn, ChildOut>(MageflowFixture.Unique("child"), (i, _) =>
+        {
+            executed.AddOrUpdate(i.N, 1, (_, c) => c + 1);
+            return Task.FromResult(new ChildOut(i.N));
+        });
+        var errors = new Probe<RootIn>();
+        var onError = client.Task<RootIn, int>(MageflowFixture.Unique("err"), (i, _) =>
+        {
+            errors.Record(i);
+            return Task.FromResult(0);
+        });
+        var childIds = new string[Children];
+        var root = client.Task<RootIn, RootOut>(MageflowFixture.Unique("root"), async (input, ctx) =>
+        {
+            for (var n = 0; n < Children; n++)
+            {
+                var sig = await mageflow!.SignAsync(child);
+                childIds[n] = sig.Id;
+                await sig.RunNoWaitAsync(new ChildIn(n));
+            }
+
+            throw new InvalidOperationException("fails right after spawning");
+        }).AsRoot(maxConcurrency: 1);
+        await using var mf = mageflow = await fixture.AttachAsync(client, prefix);
+        await using var worker = client.Worker(MageflowFixture.Unique("w"), 20);
+        await worker.StartAsync();
+
+        var errorCallback = await mf.SignAsync(onError);
+        var rootSig = await mf.SignAsync(root, errorCallbacks: [errorCallback]);
+        await rootSig.RunNoWaitAsync(new RootIn(5));
+
+        Assert.Equal(new RootIn(5), await errors.First);
+        await errorCallback.ResultAsync<int>().WaitAsync(Wait);
+
+        // Published before the failure, so they joined the swarm: the first took the only slot and ran, the queued
+        // ones were canceled with the swarm. None may stay pending (it would never run, nor expire soon).
+        Assert.Equal("done", await RootTaskAssert.FinalStatusAsync(mf, childIds[0]));
+        for (var n = 1; n < Children; n++)
+        {
+            Assert.Equal("canceled", await RootTaskAssert.FinalStatusAsync(mf, childIds[n]));
+        }
+
+        var swarmId = (await RootTaskAssert.FieldsAsync(fixture.Redis, prefix, rootSig.Id, "root_swarm"))["root_swarm"]!;
+        var swarm = await RootTaskAssert.FieldsAsync(fixture.Redis, prefix, swarmId, "status", "total", "nok");
+        Assert.Equal(("failed", "3", "1"), (swarm["status"], swarm["total"], swarm["nok"]));
+        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageflowFixture.DoneTtl);
+        Assert.Equal([0], executed.Keys);
+        Assert.Equal(1, errors.Count);
+    }
+
+    [Fact]
     public async Task RootBody_RetriedAfterSpawningChildren_EachChildRunsOnceInOneSwarm()
     {
         const int K = 4;

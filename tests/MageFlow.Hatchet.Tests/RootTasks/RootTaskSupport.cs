@@ -94,5 +94,10 @@ internal static class RootTaskAssert
         {
             return e.Status;
         }
+        catch (TimeoutException)
+        {
+            var all = await mf.Redis.GetDatabase().HashGetAllAsync(MageflowFixture.SigKey(mf.Options.KeyPrefix, id));
+            throw new Xunit.Sdk.XunitException($"signature {id} did not finish in time; its record: {string.Join(", ", all.Select(e => $"{e.Name}={e.Value}"))}");
+        }
     }
 }

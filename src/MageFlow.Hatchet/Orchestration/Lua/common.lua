@@ -49,7 +49,7 @@ local stop_swarm
 
 local function finish(id, ok, value)
   local k = sk(id)
-  local h = redis.call('HMGET', k, 'status', ok and 'succ' or 'err', 'parent', 'ttl_d', 'kind', 'input', ok and 'err' or 'succ')
+  local h = redis.call('HMGET', k, 'status', ok and 'succ' or 'err', 'parent', 'ttl_d', 'kind', 'input', ok and 'err' or 'succ', 'root_swarm')
   if not h[1] or is_final(h[1]) then return false end
   if ok then
     redis.call('HSET', k, 'status', 'done', 'result', value, 'finished_at', NOW)
@@ -69,9 +69,10 @@ local function finish(id, ok, value)
     end
   end
   set_ttl(id, 'ttl_d', h[5], tonumber(h[4] or '300'))
-  if (not ok) and h[7] and h[7] ~= '' then
-    local rs = redis.call('HGET', sk(h[7]), 'status')
-    if rs and not is_final(rs) then stop_swarm(h[7], 'root task failed: ' .. value) end
+  -- A root task's run failed for good (even one whose body never reported back, e.g. timed out): stop its root swarm.
+  if (not ok) and h[8] and h[8] ~= '' then
+    local rs = redis.call('HGET', sk(h[8]), 'status')
+    if rs and not is_final(rs) then stop_swarm(h[8], 'root task failed: ' .. value) end
   end
   if h[3] and h[3] ~= '' then
     item_done(h[3], id, ok, value)
