@@ -29,6 +29,7 @@ internal sealed class RedisStore
         _db = redis.GetDatabase();
         _time = time;
         Prefix = "{" + prefix + "}";
+        redis.ConnectionRestored += (_, _) => _hashes.Clear();
         _retry = new ResiliencePipelineBuilder()
             .AddRetry(new RetryStrategyOptions
             {
@@ -66,17 +67,21 @@ internal sealed class RedisStore
 
     /// <summary>Sends a script without waiting for its reply. Redis runs commands of one connection in order, so a
     /// later script sees its effect; a failure shows up there (for example as a missing signature).</summary>
-    /// <remarks>The script goes by text: StackExchange.Redis sends EVALSHA while it knows the server has the
-    /// script, and EVAL after a reconnect (a restarted Redis has lost its script cache), so no reply is needed
-    /// to recover from NOSCRIPT.</remarks>
-    public Task EvalAndForgetAsync(string script, params RedisValue[] args)
+    /// <remarks>A restarted Redis has lost its script cache; the connection's restore event makes every script
+    /// load again before its next use, so a fire-and-forget EVALSHA is not silently refused with NOSCRIPT.</remarks>
+    public async Task EvalAndForgetAsync(string script, params RedisValue[] args)
     {
+        if (!_hashes.TryGetValue(script, out var hash))
+        {
+            hash = await LoadAsync(script).ConfigureAwait(false);
+            _hashes[script] = hash;
+        }
+
         var values = new RedisValue[args.Length + 2];
         values[0] = Prefix;
         values[1] = _time.GetUtcNow().ToUnixTimeMilliseconds();
         Array.Copy(args, 0, values, 2, args.Length);
-        _db.ScriptEvaluate(Scripts[script], null, values, CommandFlags.FireAndForget);
-        return Task.CompletedTask;
+        _db.ScriptEvaluate(hash, null, values, CommandFlags.FireAndForget);
     }
 
     /// <summary>Runs a script whose result is a status followed by signature ids to publish.</summary>
