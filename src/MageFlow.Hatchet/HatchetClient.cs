@@ -217,9 +217,9 @@ public sealed class HatchetClient : IAsyncDisposable
 
     internal async Task<IReadOnlyList<WorkflowRunRef>> TriggerManyAsync(string workflowName, IEnumerable<object?> inputs, RunOptions? options, IDictionary<string, string>? defaults, CancellationToken cancellationToken)
     {
-        if (TriggerInterceptors.Count > 0 && TaskContext.Current is not null)
+        if (TriggerInterceptors.Exists(i => i.IsCapturing))
         {
-            // Inside a task, each trigger may be captured (root tasks): go one by one.
+            // Inside a root task body each trigger is captured: go one by one.
             var each = new List<WorkflowRunRef>();
             foreach (var input in inputs)
             {

@@ -13,6 +13,9 @@ internal interface ITaskMiddleware
 /// <summary>Sees every trigger a client makes, and may take it over (MageFlow's root tasks queue captured children).</summary>
 internal interface ITriggerInterceptor
 {
+    /// <summary>Gets a value indicating whether triggers made now (on this async flow) may be taken over.</summary>
+    bool IsCapturing { get; }
+
     /// <summary>Returns a reference when the trigger was taken over (nothing is sent to the engine), else <see langword="null"/>.</summary>
     Task<WorkflowRunRef?> TryCaptureAsync(string workflowName, object? input, RunOptions? options, IDictionary<string, string>? defaults, CancellationToken cancellationToken);
 }

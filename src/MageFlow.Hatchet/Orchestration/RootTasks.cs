@@ -199,6 +199,8 @@ internal sealed class RootBuffer(Mageflow mageflow, string swarmId)
 /// <summary>Captures plain Hatchet triggers made inside a root body: they become items of the root swarm.</summary>
 internal sealed class RootTriggerCapture(Mageflow mageflow) : ITriggerInterceptor
 {
+    public bool IsCapturing => MageflowScope.Current is { } scope && scope.Mageflow == mageflow;
+
     public async Task<WorkflowRunRef?> TryCaptureAsync(string workflowName, object? input, RunOptions? options, IDictionary<string, string>? defaults, CancellationToken cancellationToken)
     {
         if (MageflowScope.Current is not { } scope || scope.Mageflow != mageflow || options?.AsChild == false)
