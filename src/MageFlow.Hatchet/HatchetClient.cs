@@ -291,7 +291,16 @@ public sealed class HatchetClient : IAsyncDisposable
     private TriggerWorkflowRequest BuildTrigger(string workflowName, object? input, RunOptions? options, IDictionary<string, string>? defaults)
     {
         var json = Options.JsonSerializerOptions;
-        var request = new TriggerWorkflowRequest { Name = workflowName, Input = input is null ? "{}" : JsonSerializer.Serialize(input, input.GetType(), json) };
+        var request = new TriggerWorkflowRequest
+        {
+            Name = workflowName,
+            Input = input switch
+            {
+                null => "{}",
+                RawJson raw => raw.Json,
+                _ => JsonSerializer.Serialize(input, input.GetType(), json),
+            },
+        };
         var metadata = new JsonObject();
         var parent = options?.AsChild == false ? null : TaskContext.Current;
         if (parent is not null)

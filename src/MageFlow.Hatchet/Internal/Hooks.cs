@@ -19,3 +19,7 @@ internal interface ITriggerInterceptor
     /// <summary>Returns a reference when the trigger was taken over (nothing is sent to the engine), else <see langword="null"/>.</summary>
     Task<WorkflowRunRef?> TryCaptureAsync(string workflowName, object? input, RunOptions? options, IDictionary<string, string>? defaults, CancellationToken cancellationToken);
 }
+
+/// <summary>An input that is already JSON text (MageFlow's publisher builds inputs as text).</summary>
+/// <param name="Json">The JSON object.</param>
+internal sealed record RawJson(string Json);

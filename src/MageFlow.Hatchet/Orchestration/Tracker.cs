@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MageFlow.Hatchet.Exceptions;
+using MageFlow.Hatchet.Internal;
 using MageFlow.Hatchet.Protocol;
 using MageFlow.Hatchet.Tasks;
 using Microsoft.Extensions.Logging;
@@ -200,14 +201,16 @@ internal sealed partial class Tracker : IAsyncDisposable
             var value = (string)prepared[f + 5]!;
             var input = (string)prepared[f + 4]! switch
             {
-                "result" => Merge(Parse(kwargs), new JsonObject { [returnField.Length > 0 ? returnField : Mageflow.DefaultReturnField] = ParseAny(value) }),
-                "swarm" => Merge(Merge(Merge(Parse((string)prepared[f + 7]!), Parse((string)prepared[f + 8]!)), Parse((string)prepared[f + 6]!)), Parse(kwargs)),
-                _ => Merge(Parse(value), Parse(kwargs)),
+                "result" => IsEmpty(kwargs)
+                    ? "{" + JsonSerializer.Serialize(returnField.Length > 0 ? returnField : Mageflow.DefaultReturnField) + ":" + (IsEmpty(value) ? "null" : value) + "}"
+                    : Merge(Parse(kwargs), new JsonObject { [returnField.Length > 0 ? returnField : Mageflow.DefaultReturnField] = ParseAny(value) }).ToJsonString(),
+                "swarm" => MergeText((string)prepared[f + 7]!, (string)prepared[f + 8]!, (string)prepared[f + 6]!, kwargs),
+                _ => MergeText(value, kwargs),
             };
             if (status == "container")
             {
                 // A chain or swarm inside a container starts in Redis; what it publishes comes back through the queue.
-                var (_, more) = await Store.EvalWithPublishAsync("run", ids[i], input.ToJsonString(), "1").ConfigureAwait(false);
+                var (_, more) = await Store.EvalWithPublishAsync("run", ids[i], input, "1").ConfigureAwait(false);
                 if (more.Length > 0)
                 {
                     _publishQueue.Writer.TryWrite(new PublishRequest(more));
@@ -227,8 +230,8 @@ internal sealed partial class Tracker : IAsyncDisposable
             }
 
             options.AdditionalMetadata[HatchetClient.SignatureMetadataKey] = ids[i];
-            triggers.Add(((string)prepared[f + 1]!, input, options));
-            published.Add((ids[i], input.ToJsonString()));
+            triggers.Add(((string)prepared[f + 1]!, new RawJson(input), options));
+            published.Add((ids[i], input));
         }
 
         if (triggers.Count == 0)
@@ -542,6 +545,41 @@ internal sealed partial class Tracker : IAsyncDisposable
         }
 
         return output;
+    }
+
+    private static bool IsEmpty(string json) => json.Length == 0 || json == "{}";
+
+    /// <summary>Deep-merges JSON objects given as text, later ones winning. Skips the parse when at most one part has content.</summary>
+    private static string MergeText(params string[] parts)
+    {
+        string? only = null;
+        var count = 0;
+        foreach (var p in parts)
+        {
+            if (!IsEmpty(p))
+            {
+                only = p;
+                count++;
+            }
+        }
+
+        if (count == 0)
+        {
+            return "{}";
+        }
+
+        if (count == 1 && only!.TrimStart().StartsWith('{'))
+        {
+            return only;
+        }
+
+        var merged = new JsonObject();
+        foreach (var p in parts)
+        {
+            Merge(merged, Parse(p));
+        }
+
+        return merged.ToJsonString();
     }
 
     private static JsonObject Parse(string json)
