@@ -28,9 +28,9 @@ internal sealed partial class EngineState
         }
     }
 
-    public void AppendStream(string taskId, int bytes)
+    /// <summary>Accepts a stream chunk for an existing task run (chunks are not kept: no run streaming yet).</summary>
+    public void AppendStream(string taskId)
     {
-        _ = bytes;
         lock (_gate)
         {
             if (!_tasks.ContainsKey(taskId ?? string.Empty))

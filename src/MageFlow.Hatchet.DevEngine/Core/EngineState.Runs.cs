@@ -807,7 +807,7 @@ internal sealed partial class EngineState
                     var payload = string.IsNullOrEmpty(e.EventPayload) ? "{}" : e.EventPayload;
                     if (!IsJson(payload))
                     {
-                        FailAttempt(task, "the task's output is not valid JSON (or contains \\u0000)", shouldNotRetry: false, fromWorker: true);
+                        FailAttempt(task, "the task's output is not valid JSON (or contains \\u0000)", shouldNotRetry: false);
                     }
                     else
                     {
@@ -817,7 +817,7 @@ internal sealed partial class EngineState
                     break;
                 case StepActionEventType.StepEventTypeFailed:
                     FailAttempt(task, string.IsNullOrEmpty(e.EventPayload) ? "task failed" : e.EventPayload.Replace("\u0000", string.Empty, StringComparison.Ordinal),
-                        e.HasShouldNotRetry && e.ShouldNotRetry, fromWorker: true);
+                        e.HasShouldNotRetry && e.ShouldNotRetry);
                     break;
                 case StepActionEventType.StepEventTypeCancelled:
                     CancelTask(task, "cancelled by the worker");
@@ -904,9 +904,8 @@ internal sealed partial class EngineState
         CheckRunDone(task.Run);
     }
 
-    private void FailAttempt(TaskRun task, string error, bool shouldNotRetry, bool fromWorker)
+    private void FailAttempt(TaskRun task, string error, bool shouldNotRetry)
     {
-        _ = fromWorker;
         Dequeue(task);
         ReleaseWorker(task);
         if (!shouldNotRetry && task.RetryCount < task.Def.Retries)
@@ -1338,10 +1337,10 @@ internal sealed partial class EngineState
                 {
                     case TaskState.Running when task.TimeoutAt <= now:
                         SendCancel(task);
-                        FailAttempt(task, $"Task exceeded its execution timeout of {task.Def.Timeout.TotalSeconds:0.###}s", shouldNotRetry: false, fromWorker: false);
+                        FailAttempt(task, $"Task exceeded its execution timeout of {task.Def.Timeout.TotalSeconds:0.###}s", shouldNotRetry: false);
                         break;
                     case TaskState.Queued when task.ScheduleDeadline <= now:
-                        FailAttempt(task, $"Task was not scheduled within its schedule timeout of {task.Def.ScheduleTimeout.TotalSeconds:0.###}s", shouldNotRetry: true, fromWorker: false);
+                        FailAttempt(task, $"Task was not scheduled within its schedule timeout of {task.Def.ScheduleTimeout.TotalSeconds:0.###}s", shouldNotRetry: true);
                         break;
                     case TaskState.RetryWait when task.RetryAt <= now:
                         Enqueue(task);

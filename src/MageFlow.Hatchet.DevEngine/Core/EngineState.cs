@@ -473,14 +473,6 @@ internal sealed partial class EngineState
         }
     }
 
-    public bool IsKnownWorker(string idOrName)
-    {
-        lock (_gate)
-        {
-            return _workers.ContainsKey(idOrName) || _workers.Values.Any(w => w.Name == idOrName);
-        }
-    }
-
     private Worker GetWorker(string workerId)
     {
         if (string.IsNullOrEmpty(workerId))

@@ -39,7 +39,7 @@ internal sealed class EventsService(EngineState state) : Protocol.EventsService.
 
     public override Task<PutStreamEventResponse> PutStreamEvent(PutStreamEventRequest request, ServerCallContext context)
     {
-        state.AppendStream(request.TaskRunExternalId, request.Message.Length);
+        state.AppendStream(request.TaskRunExternalId);
         return Task.FromResult(new PutStreamEventResponse());
     }
 
