@@ -31,29 +31,41 @@ internal static class SwarmBench
         await worker.StartAsync();
         Console.WriteLine($"swarm bench: {items} items, max_concurrency 100, {slots} slots, dev engine at {engine.GrpcAddress}");
 
-        // Warm-up: JIT, connections, script cache.
-        await RunSwarmAsync(mageflow, noop, Math.Min(200, items));
-        await noop.RunManyAsync(Enumerable.Range(0, Math.Min(200, items)).Select(_ => Empty.Instance));
+        // Warm-up, one full round of each: connections, script cache, and the JIT's tiering (a short warm-up leaves
+        // hot paths in unoptimized code, which hurts the code that ran less of it more).
+        await RunSwarmAsync(mageflow, noop, items);
+        await noop.RunManyAsync(Enumerable.Range(0, items).Select(_ => Empty.Instance));
 
-        // Three rounds, alternating plain and swarm, so background noise hits both; medians are reported.
-        const int rounds = 3;
+        // Five rounds, alternating plain and swarm, so background noise hits both; medians are reported.
+        var rounds = int.Parse(Environment.GetEnvironmentVariable("BENCH_ROUNDS") ?? "5", CultureInfo.InvariantCulture);
         var plainTimes = new List<TimeSpan>();
         var swarmTimes = new List<TimeSpan>();
         long roundTrips = 0, redisCommands = 0, runs = 0;
+        var redisCpu = TimeSpan.Zero;
         for (var round = 0; round < rounds; round++)
         {
+            Phase("plain-start");
             var plainWatch = Stopwatch.StartNew();
             await noop.RunManyAsync(Enumerable.Range(0, items).Select(_ => Empty.Instance));
             plainTimes.Add(plainWatch.Elapsed);
+            Phase("plain-end");
 
             session.FinishProfiling();
             var runsBefore = engine.Counters.RunsCreated;
             var statsBefore = await CommandCallsAsync(server);
+            var redisCpuBefore = await RedisCpuAsync(server);
+            Phase("swarm-start");
             var swarmWatch = Stopwatch.StartNew();
+            using var sampler = new CancellationTokenSource();
+            var sampling = Environment.GetEnvironmentVariable("BENCH_PHASES") == "1" ? SampleAsync(engine, swarmWatch, sampler.Token) : Task.CompletedTask;
             var results = await RunSwarmAsync(mageflow, noop, items);
+            await sampler.CancelAsync();
+            await sampling;
             swarmTimes.Add(swarmWatch.Elapsed);
+            Phase("swarm-end");
             roundTrips += session.FinishProfiling().Count();
             var statsAfter = await CommandCallsAsync(server);
+            redisCpu += await RedisCpuAsync(server) - redisCpuBefore;
             runs += engine.Counters.RunsCreated - runsBefore;
             redisCommands += statsAfter - statsBefore - 1; // the INFO call itself
             if (results != items)
@@ -67,6 +79,7 @@ internal static class SwarmBench
         var swarmTime = Median(swarmTimes);
         var total = (double)items * rounds;
         Console.WriteLine(FormattableString.Invariant($"plain: runs={items} median_seconds={plain.TotalSeconds:0.000}; swarm: median_seconds={swarmTime.TotalSeconds:0.000} (over {rounds} rounds)"));
+        Console.WriteLine(FormattableString.Invariant($"redis-server cpu: {redisCpu.TotalMilliseconds * 1000 / total:0} us per swarm item"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"swarm: items={items} round_trips_per_item={roundTrips / total:0.00} redis_cmds_per_item={redisCommands / total:0.00} engine_runs_per_item={runs / total:0.00} overhead_ratio={swarmTime / plain:0.00}"));
         return 0;
@@ -75,12 +88,60 @@ internal static class SwarmBench
     private static async Task<int> RunSwarmAsync(Mageflow mageflow, Tasks.TaskDeclaration<Empty, Empty> noop, int items)
     {
         var signatures = await mageflow.SignManyAsync(noop, Enumerable.Range(0, items).Select(_ => (object?)null));
-        var swarm = await mageflow.SwarmAsync(signatures, new SwarmConfig(MaxConcurrency: 100), isSwarmClosed: true);
+        Phase("signed");
+        var swarm = await mageflow.SwarmAsync(signatures, new SwarmConfig(MaxConcurrency: int.Parse(Environment.GetEnvironmentVariable("BENCH_MAXC") ?? "100", CultureInfo.InvariantCulture)), isSwarmClosed: true);
+        Phase("swarm-created");
         var results = await swarm.RunAsync<List<Empty>>();
         return results.Count;
     }
 
+    /// <summary>With BENCH_PHASES=1, prints phase boundaries on the monotonic clock (to line up with <c>perf record -k CLOCK_MONOTONIC</c>).</summary>
+    private static void Phase(string name)
+    {
+        if (Environment.GetEnvironmentVariable("BENCH_PHASES") == "1")
+        {
+            Console.WriteLine(FormattableString.Invariant($"phase {name} {Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency:0.000000} cpu_ms={Environment.CpuUsage.TotalTime.TotalMilliseconds:0} alloc_mb={GC.GetTotalAllocatedBytes() / 1e6:0.0} gc0={GC.CollectionCount(0)} gc1={GC.CollectionCount(1)} gc2={GC.CollectionCount(2)} pause_ms={GC.GetTotalPauseDuration().TotalMilliseconds:0} jit_methods={System.Runtime.JitInfo.GetCompiledMethodCount()} jit_ms={System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds:0} jit_n={System.Runtime.JitInfo.GetCompiledMethodCount(currentThread: false)}"));
+        }
+    }
+
+    private static async Task SampleAsync(MageFlow.Hatchet.DevEngine.DevEngine engine, Stopwatch watch, CancellationToken token)
+    {
+        var start = engine.Counters.TasksCompleted;
+        var line = new System.Text.StringBuilder("completed:");
+        try
+        {
+            while (!token.IsCancellationRequested)
+            {
+                await Task.Delay(50, token);
+                line.Append(FormattableString.Invariant($" {watch.ElapsedMilliseconds}ms={engine.Counters.TasksCompleted - start}"));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        Console.WriteLine(line);
+    }
+
     private static TimeSpan Median(List<TimeSpan> values) => values.Order().ElementAt(values.Count / 2);
+
+    /// <summary>CPU time redis-server has used (user + system), from <c>INFO cpu</c>.</summary>
+    private static async Task<TimeSpan> RedisCpuAsync(IServer server)
+    {
+        var seconds = 0.0;
+        foreach (var group in await server.InfoAsync("cpu"))
+        {
+            foreach (var entry in group)
+            {
+                if (entry.Key is "used_cpu_user" or "used_cpu_sys")
+                {
+                    seconds += double.Parse(entry.Value, CultureInfo.InvariantCulture);
+                }
+            }
+        }
+
+        return TimeSpan.FromSeconds(seconds);
+    }
 
     private static async Task<long> CommandCallsAsync(IServer server)
     {

@@ -15,6 +15,7 @@ internal sealed class RunListener : IAsyncDisposable
     private readonly Rpc _rpc;
     private readonly ILogger _log;
     private readonly ConcurrentDictionary<string, TaskCompletionSource<WorkflowRunEvent>> _waiters = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IRunWatcher> _watchers = new(StringComparer.Ordinal);
     private readonly Channel<string> _outgoing = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _startGate = new();
@@ -42,6 +43,19 @@ internal sealed class RunListener : IAsyncDisposable
                 _waiters.TryRemove(new KeyValuePair<string, TaskCompletionSource<WorkflowRunEvent>>(runId, tcs));
             }
         }
+    }
+
+    /// <summary>Calls <paramref name="watcher"/> once when the run finishes (or when waiting for it fails for good),
+    /// without a task or a waiting continuation per run: for callers that follow many runs at once.</summary>
+    public void Watch(string runId, IRunWatcher watcher)
+    {
+        if (!_watchers.TryAdd(runId, watcher))
+        {
+            return;
+        }
+
+        EnsureStarted();
+        _outgoing.Writer.TryWrite(runId);
     }
 
     public async ValueTask DisposeAsync()
@@ -86,7 +100,7 @@ internal sealed class RunListener : IAsyncDisposable
                 using var callDone = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
 
                 // Re-subscribe everything still awaited (after a reconnect), then forward new requests.
-                foreach (var id in _waiters.Keys)
+                foreach (var id in _waiters.Keys.Concat(_watchers.Keys).Distinct(StringComparer.Ordinal))
                 {
                     await call.RequestStream.WriteAsync(new SubscribeToWorkflowRunsRequest { WorkflowRunId = id }, _stop.Token).ConfigureAwait(false);
                 }
@@ -110,6 +124,11 @@ internal sealed class RunListener : IAsyncDisposable
                         {
                             tcs.TrySetResult(evt);
                         }
+
+                        if (_watchers.TryRemove(evt.WorkflowRunId, out var watcher))
+                        {
+                            watcher.OnRunFinished(evt.WorkflowRunId, evt);
+                        }
                     }
                 }
                 finally
@@ -127,9 +146,18 @@ internal sealed class RunListener : IAsyncDisposable
 
                 if (e is RpcException { StatusCode: StatusCode.Unauthenticated or StatusCode.PermissionDenied } auth)
                 {
+                    var error = new Exceptions.HatchetRpcException("waiting for run results", auth);
                     foreach (var w in _waiters.Values)
                     {
-                        w.TrySetException(new Exceptions.HatchetRpcException("waiting for run results", auth));
+                        w.TrySetException(error);
+                    }
+
+                    foreach (var runId in _watchers.Keys)
+                    {
+                        if (_watchers.TryRemove(runId, out var watcher))
+                        {
+                            watcher.OnRunFailed(runId, error);
+                        }
                     }
                 }
 
@@ -153,4 +181,13 @@ internal sealed class RunListener : IAsyncDisposable
             }
         }
     }
+}
+
+/// <summary>Receives the end of runs followed with <see cref="RunListener.Watch"/>. Called on the listener's
+/// reading loop: implementations must return quickly and never throw.</summary>
+internal interface IRunWatcher
+{
+    void OnRunFinished(string runId, WorkflowRunEvent evt);
+
+    void OnRunFailed(string runId, Exception error);
 }

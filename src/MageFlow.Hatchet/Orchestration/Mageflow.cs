@@ -139,8 +139,14 @@ public sealed class Mageflow : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(kwargs);
         var returnField = ReturnFieldOf(task.InputType);
         var signatures = new List<TaskSignature>();
-        var args = new List<RedisValue> { 0 };
-        var ttl = RedisStore.Seconds(Options.TtlFor("task").Active);
+
+        // Every signature shares its fields but kwargs: they travel once, then one (id, kwargs) pair per signature.
+        var shared = Fields("task", task.WorkflowName, "{}", returnField, null, null);
+        var kwargsAt = shared.IndexOf("kwargs");
+        shared.RemoveRange(kwargsAt, 2);
+        // Outside a task body ids are random, so none can exist yet and the script skips the existence check.
+        var args = new List<RedisValue>(2 + shared.Count) { TaskContext.Current is null ? "1" : "0", shared.Count };
+        args.AddRange(shared);
         foreach (var kw in kwargs)
         {
             var json = Serialize(kw);
@@ -150,11 +156,8 @@ public sealed class Mageflow : IAsyncDisposable
             }
 
             var id = NewId();
-            var fields = Fields("task", task.WorkflowName, json, returnField, null, null);
-            args[0] = fields.Count;
             args.Add(id);
-            args.Add(ttl);
-            args.AddRange(fields);
+            args.Add(json);
             signatures.Add(new TaskSignature(this, id, task.WorkflowName));
         }
 

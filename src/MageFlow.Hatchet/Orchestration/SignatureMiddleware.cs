@@ -129,6 +129,8 @@ internal sealed class StartBatcher(Mageflow mageflow)
         var batch = new List<(string Id, string RunId, TaskCompletionSource<string> Done)>();
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
+            // Let work already queued on the thread pool (more starts, completions or publishes) join this batch.
+            await Task.Yield();
             batch.Clear();
             while (batch.Count < 500 && reader.TryRead(out var item))
             {

@@ -17,21 +17,39 @@ namespace MageFlow.Hatchet.Orchestration;
 /// another MageFlow process takes its runs over. Every report goes through an idempotent Lua script, so a
 /// run reported twice (after a takeover) changes nothing.
 /// </summary>
-internal sealed partial class Tracker : IAsyncDisposable
+internal sealed partial class Tracker : IAsyncDisposable, IRunWatcher
 {
-    private sealed record FinishedReport(string RunId, string Ok, string Value)
+    /// <summary>A signature claimed for publishing: the 10 values of prepare_one (common.lua) after its id.</summary>
+    private readonly record struct Prepared(string Id, string Status, string Name, string Kwargs, string ReturnField, string InMode, string InValue, string ItemMessage, string SwarmMessage, string SwarmKwargs, string Meta)
     {
-        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public const int Width = 10;
+
+        public static Prepared Read(RedisResult[] values, int at, string id) => new(
+            id,
+            (string)values[at]!,
+            (string)values[at + 1]!,
+            (string)values[at + 2]!,
+            (string)values[at + 3]!,
+            (string)values[at + 4]!,
+            (string)values[at + 5]!,
+            (string)values[at + 6]!,
+            (string)values[at + 7]!,
+            (string)values[at + 8]!,
+            (string)values[at + 9]!);
     }
 
-    private sealed record PublishRequest(IReadOnlyCollection<string> Ids)
+    private sealed record FinishedReport(string RunId, string SignatureId, WorkflowRunEvent Event);
+
+    /// <summary>Signatures to publish: ids still to claim, or entries already claimed for this owner (by on_finished).</summary>
+    private sealed record PublishRequest(IReadOnlyCollection<string> Ids, IReadOnlyList<Prepared>? Claimed = null)
     {
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     private readonly Mageflow _mageflow;
     private readonly CancellationTokenSource _stop = new();
-    private readonly HashSet<string> _tracking = new(StringComparer.Ordinal);
+    /// <summary>Runs followed now, each with its signature.</summary>
+    private readonly Dictionary<string, string> _tracking = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private readonly System.Threading.Channels.Channel<PublishRequest> _publishQueue =
         System.Threading.Channels.Channel.CreateUnbounded<PublishRequest>();
@@ -141,17 +159,21 @@ internal sealed partial class Tracker : IAsyncDisposable
         {
             while (await reader.WaitToReadAsync(_stop.Token).ConfigureAwait(false))
             {
+                // Let work already queued on the thread pool (more starts, completions or publishes) join this batch.
+                await Task.Yield();
                 batch.Clear();
                 var count = 0;
                 while (count < MaxBatch && reader.TryRead(out var request))
                 {
                     batch.Add(request);
-                    count += request.Ids.Count;
+                    count += request.Ids.Count + (request.Claimed?.Count ?? 0);
                 }
 
                 try
                 {
-                    await PublishBatchAsync(batch.SelectMany(r => r.Ids).Distinct(StringComparer.Ordinal).ToArray()).ConfigureAwait(false);
+                    var claimed = batch.SelectMany(r => r.Claimed ?? []).DistinctBy(p => p.Id, StringComparer.Ordinal).ToList();
+                    var known = claimed.Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
+                    await PublishBatchAsync(batch.SelectMany(r => r.Ids).Where(id => !known.Contains(id)).Distinct(StringComparer.Ordinal).ToArray(), claimed).ConfigureAwait(false);
                     foreach (var r in batch)
                     {
                         r.Done.TrySetResult();
@@ -173,44 +195,49 @@ internal sealed partial class Tracker : IAsyncDisposable
         }
     }
 
-    private async Task PublishBatchAsync(string[] ids)
+    private async Task PublishBatchAsync(string[] ids, List<Prepared> entries)
     {
-        var args = new RedisValue[ids.Length + 2];
-        args[0] = Owner;
-        args[1] = RedisStore.Ms(Options.PublishClaimTimeout);
-        for (var i = 0; i < ids.Length; i++)
+        if (ids.Length > 0)
         {
-            args[i + 2] = ids[i];
+            var args = new RedisValue[ids.Length + 2];
+            args[0] = Owner;
+            args[1] = RedisStore.Ms(Options.PublishClaimTimeout);
+            for (var i = 0; i < ids.Length; i++)
+            {
+                args[i + 2] = ids[i];
+            }
+
+            var prepared = (RedisResult[])(await Store.EvalAsync("prepare_many", args).ConfigureAwait(false))!;
+            for (var i = 0; i < ids.Length; i++)
+            {
+                entries.Add(Prepared.Read(prepared, i * Prepared.Width, ids[i]));
+            }
         }
 
-        var prepared = (RedisResult[])(await Store.EvalAsync("prepare_many", args).ConfigureAwait(false))!;
-        var triggers = new List<(string WorkflowName, object? Input, RunOptions? Options)>(ids.Length);
-        var published = new List<(string Id, string Input)>(ids.Length);
-        for (var i = 0; i < ids.Length; i++)
+        var triggers = new List<(string WorkflowName, object? Input, RunOptions? Options)>(entries.Count);
+        var published = new List<(string Id, string Input)>(entries.Count);
+        foreach (var entry in entries)
         {
-            const int Width = 10;
-            var f = i * Width;
-            var status = (string)prepared[f]!;
-            if (status != "ok" && status != "container")
+            if (entry.Status != "ok" && entry.Status != "container")
             {
                 continue; // already published, held, finished, or claimed by another process
             }
 
-            var kwargs = (string)prepared[f + 2]!;
-            var returnField = (string)prepared[f + 3]!;
-            var value = (string)prepared[f + 5]!;
-            var input = (string)prepared[f + 4]! switch
+            var kwargs = entry.Kwargs;
+            var returnField = entry.ReturnField.Length > 0 ? entry.ReturnField : Mageflow.DefaultReturnField;
+            var value = entry.InValue;
+            var input = entry.InMode switch
             {
                 "result" => IsEmpty(kwargs)
-                    ? "{" + JsonSerializer.Serialize(returnField.Length > 0 ? returnField : Mageflow.DefaultReturnField) + ":" + (IsEmpty(value) ? "null" : value) + "}"
-                    : Merge(Parse(kwargs), new JsonObject { [returnField.Length > 0 ? returnField : Mageflow.DefaultReturnField] = ParseAny(value) }).ToJsonString(),
-                "swarm" => MergeText((string)prepared[f + 7]!, (string)prepared[f + 8]!, (string)prepared[f + 6]!, kwargs),
+                    ? "{" + JsonSerializer.Serialize(returnField) + ":" + (IsEmpty(value) ? "null" : value) + "}"
+                    : Merge(Parse(kwargs), new JsonObject { [returnField] = ParseAny(value) }).ToJsonString(),
+                "swarm" => MergeText(entry.SwarmMessage, entry.SwarmKwargs, entry.ItemMessage, kwargs),
                 _ => MergeText(value, kwargs),
             };
-            if (status == "container")
+            if (entry.Status == "container")
             {
                 // A chain or swarm inside a container starts in Redis; what it publishes comes back through the queue.
-                var (_, more) = await Store.EvalWithPublishAsync("run", ids[i], input, "1").ConfigureAwait(false);
+                var (_, more) = await Store.EvalWithPublishAsync("run", entry.Id, input, "1").ConfigureAwait(false);
                 if (more.Length > 0)
                 {
                     _publishQueue.Writer.TryWrite(new PublishRequest(more));
@@ -220,7 +247,7 @@ internal sealed partial class Tracker : IAsyncDisposable
             }
 
             var options = new RunOptions { AsChild = false };
-            var meta = (string)prepared[f + 9]!;
+            var meta = entry.Meta;
             if (meta.Length > 0 && JsonNode.Parse(meta) is JsonObject extra)
             {
                 foreach (var (k, v) in extra)
@@ -229,9 +256,9 @@ internal sealed partial class Tracker : IAsyncDisposable
                 }
             }
 
-            options.AdditionalMetadata[HatchetClient.SignatureMetadataKey] = ids[i];
-            triggers.Add(((string)prepared[f + 1]!, new RawJson(input), options));
-            published.Add((ids[i], input));
+            options.AdditionalMetadata[HatchetClient.SignatureMetadataKey] = entry.Id;
+            triggers.Add((entry.Name, new RawJson(input), options));
+            published.Add((entry.Id, input));
         }
 
         if (triggers.Count == 0)
@@ -250,7 +277,7 @@ internal sealed partial class Tracker : IAsyncDisposable
             runIds = await TriggerOneByOneAsync(triggers, published).ConfigureAwait(false);
         }
 
-        var mark = new List<RedisValue>(1 + (published.Count * 3)) { Owner };
+        var mark = new List<RedisValue>(2 + (published.Count * 3)) { Owner, RedisStore.Seconds(Options.TtlFor("task").Active) };
         for (var i = 0; i < published.Count; i++)
         {
             if (runIds[i] is not { } runId)
@@ -263,18 +290,19 @@ internal sealed partial class Tracker : IAsyncDisposable
             mark.Add(published[i].Input);
         }
 
-        if (mark.Count > 1)
+        // The record is sent before the runs are followed, and Redis runs one connection's commands in order, so
+        // their reports (sent later) find it; following them does not wait for its reply. Should the record fail,
+        // a report finds the run untracked, and the sweeper follows the run again once the record is retried.
+        var marking = mark.Count > 2 ? Store.EvalAsync("mark_many", [.. mark]) : Task.FromResult<RedisResult>(null!);
+        for (var i = 0; i < published.Count; i++)
         {
-            await Store.EvalAsync("mark_many", [.. mark]).ConfigureAwait(false);
-        }
-
-        foreach (var runId in runIds)
-        {
-            if (runId is not null)
+            if (runIds[i] is { } runId)
             {
-                Track(runId);
+                Track(runId, published[i].Id);
             }
         }
+
+        await marking.ConfigureAwait(false);
     }
 
     private async Task<IReadOnlyList<string?>> TriggerOneByOneAsync(List<(string WorkflowName, object? Input, RunOptions? Options)> triggers, List<(string Id, string Input)> published)
@@ -300,62 +328,50 @@ internal sealed partial class Tracker : IAsyncDisposable
         return runIds;
     }
 
-    /// <summary>Follows a run until the engine reports it finished, then records the outcome.</summary>
-    private void Track(string runId)
+    /// <summary>Follows a run until the engine reports it finished, then records the outcome. Runs are watched
+    /// with a callback on the client's shared run listener: no task or continuation waits per run.</summary>
+    private void Track(string runId, string signatureId)
     {
         lock (_gate)
         {
-            if (!_tracking.Add(runId))
+            if (!_tracking.TryAdd(runId, signatureId))
             {
                 return;
             }
         }
 
-        // No task context may flow into the tracking continuation: publishes made from it are not children.
-        using (ExecutionContext.SuppressFlow())
-        {
-            _ = Task.Run(() => FollowAsync(runId));
-        }
+        _mageflow.Client.Listener.Watch(runId, this);
     }
 
-    private async Task FollowAsync(string runId)
+    void IRunWatcher.OnRunFinished(string runId, WorkflowRunEvent evt)
     {
-        try
+        string? signatureId;
+        lock (_gate)
         {
-            while (!_stop.IsCancellationRequested)
-            {
-                WorkflowRunEvent evt;
-                try
-                {
-                    evt = await _mageflow.Client.Listener.WaitAsync(runId, _stop.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-                catch (HatchetRpcException e)
-                {
-                    LogTrackFailed(_mageflow.Log, runId, e.Message);
-                    await Task.Delay(TimeSpan.FromSeconds(1), _stop.Token).ConfigureAwait(false);
-                    continue;
-                }
+            _tracking.TryGetValue(runId, out signatureId);
+        }
 
-                var (ok, value) = Outcome(evt);
-                var report = new FinishedReport(runId, ok ? "1" : "0", value);
-                _finishedQueue.Writer.TryWrite(report);
-                EnsureReporters();
-                await report.Done.Task.ConfigureAwait(false);
-                return;
-            }
-        }
-        catch (Exception e) when (e is RedisException or HatchetRpcException or OperationCanceledException)
+        if (signatureId is null)
         {
-            // The run stays recorded under this owner; the next sweep (here or after a takeover) retries it.
-            LogTrackFailed(_mageflow.Log, runId, e.Message);
+            return;
         }
-        finally
+
+        _finishedQueue.Writer.TryWrite(new FinishedReport(runId, signatureId, evt));
+        EnsureReporters();
+    }
+
+    void IRunWatcher.OnRunFailed(string runId, Exception error)
+    {
+        // The run stays recorded under this owner; the next sweep (here or after a takeover) follows it again.
+        LogTrackFailed(_mageflow.Log, runId, error.Message);
+        Untrack([runId]);
+    }
+
+    private void Untrack(IEnumerable<string> runIds)
+    {
+        lock (_gate)
         {
-            lock (_gate)
+            foreach (var runId in runIds)
             {
                 _tracking.Remove(runId);
             }
@@ -390,54 +406,61 @@ internal sealed partial class Tracker : IAsyncDisposable
         {
             while (await reader.WaitToReadAsync(_stop.Token).ConfigureAwait(false))
             {
+                // Let work already queued on the thread pool (more starts, completions or publishes) join this batch.
+                await Task.Yield();
                 batch.Clear();
                 while (batch.Count < MaxBatch && reader.TryRead(out var report))
                 {
                     batch.Add(report);
                 }
 
-                var args = new List<RedisValue>((batch.Count * 3) + 1);
-                args.Add(batch[0].RunId);
-                args.Add(batch[0].Ok);
-                args.Add(batch[0].Value);
-                args.Add(Owner);
-                foreach (var r in batch.Skip(1))
+                var args = new List<RedisValue>((batch.Count * 4) + 2) { Owner, RedisStore.Ms(Options.PublishClaimTimeout) };
+                foreach (var report in batch)
                 {
-                    args.Add(r.RunId);
-                    args.Add(r.Ok);
-                    args.Add(r.Value);
+                    var (ok, value) = Outcome(report.Event);
+                    args.Add(report.RunId);
+                    args.Add(report.SignatureId);
+                    args.Add(ok ? "1" : "0");
+                    args.Add(value);
                 }
 
                 try
                 {
-                    var (_, result) = await Store.EvalWithPublishAsync("on_finished", [.. args]).ConfigureAwait(false);
-                    var publish = new List<string>(result.Length);
-                    foreach (var item in result)
+                    var result = (RedisResult[])(await Store.EvalAsync("on_finished", [.. args]).ConfigureAwait(false))!;
+
+                    // {status of the first run, N, N claimed entries (id + Prepared.Width values), errors...}
+                    var claimedCount = (int)result[1];
+                    var claimed = new List<Prepared>(claimedCount);
+                    var at = 2;
+                    for (var i = 0; i < claimedCount; i++, at += 1 + Prepared.Width)
                     {
-                        if (item.StartsWith("error:", StringComparison.Ordinal))
-                        {
-                            // Corrupted state of one flow: reported, and no other flow is affected.
-                            var parts = item.Split(':', 3);
-                            LogCorrupted(_mageflow.Log, parts[1], parts.Length > 2 ? parts[2] : item);
-                        }
-                        else
-                        {
-                            publish.Add(item);
-                        }
+                        claimed.Add(Prepared.Read(result, at + 1, (string)result[at]!));
                     }
 
-                    Enqueue(publish);
-                    foreach (var r in batch)
+                    for (; at < result.Length; at++)
                     {
-                        r.Done.TrySetResult();
+                        // Corrupted state of one flow: reported, and no other flow is affected.
+                        var parts = ((string)result[at]!).Split(':', 3);
+                        LogCorrupted(_mageflow.Log, parts.Length > 1 ? parts[1] : parts[0], parts.Length > 2 ? parts[2] : parts[0]);
+                    }
+
+                    if (claimed.Count > 0)
+                    {
+                        _publishQueue.Writer.TryWrite(new PublishRequest([], claimed));
+                        EnsurePublishers();
                     }
                 }
                 catch (Exception e) when (e is RedisException or HatchetRpcException)
                 {
+                    // The runs stay recorded under this owner; the next sweep follows and reports them again.
                     foreach (var r in batch)
                     {
-                        r.Done.TrySetException(e);
+                        LogTrackFailed(_mageflow.Log, r.RunId, e.Message);
                     }
+                }
+                finally
+                {
+                    Untrack(batch.Select(r => r.RunId));
                 }
             }
         }
@@ -481,16 +504,16 @@ internal sealed partial class Tracker : IAsyncDisposable
         var now = _mageflow.Client.Options.TimeProvider.GetUtcNow();
         var deadline = (now - Options.OwnerLeaseTimeout).ToUnixTimeMilliseconds();
         var taken = (RedisResult[])(await Store.EvalAsync("owners", Owner, deadline).ConfigureAwait(false))!;
-        foreach (var run in taken)
+        for (var i = 0; i + 1 < taken.Length; i += 2)
         {
-            Track((string)run!);
+            Track((string)taken[i]!, (string)taken[i + 1]!);
         }
 
-        // Runs recorded under this owner that nothing follows (e.g. a follow failed on a Redis blip).
-        var mine = await Store.Do(db => db.SetMembersAsync(Store.Prefix + ":owner:" + Owner + ":runs")).ConfigureAwait(false);
+        // Runs recorded under this owner that nothing follows (e.g. a report failed on a Redis blip).
+        var mine = await Store.Do(db => db.HashGetAllAsync(Store.Prefix + ":owner:" + Owner + ":runs")).ConfigureAwait(false);
         foreach (var run in mine)
         {
-            Track(run!);
+            Track(run.Name!, run.Value!);
         }
 
         var stale = (now - Options.PublishClaimTimeout).ToUnixTimeMilliseconds();

@@ -123,16 +123,16 @@ public sealed class SwarmConcurrencyTests(MageflowFixture fixture)
         var before = await SnapshotAsync(db, prefix, swarm.Id);
 
         // Item 0 was already recorded: reporting it again (as a takeover would) is ignored...
-        var again = await mf.Store.EvalWithPublishAsync("on_finished", runId, "1", "{}", mf.OwnerId);
-        var twice = await mf.Store.EvalWithPublishAsync("on_finished", runId, "1", "{}", mf.OwnerId);
+        var again = await ReportAsync(mf, runId, items[0].Id, "1", "{}");
+        var twice = await ReportAsync(mf, runId, items[0].Id, "1", "{}");
         Assert.Equal("untracked", again.Status);
         Assert.Equal("untracked", twice.Status);
 
         // ...even when the run is still registered as tracked (a report racing the first one).
-        await db.StringSetAsync("{" + prefix + "}:run:" + runId, items[0].Id, TimeSpan.FromMinutes(1));
-        var raced = await mf.Store.EvalWithPublishAsync("on_finished", runId, "0", "late failure", mf.OwnerId);
+        await db.HashSetAsync("{" + prefix + "}:owner:" + mf.OwnerId + ":runs", runId, items[0].Id);
+        var raced = await ReportAsync(mf, runId, items[0].Id, "0", "late failure");
         Assert.Equal("dup", raced.Status);
-        Assert.Empty(again.Publish.Concat(twice.Publish).Concat(raced.Publish));
+        Assert.Equal((0, 0, 0), (again.Claimed, twice.Claimed, raced.Claimed));
         Assert.Equal(before, await SnapshotAsync(db, prefix, swarm.Id));
         Assert.Equal("done", await items[0].GetStatusAsync());
 
@@ -143,7 +143,7 @@ public sealed class SwarmConcurrencyTests(MageflowFixture fixture)
 
         // And after the swarm finished, a late duplicate changes nothing either.
         var done = await SnapshotAsync(db, prefix, swarm.Id);
-        var late = await mf.Store.EvalWithPublishAsync("on_finished", runId, "1", "{}", mf.OwnerId);
+        var late = await ReportAsync(mf, runId, items[0].Id, "1", "{}");
         Assert.Equal("untracked", late.Status);
         Assert.Equal(done, await SnapshotAsync(db, prefix, swarm.Id));
         await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageflowFixture.DoneTtl);
@@ -151,11 +151,18 @@ public sealed class SwarmConcurrencyTests(MageflowFixture fixture)
         Assert.Equal(3, (await successes.First).MageflowResults!.Count);
     }
 
+    /// <summary>Reports a run's end the way the tracker does (owner, claim TTL, then one quad); returns the first
+    /// run's status and how many signatures the report claimed for publishing.</summary>
+    private static async Task<(string Status, int Claimed)> ReportAsync(Mageflow mf, string runId, string signatureId, string ok, string value)
+    {
+        var result = (RedisResult[])(await mf.Store.EvalAsync("on_finished", mf.OwnerId, "60000", runId, signatureId, ok, value))!;
+        return ((string)result[0]!, (int)result[1]);
+    }
+
     private static async Task<string> SnapshotAsync(IDatabase db, string prefix, string swarmId)
     {
         var h = await db.HashGetAsync(MageflowFixture.SigKey(prefix, swarmId), ["status", "running", "total", "nok", "nfail", "closed"]);
-        var finished = await db.SetLengthAsync(MageflowFixture.SwarmKey(prefix, swarmId, "finished"));
         var results = await db.HashLengthAsync(MageflowFixture.SwarmKey(prefix, swarmId, "results"));
-        return string.Join(",", h.Select(v => (string?)v)) + $";finished={finished};results={results}";
+        return string.Join(",", h.Select(v => (string?)v)) + $";results={results}";
     }
 }

@@ -66,7 +66,7 @@ public sealed class TtlTests(MageflowFixture fixture)
         Assert.Equal([new Out(1), new Out(2)], await swarm.RunAsync<List<Out>>().WaitAsync(Wait));
 
         // Done: every swarm key gets the swarm's done-TTL (20 s), items the default (60 s).
-        foreach (var part in new[] { "items", "finished", "results" })
+        foreach (var part in new[] { "items", "results" })
         {
             swarmKeys = [.. swarmKeys, MageflowFixture.SwarmKey(prefix, swarm.Id, part)];
         }

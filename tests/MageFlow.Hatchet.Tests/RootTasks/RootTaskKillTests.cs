@@ -87,7 +87,6 @@ public sealed class RootTaskKillTests(MageflowFixture fixture)
             var swarmId = (await RootTaskAssert.FieldsAsync(fixture.Redis, prefix, root.Id, "root_swarm"))["root_swarm"]!;
             var swarm = await RootTaskAssert.FieldsAsync(fixture.Redis, prefix, swarmId, "status", "total", "nok", "nfail", "running");
             Assert.Equal(("done", "6", "6", "0", "0"), (swarm["status"], swarm["total"], swarm["nok"], swarm["nfail"], swarm["running"]));
-            Assert.Equal(Children, await db.SetLengthAsync(MageflowFixture.SwarmKey(prefix, swarmId, "finished")));
             Assert.Equal(Children, await db.HashLengthAsync(MageflowFixture.SwarmKey(prefix, swarmId, "results")));
 
             await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageflowFixture.DoneTtl);

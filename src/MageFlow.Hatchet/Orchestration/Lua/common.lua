@@ -19,14 +19,72 @@ local function set_ttl(id, field, kind, ttl)
   kind = kind or redis.call('HGET', sk(id), 'kind')
   redis.call('EXPIRE', sk(id), ttl)
   if kind == 'swarm' then
-    for _, part in ipairs({'queue', 'items', 'finished', 'results'}) do
+    for _, part in ipairs({'queue', 'items', 'results'}) do
       redis.call('EXPIRE', swk(id, part), ttl)
     end
   end
 end
 
+-- The message and kwargs of a parent swarm (''s for other parents), cached for the script.
+local parent_swarms = {}
+local function swarm_input(parent)
+  if not parent or parent == '' then return '', '' end
+  local w = parent_swarms[parent]
+  if not w then
+    w = redis.call('HMGET', sk(parent), 'kind', 'msg', 'kwargs')
+    parent_swarms[parent] = w
+  end
+  if w[1] == 'swarm' then return w[2] or '', w[3] or '' end
+  return '', ''
+end
+
+-- Set by scripts that hand what they queue straight to their caller's publisher (on_finished): queued
+-- signatures are claimed for claimer.owner in the same step, as prepare_many would, and collected as entries
+-- {id, status, name, kwargs, rf, inmode, inval, imsg, swarm msg, swarm kwargs, run metadata}.
+local claimer = nil
+
+local function claim_now(id, mode, value)
+  local c = claimer
+  local k = sk(id)
+  value = value or ''
+  local e = c.index[id]
+  if e then
+    -- Queued twice in one step: the later input wins, as it would in the publishing set.
+    e[6], e[7] = mode, value
+    redis.call('HSET', k, 'inmode', mode, 'inval', value)
+    return
+  end
+  local h = redis.call('HMGET', k, 'status', 'name', 'kwargs', 'rf', 'imsg', 'parent', 'run', 'claim', 'claim_at', 'kind', 'meta')
+  local st = h[1]
+  if not st or is_final(st) then return end
+  local status = 'ok'
+  if h[7] and h[7] ~= '' then
+    status = 'published'
+  elseif st == 'suspended' or st == 'interrupted' then
+    status = 'held'
+  elseif h[8] and h[8] ~= '' and h[8] ~= c.owner and NOW - tonumber(h[9] or '0') < c.ttl then
+    status = 'claimed'
+  elseif h[10] ~= 'task' then
+    status = 'container'
+  end
+  if status == 'ok' then
+    redis.call('HSET', k, 'inmode', mode, 'inval', value, 'claim', c.owner, 'claim_at', NOW)
+  else
+    redis.call('HSET', k, 'inmode', mode, 'inval', value)
+  end
+  -- Durably queued until its run is recorded (the sweeper publishes it again after a crash); a published, held
+  -- or container signature leaves the set at once, as prepare_many would make it.
+  if status == 'ok' or status == 'claimed' then redis.call('ZADD', P .. ':publishing', NOW, id) end
+  if status ~= 'ok' and status ~= 'container' then return end
+  local wmsg, wkw = swarm_input(h[6])
+  e = {id, status, h[2] or '', h[3] or '', h[4] or '', mode, value, h[5] or '', wmsg, wkw, h[11] or ''}
+  c.index[id] = e
+  table.insert(c.entries, e)
+end
+
 -- Queue a signature for publishing: the publisher computes its input from (mode, value).
 local function qpub(id, mode, value)
+  if claimer then return claim_now(id, mode, value) end
   local k = sk(id)
   local st = redis.call('HGET', k, 'status')
   if not st or is_final(st) then return end
@@ -44,38 +102,92 @@ local function cancel_sig(id)
   set_ttl(id, 'ttl_d')
 end
 
+-- Claim a queued signature for publishing by `owner`. Appends 10 values to r: status ('ok', 'container', or why
+-- not), name, kwargs, rf, inmode, inval, imsg, swarm msg, swarm kwargs, run metadata.
+local function prepare_one(r, id, owner, claim_ttl)
+  local k = sk(id)
+  local h = redis.call('HMGET', k, 'name', 'kwargs', 'rf', 'inmode', 'inval', 'imsg', 'parent', 'status', 'run', 'claim', 'claim_at', 'kind', 'meta')
+  local status = 'ok'
+  if not h[8] then
+    redis.call('ZREM', P .. ':publishing', id)
+    status = 'missing'
+  elseif h[9] and h[9] ~= '' then
+    redis.call('ZREM', P .. ':publishing', id)
+    status = 'published'
+  elseif is_final(h[8]) or h[8] == 'suspended' or h[8] == 'interrupted' then
+    redis.call('ZREM', P .. ':publishing', id)
+    status = 'held'
+  elseif h[10] and h[10] ~= '' and h[10] ~= owner and NOW - tonumber(h[11] or '0') < claim_ttl then
+    status = 'claimed'
+  elseif h[12] ~= 'task' then
+    -- A chain or swarm inside a container is started in Redis, not in the engine.
+    redis.call('ZREM', P .. ':publishing', id)
+    status = 'container'
+  end
+  local wmsg, wkw = '', ''
+  if status == 'ok' or status == 'container' then
+    if status == 'ok' then redis.call('HSET', k, 'claim', owner, 'claim_at', NOW) end
+    wmsg, wkw = swarm_input(h[7])
+  end
+  table.insert(r, status)
+  table.insert(r, h[1] or '')
+  table.insert(r, h[2] or '')
+  table.insert(r, h[3] or '')
+  table.insert(r, h[4] or '')
+  table.insert(r, h[5] or '')
+  table.insert(r, h[6] or '')
+  table.insert(r, wmsg)
+  table.insert(r, wkw)
+  table.insert(r, h[13] or '')
+end
+
 local item_done
 local stop_swarm
 
-local function finish(id, ok, value)
+-- The fields finish() needs, read in one HMGET; callers that read a signature anyway pass them in (extra names
+-- are read too), so that ending a run reads its record once.
+local FINISH_FIELDS = {'status', 'succ', 'err', 'parent', 'ttl_d', 'kind', 'input', 'root_swarm', 'pkind'}
+
+local function read_fields(k, extra)
+  local names = {unpack(FINISH_FIELDS)}
+  for _, n in ipairs(extra or {}) do table.insert(names, n) end
+  local v = redis.call('HMGET', k, unpack(names))
+  local f = {}
+  for i, n in ipairs(names) do f[n] = v[i] end
+  return f
+end
+
+local function finish(id, ok, value, f)
   local k = sk(id)
-  local h = redis.call('HMGET', k, 'status', ok and 'succ' or 'err', 'parent', 'ttl_d', 'kind', 'input', ok and 'err' or 'succ', 'root_swarm')
-  if not h[1] or is_final(h[1]) then return false end
+  f = f or read_fields(k)
+  if not f.status or is_final(f.status) then return false end
+  local fire = ok and f.succ or f.err
+  local other = ok and f.err or f.succ
   if ok then
     redis.call('HSET', k, 'status', 'done', 'result', value, 'finished_at', NOW)
   else
     redis.call('HSET', k, 'status', 'failed', 'error', value, 'finished_at', NOW)
   end
-  if h[2] and h[2] ~= '' then
-    for cb in string.gmatch(h[2], '[^,]+') do
-      if ok then qpub(cb, 'result', value) else qpub(cb, 'msg', h[6] or '{}') end
+  if fire and fire ~= '' then
+    for cb in string.gmatch(fire, '[^,]+') do
+      if ok then qpub(cb, 'result', value) else qpub(cb, 'msg', f.input or '{}') end
     end
   end
   -- The other branch never fires: cancel it so it expires with this signature (unless it also fires).
-  if h[7] and h[7] ~= '' then
-    local fired = ',' .. (h[2] or '') .. ','
-    for cb in string.gmatch(h[7], '[^,]+') do
+  if other and other ~= '' then
+    local fired = ',' .. (fire or '') .. ','
+    for cb in string.gmatch(other, '[^,]+') do
       if not string.find(fired, ',' .. cb .. ',', 1, true) then cancel_sig(cb) end
     end
   end
-  set_ttl(id, 'ttl_d', h[5], tonumber(h[4] or '300'))
+  set_ttl(id, 'ttl_d', f.kind, tonumber(f.ttl_d or '300'))
   -- A root task's run failed for good (even one whose body never reported back, e.g. timed out): stop its root swarm.
-  if (not ok) and h[8] and h[8] ~= '' then
-    local rs = redis.call('HGET', sk(h[8]), 'status')
-    if rs and not is_final(rs) then stop_swarm(h[8], 'root task failed: ' .. value) end
+  if (not ok) and f.root_swarm and f.root_swarm ~= '' then
+    local rs = redis.call('HGET', sk(f.root_swarm), 'status')
+    if rs and not is_final(rs) then stop_swarm(f.root_swarm, 'root task failed: ' .. value) end
   end
-  if h[3] and h[3] ~= '' then
-    item_done(h[3], id, ok, value)
+  if f.parent and f.parent ~= '' then
+    item_done(f.parent, id, ok, value, f.pkind)
   else
     -- Only top-level signatures are usually awaited; contained ones are polled if someone waits on them.
     redis.call('PUBLISH', P .. ':finished', id)
@@ -83,21 +195,25 @@ local function finish(id, ok, value)
   return true
 end
 
--- Start queued items while there is room. Returns the new running count.
-local function fill(wid, h)
+-- Start queued items while there is room. Returns the new running count; it is stored unless the caller
+-- stores it itself (defer), together with other counters, in one write.
+local function fill(wid, h, defer)
   local wk = sk(wid)
   h = h or redis.call('HMGET', wk, 'started', 'status', 'running', 'maxc')
   local running = tonumber(h[3]) or 0
   if h[1] ~= '1' or h[2] ~= 'pending' and h[2] ~= 'active' then return running end
   local maxc = tonumber(h[4]) or 30
+  local room = maxc - running
+  if room <= 0 then return running end
   local started = running
-  while running < maxc do
-    local nid = redis.call('LPOP', swk(wid, 'queue'))
-    if not nid then break end
-    running = running + 1
-    qpub(nid, 'swarm', '')
+  local next_ids = redis.call('LPOP', swk(wid, 'queue'), room)
+  if next_ids then
+    for _, nid in ipairs(next_ids) do
+      running = running + 1
+      qpub(nid, 'swarm', '')
+    end
   end
-  if running ~= started then redis.call('HSET', wk, 'running', running) end
+  if running ~= started and not defer then redis.call('HSET', wk, 'running', running) end
   return running
 end
 
@@ -153,40 +269,78 @@ local function chain_item_done(cid, id, ok, value)
   end
 end
 
-local function swarm_item_done(wid, id, ok, value)
-  local wk = sk(wid)
-  local h = redis.call('HMGET', wk, 'status', 'running', 'nok', 'nfail', 'stopn', 'ttl_a', 'started', 'maxc', 'closed', 'total')
-  if not h[1] then return end
-  if redis.call('SADD', swk(wid, 'finished'), id) == 0 then return end
-  local ttl = tonumber(h[6] or '86400')
-  local running = (tonumber(h[2]) or 1) - 1
-  local nok = tonumber(h[3]) or 0
-  local nfail = tonumber(h[4]) or 0
-  if ok then
-    nok = nok + 1
-    redis.call('HSET', swk(wid, 'results'), id, value)
-    if nok == 1 then redis.call('EXPIRE', swk(wid, 'results'), ttl) end
-  else
-    nfail = nfail + 1
-  end
-  if nok + nfail == 1 then redis.call('EXPIRE', swk(wid, 'finished'), ttl) end
-  redis.call('HSET', wk, 'running', running, 'nok', nok, 'nfail', nfail)
-  if is_final(h[1]) then
-    -- A late item of a stopped swarm: what it just wrote must expire with the swarm, not live for the active TTL.
-    set_ttl(wid, 'ttl_d', 'swarm')
-    return
-  end
-  local stopn = tonumber(h[5] or '0')
-  if (not ok) and stopn > 0 and nfail >= stopn then
-    stop_swarm(wid, 'swarm stopped after ' .. nfail .. ' failure(s)')
-    return
-  end
-  fill(wid, {h[7], h[1], running, h[8]})
-  check_swarm_done(wid, {h[9], h[10], nok, nfail, h[1], h[7]})
+-- Scripts that end many items at once (on_finished) batch swarm bookkeeping: a swarm's counters are read at its
+-- first item end and kept here; each item end still refills its slot at once (so the order of events is the
+-- same as one report at a time), and the counters are written, and the swarm checked for its end, once, by
+-- flush_swarms(). Every other script writes through.
+local batch_swarms = nil
+local batch_order = {}
+
+local function settle(wid, s)
+  redis.call('HSET', sk(wid), 'running', s.running, 'nok', s.nok, 'nfail', s.nfail)
+  check_swarm_done(wid, {s.closed, s.total, s.nok, s.nfail, s.status, s.started})
 end
 
-item_done = function(parent, id, ok, value)
-  local kind = redis.call('HGET', sk(parent), 'kind')
+-- An item's end is counted once: finish() only calls this on the item's own transition to a final status.
+local function swarm_item_done(wid, id, ok, value)
+  local wk = sk(wid)
+  local s = batch_swarms and batch_swarms[wid]
+  if not s then
+    local h = redis.call('HMGET', wk, 'status', 'running', 'nok', 'nfail', 'stopn', 'ttl_a', 'started', 'maxc', 'closed', 'total')
+    if not h[1] then return end
+    s = {
+      status = h[1], running = tonumber(h[2]) or 1, nok = tonumber(h[3]) or 0, nfail = tonumber(h[4]) or 0,
+      stopn = tonumber(h[5] or '0') or 0, ttl = tonumber(h[6] or '86400') or 86400,
+      started = h[7], maxc = h[8], closed = h[9], total = h[10],
+    }
+  end
+  s.running = s.running - 1
+  if ok then
+    s.nok = s.nok + 1
+    redis.call('HSET', swk(wid, 'results'), id, value)
+    if s.nok == 1 then redis.call('EXPIRE', swk(wid, 'results'), s.ttl) end
+  else
+    s.nfail = s.nfail + 1
+  end
+  if is_final(s.status) or ((not ok) and s.stopn > 0 and s.nfail >= s.stopn) then
+    if batch_swarms then batch_swarms[wid] = nil end
+    redis.call('HSET', wk, 'running', s.running, 'nok', s.nok, 'nfail', s.nfail)
+    if is_final(s.status) then
+      -- A late item of a stopped swarm: what it just wrote must expire with the swarm, not live for the active TTL.
+      set_ttl(wid, 'ttl_d', 'swarm')
+    else
+      stop_swarm(wid, 'swarm stopped after ' .. s.nfail .. ' failure(s)')
+    end
+    return
+  end
+  s.running = fill(wid, {s.started, s.status, s.running, s.maxc}, true)
+  if batch_swarms then
+    if not batch_swarms[wid] then
+      batch_swarms[wid] = s
+      table.insert(batch_order, wid)
+    end
+    return
+  end
+  settle(wid, s)
+end
+
+-- Settles every swarm a batch touched; a swarm that ends may end its own container's swarm, which is settled too.
+-- Each swarm is isolated: an error (corrupted state) is returned in errors as 'error:<swarm id>:<reason>'.
+local function flush_swarms(errors)
+  while #batch_order > 0 do
+    local wid = table.remove(batch_order, 1)
+    local s = batch_swarms[wid]
+    if s then
+      batch_swarms[wid] = nil
+      local fine, res = pcall(settle, wid, s)
+      if not fine then table.insert(errors, 'error:' .. wid .. ':' .. tostring(res and (res.err or res) or 'unknown')) end
+    end
+  end
+end
+
+-- pkind: the container's kind as recorded on the item when it joined (saves a read); older records lack it.
+item_done = function(parent, id, ok, value, pkind)
+  local kind = (pkind and pkind ~= '') and pkind or redis.call('HGET', sk(parent), 'kind')
   if kind == 'chain' then chain_item_done(parent, id, ok, value)
   elseif kind == 'swarm' then swarm_item_done(parent, id, ok, value) end
 end

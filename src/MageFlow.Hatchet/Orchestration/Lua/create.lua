@@ -21,7 +21,7 @@ if redis.call('HGET', k, 'kind') == 'chain' then
       redis.call('DEL', k)
       return {0, 'owned:' .. t .. ':' .. p}
     end
-    redis.call('HSET', tk, 'parent', id)
+    redis.call('HSET', tk, 'parent', id, 'pkind', 'chain')
   end
 end
 redis.call('EXPIRE', k, tonumber(ARGV[4]))

@@ -1,18 +1,21 @@
--- Record published runs and who tracks them. ARGV[3] = owner, then (id, run id, input JSON) triples.
+-- Record published runs and who tracks them. ARGV[3] = owner, ARGV[4] = TTL (s) of the owner's runs record,
+-- then (id, run id, input JSON) triples. The owner's runs hash maps each tracked run to its signature until the
+-- run's end is recorded.
 local owner = ARGV[3]
 local runs = P .. ':owner:' .. owner .. ':runs'
-local max_ttl = 0
-for i = 4, #ARGV, 3 do
+local any = false
+for i = 5, #ARGV, 3 do
   local id, run, input = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   redis.call('ZREM', P .. ':publishing', id)
   local k = sk(id)
-  local ttl = tonumber(redis.call('HGET', k, 'ttl_a') or '0')
-  if ttl > 0 then
-    redis.call('HSET', k, 'run', run, 'input', input, 'claim', '')
-    if ttl > max_ttl then max_ttl = ttl end
-    redis.call('SET', P .. ':run:' .. run, id, 'EX', ttl)
-    redis.call('SADD', runs, run)
+  -- 'claim' exists on a claimed signature, so writing three new fields means its record is gone (expired):
+  -- undo the write instead of leaving a record without TTL.
+  if redis.call('HSET', k, 'run', run, 'input', input, 'claim', '') == 3 then
+    redis.call('DEL', k)
+  else
+    redis.call('HSET', runs, run, id)
+    any = true
   end
 end
-if max_ttl > 0 then redis.call('EXPIRE', runs, max_ttl) end
+if any then redis.call('EXPIRE', runs, tonumber(ARGV[4])) end
 return 1

@@ -1,5 +1,5 @@
 -- Owner lease and takeover. ARGV[3] = me, ARGV[4] = lease deadline (ms): owners silent since before it are dead.
--- Beats for me and moves every run a dead owner tracked to me. Returns the run ids taken over.
+-- Beats for me and moves every run a dead owner tracked to me. Returns (run id, signature id) pairs taken over.
 local me = ARGV[3]
 redis.call('ZADD', P .. ':owners', NOW, me)
 redis.call('EXPIRE', P .. ':owners', 300)
@@ -7,10 +7,11 @@ local taken = {}
 local dead = redis.call('ZRANGEBYSCORE', P .. ':owners', '-inf', '(' .. ARGV[4])
 for _, owner in ipairs(dead) do
   if owner ~= me then
-    local runs = redis.call('SMEMBERS', P .. ':owner:' .. owner .. ':runs')
-    for _, run in ipairs(runs) do
-      redis.call('SADD', P .. ':owner:' .. me .. ':runs', run)
-      table.insert(taken, run)
+    local runs = redis.call('HGETALL', P .. ':owner:' .. owner .. ':runs')
+    for i = 1, #runs, 2 do
+      redis.call('HSET', P .. ':owner:' .. me .. ':runs', runs[i], runs[i + 1])
+      table.insert(taken, runs[i])
+      table.insert(taken, runs[i + 1])
     end
     redis.call('DEL', P .. ':owner:' .. owner .. ':runs')
     redis.call('ZREM', P .. ':owners', owner)

@@ -10,10 +10,10 @@ for i = 5, #ARGV do table.insert(fields, ARGV[i]) end
 redis.call('HSET', wk, unpack(fields))
 if rid ~= '' then
   local rk = sk(rid)
-  local r = redis.call('HMGET', rk, 'succ', 'err', 'parent', 'input')
+  local r = redis.call('HMGET', rk, 'succ', 'err', 'parent', 'input', 'pkind')
   if r[1] then
-    redis.call('HSET', wk, 'succ', r[1], 'err', r[2] or '', 'parent', r[3] or '', 'input', r[4] or '{}')
-    redis.call('HSET', rk, 'succ', '', 'err', '', 'parent', '', 'root_swarm', wid)
+    redis.call('HSET', wk, 'succ', r[1], 'err', r[2] or '', 'parent', r[3] or '', 'pkind', r[5] or '', 'input', r[4] or '{}')
+    redis.call('HSET', rk, 'succ', '', 'err', '', 'parent', '', 'pkind', '', 'root_swarm', wid)
     local parent = r[3]
     if parent and parent ~= '' then
       local pk = sk(parent)

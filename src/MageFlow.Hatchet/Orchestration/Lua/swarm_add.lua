@@ -23,7 +23,7 @@ end
 local added = {}
 for _, i in ipairs(fresh) do
   local item = ARGV[i]
-  redis.call('HSET', sk(item), 'parent', wid, 'imsg', ARGV[i + 1])
+  redis.call('HSET', sk(item), 'parent', wid, 'pkind', 'swarm', 'imsg', ARGV[i + 1])
   table.insert(added, item)
   total = total + 1
 end
