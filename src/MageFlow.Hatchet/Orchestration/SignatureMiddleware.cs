@@ -16,6 +16,7 @@ namespace MageFlow.Hatchet.Orchestration;
 internal sealed class SignatureMiddleware(Mageflow mageflow) : ITaskMiddleware
 {
     private readonly StartBatcher _starts = new(mageflow);
+    private readonly EndBatcher _ends = new(mageflow);
 
     public async Task<string> InvokeAsync(TaskContext context, Func<Task<string>> next)
     {
@@ -61,7 +62,21 @@ internal sealed class SignatureMiddleware(Mageflow mageflow) : ITaskMiddleware
         }
 
         var output = root is null ? await next().ConfigureAwait(false) : await RunRootAsync(context, id, root, next).ConfigureAwait(false);
-        return id is null ? output : "{\"hatchet_results\":" + output + "}";
+        if (id is null)
+        {
+            return output;
+        }
+
+        // When this task is the whole run (not a step of a DAG, whose run ends with its last task), its success is
+        // recorded now rather than when the engine's event comes back to the run's tracker: the next swarm item or
+        // chain step starts a round trip sooner. The engine's event still comes and changes nothing then; should
+        // this report fail, that event records the end instead.
+        if (context.Definition is { Owner: { } workflow } definition && workflow.TaskDefinitions is [var only] && ReferenceEquals(only, definition))
+        {
+            _ends.Report(context.WorkflowRunId, id, output);
+        }
+
+        return "{\"hatchet_results\":" + output + "}";
     }
 
     private async Task<string> RunRootAsync(TaskContext context, string? signatureId, RootConfig config, Func<Task<string>> next)
@@ -155,4 +170,62 @@ internal sealed class StartBatcher(Mageflow mageflow)
             }
         }
     }
+}
+
+/// <summary>Records signature runs' successes reported by this worker; reports that arrive together share one Lua
+/// call. Nothing waits for it: the task's result goes to the engine at once.</summary>
+internal sealed partial class EndBatcher(Mageflow mageflow)
+{
+    private readonly System.Threading.Channels.Channel<(string RunId, string SignatureId, string Output)> _queue =
+        System.Threading.Channels.Channel.CreateUnbounded<(string RunId, string SignatureId, string Output)>();
+
+    private readonly Lock _gate = new();
+    private Task? _loop;
+
+    public void Report(string runId, string signatureId, string output)
+    {
+        _queue.Writer.TryWrite((runId, signatureId, output));
+        if (_loop is null)
+        {
+            lock (_gate)
+            {
+                if (_loop is null)
+                {
+                    using (ExecutionContext.SuppressFlow())
+                    {
+                        _loop = Task.Run(LoopAsync);
+                    }
+                }
+            }
+        }
+    }
+
+    private async Task LoopAsync()
+    {
+        var reader = _queue.Reader;
+        var batch = new List<(string RunId, string SignatureId, string Output)>();
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            await Task.Yield();
+            batch.Clear();
+            while (batch.Count < 500 && reader.TryRead(out var item))
+            {
+                batch.Add(item);
+            }
+
+            try
+            {
+                await mageflow.Tracker.RecordEndsAsync("worker", batch.Select(b => (b.RunId, b.SignatureId, true, b.Output))).ConfigureAwait(false);
+                mageflow.Tracker.Forget(batch.Select(b => b.RunId));
+            }
+            catch (Exception e) when (e is RedisException or Exceptions.HatchetRpcException)
+            {
+                // The engine's run events record these ends instead (through the runs' trackers).
+                LogReportFailed(mageflow.Log, batch.Count, e.Message);
+            }
+        }
+    }
+
+    [Microsoft.Extensions.Logging.LoggerMessage(EventId = 3006, EventName = "WorkerReportFailed", Level = Microsoft.Extensions.Logging.LogLevel.Warning, Message = "Recording {Count} signature run success(es) from this worker failed; the engine's run events record them instead: {Reason}")]
+    private static partial void LogReportFailed(Microsoft.Extensions.Logging.ILogger logger, int count, string reason);
 }

@@ -367,6 +367,11 @@ internal sealed partial class Tracker : IAsyncDisposable, IRunWatcher
         Untrack([runId]);
     }
 
+    /// <summary>This process's worker has recorded these runs' ends: their engine events need no report. A run
+    /// whose record is written later (its publish was still being recorded) is followed again by the sweeper, and
+    /// its report then changes nothing.</summary>
+    internal void Forget(IEnumerable<string> runIds) => Untrack(runIds);
+
     private void Untrack(IEnumerable<string> runIds)
     {
         lock (_gate)
@@ -397,6 +402,45 @@ internal sealed partial class Tracker : IAsyncDisposable, IRunWatcher
         }
     }
 
+    /// <summary>Records the ends of runs in one Lua call (on_finished) and publishes what they queued, which the
+    /// call has already claimed for this owner. <paramref name="source"/> is 'engine' (the engine's run events)
+    /// or 'worker' (a C# worker's own report of a signature run's success, ahead of the engine's event).</summary>
+    internal async Task RecordEndsAsync(string source, IEnumerable<(string RunId, string SignatureId, bool Ok, string Value)> ends)
+    {
+        var args = new List<RedisValue> { Owner, RedisStore.Ms(Options.PublishClaimTimeout), source };
+        foreach (var (runId, signatureId, ok, value) in ends)
+        {
+            args.Add(runId);
+            args.Add(signatureId);
+            args.Add(ok ? "1" : "0");
+            args.Add(value);
+        }
+
+        var result = (RedisResult[])(await Store.EvalAsync("on_finished", [.. args]).ConfigureAwait(false))!;
+
+        // {status of the first run, N, N claimed entries (id + Prepared.Width values), errors...}
+        var claimedCount = (int)result[1];
+        var claimed = new List<Prepared>(claimedCount);
+        var at = 2;
+        for (var i = 0; i < claimedCount; i++, at += 1 + Prepared.Width)
+        {
+            claimed.Add(Prepared.Read(result, at + 1, (string)result[at]!));
+        }
+
+        for (; at < result.Length; at++)
+        {
+            // Corrupted state of one flow: reported, and no other flow is affected.
+            var parts = ((string)result[at]!).Split(':', 3);
+            LogCorrupted(_mageflow.Log, parts.Length > 1 ? parts[1] : parts[0], parts.Length > 2 ? parts[2] : parts[0]);
+        }
+
+        if (claimed.Count > 0)
+        {
+            _publishQueue.Writer.TryWrite(new PublishRequest([], claimed));
+            EnsurePublishers();
+        }
+    }
+
     /// <summary>Records finished runs; completions that arrive together share one Lua call.</summary>
     private async Task ReportLoopAsync()
     {
@@ -414,41 +458,13 @@ internal sealed partial class Tracker : IAsyncDisposable, IRunWatcher
                     batch.Add(report);
                 }
 
-                var args = new List<RedisValue>((batch.Count * 4) + 2) { Owner, RedisStore.Ms(Options.PublishClaimTimeout) };
-                foreach (var report in batch)
-                {
-                    var (ok, value) = Outcome(report.Event);
-                    args.Add(report.RunId);
-                    args.Add(report.SignatureId);
-                    args.Add(ok ? "1" : "0");
-                    args.Add(value);
-                }
-
                 try
                 {
-                    var result = (RedisResult[])(await Store.EvalAsync("on_finished", [.. args]).ConfigureAwait(false))!;
-
-                    // {status of the first run, N, N claimed entries (id + Prepared.Width values), errors...}
-                    var claimedCount = (int)result[1];
-                    var claimed = new List<Prepared>(claimedCount);
-                    var at = 2;
-                    for (var i = 0; i < claimedCount; i++, at += 1 + Prepared.Width)
+                    await RecordEndsAsync("engine", batch.Select(r =>
                     {
-                        claimed.Add(Prepared.Read(result, at + 1, (string)result[at]!));
-                    }
-
-                    for (; at < result.Length; at++)
-                    {
-                        // Corrupted state of one flow: reported, and no other flow is affected.
-                        var parts = ((string)result[at]!).Split(':', 3);
-                        LogCorrupted(_mageflow.Log, parts.Length > 1 ? parts[1] : parts[0], parts.Length > 2 ? parts[2] : parts[0]);
-                    }
-
-                    if (claimed.Count > 0)
-                    {
-                        _publishQueue.Writer.TryWrite(new PublishRequest([], claimed));
-                        EnsurePublishers();
-                    }
+                        var (ok, value) = Outcome(r.Event);
+                        return (r.RunId, r.SignatureId, ok, value);
+                    })).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is RedisException or HatchetRpcException)
                 {

@@ -151,11 +151,11 @@ public sealed class SwarmConcurrencyTests(MageflowFixture fixture)
         Assert.Equal(3, (await successes.First).MageflowResults!.Count);
     }
 
-    /// <summary>Reports a run's end the way the tracker does (owner, claim TTL, then one quad); returns the first
+    /// <summary>Reports a run's end the way the tracker does on an engine event (owner, claim TTL, source, then one quad); returns the first
     /// run's status and how many signatures the report claimed for publishing.</summary>
     private static async Task<(string Status, int Claimed)> ReportAsync(Mageflow mf, string runId, string signatureId, string ok, string value)
     {
-        var result = (RedisResult[])(await mf.Store.EvalAsync("on_finished", mf.OwnerId, "60000", runId, signatureId, ok, value))!;
+        var result = (RedisResult[])(await mf.Store.EvalAsync("on_finished", mf.OwnerId, "60000", "engine", runId, signatureId, ok, value))!;
         return ((string)result[0]!, (int)result[1]);
     }
 

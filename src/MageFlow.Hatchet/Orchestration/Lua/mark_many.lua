@@ -8,9 +8,9 @@ for i = 5, #ARGV, 3 do
   local id, run, input = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   redis.call('ZREM', P .. ':publishing', id)
   local k = sk(id)
-  -- 'claim' exists on a claimed signature, so writing three new fields means its record is gone (expired):
-  -- undo the write instead of leaving a record without TTL.
-  if redis.call('HSET', k, 'run', run, 'input', input, 'claim', '') == 3 then
+  -- 'claim' exists on a claimed signature, so writing four new fields means its record is gone (expired):
+  -- undo the write instead of leaving a record without TTL. 'owner' lets the worker's report clear the record.
+  if redis.call('HSET', k, 'run', run, 'input', input, 'claim', '', 'owner', owner) == 4 then
     redis.call('DEL', k)
   else
     redis.call('HSET', runs, run, id)

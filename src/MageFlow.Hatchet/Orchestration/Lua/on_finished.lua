@@ -1,19 +1,26 @@
--- The engine reported tracked runs finished. ARGV[3] = owner, ARGV[4] = publish claim ttl (ms), then (run id,
--- signature id, '1' ok / '0' failed, result JSON or error text) quads, so that a burst of completions costs one
--- round trip. The tracker knows each run's signature (it published the run, or took it over from the owner's
--- runs record); the record says whether the run is still tracked. What the reports queue for publishing (next
+-- Runs finished. ARGV[3] = owner, ARGV[4] = publish claim ttl (ms), ARGV[5] = who reports: 'engine' (the
+-- tracker saw the engine's run event) or 'worker' (the C# worker that ran a signature's task reports its success
+-- at once, before the engine's event comes back); then (run id, signature id, '1' ok / '0' failed, result JSON
+-- or error text) quads, so that a burst of completions costs one round trip. Both reports may arrive, in either
+-- order: the first records the end, the other changes nothing. What the reports queue for publishing (next
 -- swarm items, chain steps, callbacks) is claimed for the owner at once, as prepare_many would.
 -- Returns {status of the first run, N, then N times (id + prepare_one's 10 values), then 'error:<id>:<reason>'...}.
 local owner = ARGV[3]
 local owner_runs = P .. ':owner:' .. owner .. ':runs'
+local from_engine = ARGV[5] ~= 'worker'
 
 local function one(run, id, ok, value)
-  -- A run reported before (a takeover, a duplicated event) is no longer in its owner's record.
-  if redis.call('HDEL', owner_runs, run) == 0 then return 'untracked' end
+  -- The tracker knows each run's signature (it published the run, or took it over from the owner's runs
+  -- record); a run reported before (by its worker, a takeover, a duplicated event) is no longer in the record.
+  if from_engine and redis.call('HDEL', owner_runs, run) == 0 then return 'untracked' end
   local k = sk(id)
-  local f = read_fields(k, {'run', 'prev'})
+  local f = read_fields(k, {'run', 'prev', 'owner'})
   if not f.status then return 'missing' end
   if f.run ~= run then return 'stale' end
+  -- The worker reports first: the run's tracker no longer needs to (its record is written when it published).
+  if not from_engine and f.owner and f.owner ~= '' then
+    redis.call('HDEL', P .. ':owner:' .. f.owner .. ':runs', run)
+  end
   -- Held back (a resume republishes it) only if the body never ran; a task suspended while running keeps its outcome.
   if f.status == 'interrupted' or (f.status == 'suspended' and f.prev ~= 'active') then
     redis.call('HSET', k, 'run', '')
@@ -34,8 +41,8 @@ end
 
 batch_swarms = {}
 claimer = {owner = owner, ttl = tonumber(ARGV[4]), entries = {}, index = {}}
-local first = guarded(ARGV[5], ARGV[6], ARGV[7], ARGV[8])
-for i = 9, #ARGV, 4 do guarded(ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]) end
+local first = guarded(ARGV[6], ARGV[7], ARGV[8], ARGV[9])
+for i = 10, #ARGV, 4 do guarded(ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]) end
 flush_swarms(errors)
 local r = {first, #claimer.entries}
 for _, e in ipairs(claimer.entries) do
