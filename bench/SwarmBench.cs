@@ -11,11 +11,17 @@ namespace MageFlow.Hatchet.Bench;
 /// bulk-triggered runs, on one dev engine, one C# worker (100 slots) and a local Redis.
 /// Round trips are counted at the client (a StackExchange.Redis profiling session), Redis commands from
 /// <c>INFO commandstats</c> deltas (which include the commands scripts run), engine runs at the dev engine.
+/// With <c>--trace</c>, each phase also prints its boundaries on the monotonic clock (to line up with
+/// <c>perf record -k CLOCK_MONOTONIC</c>), process CPU, allocations, GC pauses and JIT activity, and each swarm
+/// round a timeline of completed runs.
 /// </summary>
 internal static class SwarmBench
 {
-    public static async Task<int> RunAsync(int items, int slots)
+    private static bool trace;
+
+    public static async Task<int> RunAsync(int items, int slots, int rounds, bool traced)
     {
+        trace = traced;
         await using var engine = await MageFlow.Hatchet.DevEngine.DevEngine.StartAsync();
         var redisConfig = ConfigurationOptions.Parse(Environment.GetEnvironmentVariable("REDIS_URL") is { } url ? url.Replace("redis://", string.Empty, StringComparison.Ordinal) : "localhost:6379");
         redisConfig.AllowAdmin = true;
@@ -36,8 +42,7 @@ internal static class SwarmBench
         await RunSwarmAsync(mageflow, noop, items);
         await noop.RunManyAsync(Enumerable.Range(0, items).Select(_ => Empty.Instance));
 
-        // Five rounds, alternating plain and swarm, so background noise hits both; medians are reported.
-        var rounds = int.Parse(Environment.GetEnvironmentVariable("BENCH_ROUNDS") ?? "5", CultureInfo.InvariantCulture);
+        // Rounds alternate plain and swarm, so background noise hits both; medians are reported.
         var plainTimes = new List<TimeSpan>();
         var swarmTimes = new List<TimeSpan>();
         long roundTrips = 0, redisCommands = 0, runs = 0;
@@ -57,7 +62,7 @@ internal static class SwarmBench
             Phase("swarm-start");
             var swarmWatch = Stopwatch.StartNew();
             using var sampler = new CancellationTokenSource();
-            var sampling = Environment.GetEnvironmentVariable("BENCH_PHASES") == "1" ? SampleAsync(engine, swarmWatch, sampler.Token) : Task.CompletedTask;
+            var sampling = trace ? SampleAsync(engine, swarmWatch, sampler.Token) : Task.CompletedTask;
             var results = await RunSwarmAsync(mageflow, noop, items);
             await sampler.CancelAsync();
             await sampling;
@@ -79,6 +84,7 @@ internal static class SwarmBench
         var swarmTime = Median(swarmTimes);
         var total = (double)items * rounds;
         Console.WriteLine(FormattableString.Invariant($"plain: runs={items} median_seconds={plain.TotalSeconds:0.000}; swarm: median_seconds={swarmTime.TotalSeconds:0.000} (over {rounds} rounds)"));
+        Console.WriteLine("per round (swarm/plain): " + string.Join(' ', plainTimes.Zip(swarmTimes, (p, w) => (w / p).ToString("0.00", CultureInfo.InvariantCulture))));
         Console.WriteLine(FormattableString.Invariant($"redis-server cpu: {redisCpu.TotalMilliseconds * 1000 / total:0} us per swarm item"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"swarm: items={items} round_trips_per_item={roundTrips / total:0.00} redis_cmds_per_item={redisCommands / total:0.00} engine_runs_per_item={runs / total:0.00} overhead_ratio={swarmTime / plain:0.00}"));
@@ -89,16 +95,15 @@ internal static class SwarmBench
     {
         var signatures = await mageflow.SignManyAsync(noop, Enumerable.Range(0, items).Select(_ => (object?)null));
         Phase("signed");
-        var swarm = await mageflow.SwarmAsync(signatures, new SwarmConfig(MaxConcurrency: int.Parse(Environment.GetEnvironmentVariable("BENCH_MAXC") ?? "100", CultureInfo.InvariantCulture)), isSwarmClosed: true);
+        var swarm = await mageflow.SwarmAsync(signatures, new SwarmConfig(MaxConcurrency: 100), isSwarmClosed: true);
         Phase("swarm-created");
         var results = await swarm.RunAsync<List<Empty>>();
         return results.Count;
     }
 
-    /// <summary>With BENCH_PHASES=1, prints phase boundaries on the monotonic clock (to line up with <c>perf record -k CLOCK_MONOTONIC</c>).</summary>
     private static void Phase(string name)
     {
-        if (Environment.GetEnvironmentVariable("BENCH_PHASES") == "1")
+        if (trace)
         {
             Console.WriteLine(FormattableString.Invariant($"phase {name} {Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency:0.000000} cpu_ms={Environment.CpuUsage.TotalTime.TotalMilliseconds:0} alloc_mb={GC.GetTotalAllocatedBytes() / 1e6:0.0} gc0={GC.CollectionCount(0)} gc1={GC.CollectionCount(1)} gc2={GC.CollectionCount(2)} pause_ms={GC.GetTotalPauseDuration().TotalMilliseconds:0} jit_methods={System.Runtime.JitInfo.GetCompiledMethodCount()} jit_ms={System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds:0} jit_n={System.Runtime.JitInfo.GetCompiledMethodCount(currentThread: false)}"));
         }

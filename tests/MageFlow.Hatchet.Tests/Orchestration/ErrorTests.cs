@@ -2,6 +2,7 @@ using MageFlow.Hatchet.Exceptions;
 using MageFlow.Hatchet.Internal;
 using MageFlow.Hatchet.Orchestration;
 using MageFlow.Hatchet.Tasks;
+using StackExchange.Redis;
 
 namespace MageFlow.Hatchet.Tests.Orchestration;
 
@@ -161,6 +162,32 @@ public sealed class ErrorTests(MageflowFixture fixture)
             MageflowFixture.DoneTtl,
             key => key.StartsWith(MageflowFixture.SwarmKey(prefix, broken.Id, string.Empty), StringComparison.Ordinal));
         Assert.Equal(1, gate.Entered);
+    }
+
+    [Fact]
+    public async Task SwarmWithCorruptedNumericSetting_ClearErrorNamingSwarmAndField_OtherSwarmCompletes()
+    {
+        var prefix = MageflowFixture.NewPrefix();
+        await using var client = fixture.NewClient();
+        var item = client.Task<In, Out>(MageflowFixture.Unique("item"), (i, _) => Task.FromResult(new Out(i.N)));
+        await using var mf = await fixture.AttachAsync(client, prefix);
+        await using var worker = client.Worker(MageflowFixture.Unique("w"), 20);
+        await worker.StartAsync();
+
+        var broken = await mf.SwarmAsync([await mf.SignAsync(item, new { n = 1 })], new SwarmConfig(MaxConcurrency: 2, MaxTaskAllowed: 5));
+        var healthy = await mf.SwarmAsync([await mf.SignAsync(item, new { n = 2 }), await mf.SignAsync(item, new { n = 3 })], isSwarmClosed: true);
+        var db = fixture.Redis.GetDatabase();
+        await db.HashSetAsync(MageflowFixture.SigKey(prefix, broken.Id), [new HashEntry("maxc", "lots"), new HashEntry("maxn", "five")]);
+
+        // Starting it, or adding to it, fails with the swarm and the field named, instead of running on defaults.
+        var start = await Assert.ThrowsAnyAsync<Exception>(() => broken.RunNoWaitAsync());
+        Assert.Contains($"corrupted state of {broken.Id}: field maxc is not a number: lots", start.Message, StringComparison.Ordinal);
+        var add = await Assert.ThrowsAnyAsync<Exception>(() => broken.AddTaskAsync(mf.SignAsync(item, new { n = 4 }).Result));
+        Assert.Contains($"corrupted state of {broken.Id}: field maxn is not a number: five", add.Message, StringComparison.Ordinal);
+
+        // Another swarm is untouched.
+        Assert.Equal([new Out(2), new Out(3)], await healthy.RunAsync<List<Out>>().WaitAsync(Wait));
+        Assert.Equal("pending", await broken.GetStatusAsync());
     }
 
     /// <summary>Counts attempts of one task, outside MageFlow's wrapper (so refused runs count too).</summary>

@@ -6,12 +6,23 @@ local NOW = tonumber(ARGV[2])
 local out = {}
 
 local function sk(id) return P .. ':sig:' .. id end
+
+-- A numeric field of a record: absent or empty gives the default; anything else that is not a number is
+-- corrupted state, an error (scripts that handle many flows isolate it to the flow it belongs to).
+local function num(v, name, default, id)
+  if not v or v == '' then return default end
+  local n = tonumber(v)
+  if not n then
+    error('corrupted state' .. (id and (' of ' .. id) or '') .. ': field ' .. name .. ' is not a number: ' .. tostring(v))
+  end
+  return n
+end
 local function swk(id, part) return P .. ':swarm:' .. id .. ':' .. part end
 local function is_final(st) return st == 'done' or st == 'failed' or st == 'canceled' end
 
 local function ttl_of(id, field)
   local t = redis.call('HGET', sk(id), field)
-  return tonumber(t or '86400') or 86400
+  return num(t, field, 86400, id)
 end
 
 local function set_ttl(id, field, kind, ttl)
@@ -62,7 +73,7 @@ local function claim_now(id, mode, value)
     status = 'published'
   elseif st == 'suspended' or st == 'interrupted' then
     status = 'held'
-  elseif h[8] and h[8] ~= '' and h[8] ~= c.owner and NOW - tonumber(h[9] or '0') < c.ttl then
+  elseif h[8] and h[8] ~= '' and h[8] ~= c.owner and NOW - num(h[9], 'claim_at', 0, id) < c.ttl then
     status = 'claimed'
   elseif h[10] ~= 'task' then
     status = 'container'
@@ -117,7 +128,7 @@ local function prepare_one(r, id, owner, claim_ttl)
   elseif is_final(h[8]) or h[8] == 'suspended' or h[8] == 'interrupted' then
     redis.call('ZREM', P .. ':publishing', id)
     status = 'held'
-  elseif h[10] and h[10] ~= '' and h[10] ~= owner and NOW - tonumber(h[11] or '0') < claim_ttl then
+  elseif h[10] and h[10] ~= '' and h[10] ~= owner and NOW - num(h[11], 'claim_at', 0, id) < claim_ttl then
     status = 'claimed'
   elseif h[12] ~= 'task' then
     -- A chain or swarm inside a container is started in Redis, not in the engine.
@@ -180,7 +191,7 @@ local function finish(id, ok, value, f)
       if not string.find(fired, ',' .. cb .. ',', 1, true) then cancel_sig(cb) end
     end
   end
-  set_ttl(id, 'ttl_d', f.kind, tonumber(f.ttl_d or '300'))
+  set_ttl(id, 'ttl_d', f.kind, num(f.ttl_d, 'ttl_d', 300, id))
   -- A root task's run failed for good (even one whose body never reported back, e.g. timed out): stop its root swarm.
   if (not ok) and f.root_swarm and f.root_swarm ~= '' then
     local rs = redis.call('HGET', sk(f.root_swarm), 'status')
@@ -200,9 +211,9 @@ end
 local function fill(wid, h, defer)
   local wk = sk(wid)
   h = h or redis.call('HMGET', wk, 'started', 'status', 'running', 'maxc')
-  local running = tonumber(h[3]) or 0
+  local running = num(h[3], 'running', 0, wid)
   if h[1] ~= '1' or h[2] ~= 'pending' and h[2] ~= 'active' then return running end
-  local maxc = tonumber(h[4]) or 30
+  local maxc = num(h[4], 'maxc', 30, wid)
   local room = maxc - running
   if room <= 0 then return running end
   local started = running
@@ -235,7 +246,7 @@ end
 local function check_swarm_done(wid, h)
   h = h or redis.call('HMGET', sk(wid), 'closed', 'total', 'nok', 'nfail', 'status', 'started')
   if is_final(h[5]) or h[6] ~= '1' then return end
-  if h[1] == '1' and (tonumber(h[3]) or 0) + (tonumber(h[4]) or 0) >= (tonumber(h[2]) or 0) then
+  if h[1] == '1' and num(h[3], 'nok', 0, wid) + num(h[4], 'nfail', 0, wid) >= num(h[2], 'total', 0, wid) then
     finish(wid, true, swarm_results(wid))
   end
 end
@@ -254,7 +265,7 @@ local function chain_item_done(cid, id, ok, value)
   if is_final(redis.call('HGET', ck, 'status')) then return end
   local list = {}
   for t in string.gmatch(redis.call('HGET', ck, 'tasks') or '', '[^,]+') do table.insert(list, t) end
-  local idx = tonumber(redis.call('HGET', ck, 'idx') or '0')
+  local idx = num(redis.call('HGET', ck, 'idx'), 'idx', 0, cid)
   if list[idx + 1] ~= id then return end
   if ok then
     if idx + 1 < #list then
@@ -289,8 +300,8 @@ local function swarm_item_done(wid, id, ok, value)
     local h = redis.call('HMGET', wk, 'status', 'running', 'nok', 'nfail', 'stopn', 'ttl_a', 'started', 'maxc', 'closed', 'total')
     if not h[1] then return end
     s = {
-      status = h[1], running = tonumber(h[2]) or 1, nok = tonumber(h[3]) or 0, nfail = tonumber(h[4]) or 0,
-      stopn = tonumber(h[5] or '0') or 0, ttl = tonumber(h[6] or '86400') or 86400,
+      status = h[1], running = num(h[2], 'running', 1, wid), nok = num(h[3], 'nok', 0, wid), nfail = num(h[4], 'nfail', 0, wid),
+      stopn = num(h[5], 'stopn', 0, wid), ttl = num(h[6], 'ttl_a', 86400, wid),
       started = h[7], maxc = h[8], closed = h[9], total = h[10],
     }
   end

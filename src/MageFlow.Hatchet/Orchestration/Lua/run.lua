@@ -5,11 +5,13 @@ local id = ARGV[3]
 local msg = ARGV[4]
 local k = sk(id)
 if redis.call('EXISTS', k) == 0 then return {'missing'} end
-local h = redis.call('HMGET', k, 'kind', 'status', 'parent', 'started')
+local h = redis.call('HMGET', k, 'kind', 'status', 'parent', 'started', 'maxc')
 -- Already started (possibly finished): a replayed run (a retried task body) is a no-op, not an error.
 if h[4] == '1' then return {'started'} end
 if is_final(h[2]) then return {'final:' .. h[2]} end
 if h[3] and h[3] ~= '' and ARGV[5] ~= '1' then return {'contained:' .. h[3]} end
+-- Validate before writing: a script that fails half-way keeps what it wrote.
+if h[1] == 'swarm' then num(h[5], 'maxc', 30, id) end
 redis.call('HSET', k, 'started', '1', 'input', msg)
 if h[1] == 'task' then
   qpub(id, 'msg', msg)

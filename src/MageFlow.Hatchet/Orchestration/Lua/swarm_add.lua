@@ -7,8 +7,8 @@ local h = redis.call('HMGET', wk, 'kind', 'status', 'closed', 'maxn', 'total')
 if h[1] ~= 'swarm' then return {'notswarm'} end
 if h[2] == 'canceled' then return {'canceled'} end
 if is_final(h[2]) or h[3] == '1' then return {'closed'} end
-local maxn = tonumber(h[4] or '0')
-local total = tonumber(h[5] or '0')
+local maxn = num(h[4], 'maxn', 0, wid)
+local total = num(h[5], 'total', 0, wid)
 local n = (#ARGV - 3) / 2
 if maxn > 0 and total + n > maxn then return {'full:' .. maxn} end
 local ttl = ttl_of(wid, 'ttl_a')

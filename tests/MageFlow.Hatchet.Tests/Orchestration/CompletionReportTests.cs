@@ -1,0 +1,134 @@
+using System.Text.Json;
+using MageFlow.Hatchet.Orchestration;
+using StackExchange.Redis;
+
+namespace MageFlow.Hatchet.Tests.Orchestration;
+
+/// <summary>
+/// A signature run's end is reported twice: by the C# worker that ran it (at once, for a single-task run) and by
+/// the engine's run event (to the run's tracker). Whichever comes first records it; the other changes nothing.
+/// </summary>
+[Collection(MageflowCollection.Name)]
+public sealed class CompletionReportTests(MageflowFixture fixture)
+{
+    private static readonly TimeSpan Wait = MageflowFixture.Wait;
+
+    [Fact]
+    public async Task WorkerReport_ThenEngineReport_SecondChangesNothing()
+    {
+        var prefix = MageflowFixture.NewPrefix();
+        await using var client = fixture.NewClient();
+        var item = client.Task<In, Out>(MageflowFixture.Unique("item"), (i, _) => Task.FromResult(new Out(i.N + 1)));
+        var calls = new Probe<ResultIn>();
+        var cb = client.Task<ResultIn, Out>(MageflowFixture.Unique("cb"), (i, _) =>
+        {
+            calls.Record(i);
+            return Task.FromResult(new Out(0));
+        });
+        await using var mf = await fixture.AttachAsync(client, prefix);
+        await using var worker = client.Worker(MageflowFixture.Unique("w"), 10);
+        await worker.StartAsync();
+
+        var callback = await mf.SignAsync(cb);
+        var sig = await mf.SignAsync(item, new { n = 1 }, successCallbacks: [callback]);
+        await sig.RunNoWaitAsync();
+        Assert.Equal(new Out(2), await sig.ResultAsync<Out>().WaitAsync(Wait));
+        await callback.ResultAsync<Out>().WaitAsync(Wait);
+
+        var db = fixture.Redis.GetDatabase();
+        string runId = (await db.HashGetAsync(MageflowFixture.SigKey(prefix, sig.Id), "run"))!;
+        var before = await db.HashGetAllAsync(MageflowFixture.SigKey(prefix, sig.Id));
+
+        // The run's tracker no longer has it, so the engine's report (however late) is ignored...
+        Assert.Equal(("untracked", 0), await ReportAsync(mf, "engine", runId, sig.Id, "1", "{\"value\":99}"));
+        Assert.Equal(("untracked", 0), await ReportAsync(mf, "engine", runId, sig.Id, "0", "late failure"));
+
+        // ...and a repeated worker report finds the signature finished.
+        Assert.Equal(("dup", 0), await ReportAsync(mf, "worker", runId, sig.Id, "1", "{\"value\":99}"));
+
+        Assert.Equal(Sorted(before), Sorted(await db.HashGetAllAsync(MageflowFixture.SigKey(prefix, sig.Id))));
+        Assert.Equal(new Out(2), await sig.ResultAsync<Out>().WaitAsync(Wait));
+        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageflowFixture.DoneTtl);
+        Assert.Equal(1, calls.Count);
+    }
+
+    [Fact]
+    public async Task EngineReport_ThenWorkerReport_SecondChangesNothing()
+    {
+        var prefix = MageflowFixture.NewPrefix();
+        await using var client = fixture.NewClient();
+        using var gate = new Gate();
+        var item = client.Task<In, Out>(MageflowFixture.Unique("item"), async (i, ctx) =>
+        {
+            await gate.PassAsync(ctx.CancellationToken);
+            return new Out(i.N + 1);
+        });
+        await using var mf = await fixture.AttachAsync(client, prefix);
+        await using var worker = client.Worker(MageflowFixture.Unique("w"), 10);
+        await worker.StartAsync();
+
+        var sig = await mf.SignAsync(item, new { n = 1 });
+        await sig.RunNoWaitAsync();
+        await gate.ArrivalsAsync(1);
+
+        // While the body waits, the engine's event "arrives" first (as if the worker had died after finishing).
+        var db = fixture.Redis.GetDatabase();
+        string runId = (await db.HashGetAsync(MageflowFixture.SigKey(prefix, sig.Id), "run"))!;
+        string owner = (await db.HashGetAsync(MageflowFixture.SigKey(prefix, sig.Id), "owner"))!;
+        Assert.Equal(mf.OwnerId, owner);
+        Assert.Equal(("ok", 0), await ReportAsync(mf, "engine", runId, sig.Id, "1", "{\"value\":7}"));
+        Assert.Equal(new Out(7), await sig.ResultAsync<Out>().WaitAsync(Wait));
+
+        // The body then returns: its worker's report (and any repeat of it) changes nothing; the first result stands.
+        gate.Open();
+        await client.Listener.WaitAsync(runId, CancellationToken.None).WaitAsync(Wait);
+        Assert.Equal(("dup", 0), await ReportAsync(mf, "worker", runId, sig.Id, "1", "{\"value\":2}"));
+        Assert.Equal(new Out(7), await sig.ResultAsync<Out>().WaitAsync(Wait));
+        Assert.Equal("done", await sig.GetStatusAsync());
+        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageflowFixture.DoneTtl);
+    }
+
+    [Fact]
+    public async Task SignedDagWorkflow_EndsWithItsLastTask_NotItsFirst()
+    {
+        var prefix = MageflowFixture.NewPrefix();
+        await using var client = fixture.NewClient();
+        using var gate = new Gate();
+        var wf = client.Workflow<In>(MageflowFixture.Unique("dag"))
+            .Task("first", (i, _) => Task.FromResult(new Out(i.N)))
+            .Task(
+                "second",
+                async (i, ctx) =>
+                {
+                    await gate.PassAsync(ctx.CancellationToken);
+                    return new Out(i.N * 10);
+                },
+                parents: "first");
+        await using var mf = await fixture.AttachAsync(client, prefix);
+        await using var worker = client.Worker(MageflowFixture.Unique("w"), 10);
+        await worker.StartAsync();
+
+        var sig = await mf.SignAsync(wf, new { n = 3 });
+        await sig.RunNoWaitAsync();
+
+        // The first task finished, the second waits: a step's success is not the run's end.
+        await gate.ArrivalsAsync(1);
+        Assert.Equal("active", await sig.GetStatusAsync());
+
+        gate.Open();
+        var result = await sig.ResultAsync<JsonElement>().WaitAsync(Wait);
+        Assert.Equal(3, result.GetProperty("first").GetProperty("value").GetInt32());
+        Assert.Equal(30, result.GetProperty("second").GetProperty("value").GetInt32());
+        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageflowFixture.DoneTtl);
+    }
+
+    /// <summary>Reports one run's end as the tracker ('engine') or a worker ('worker') does; returns the run's
+    /// status and how many signatures the report claimed for publishing.</summary>
+    private static async Task<(string Status, int Claimed)> ReportAsync(Mageflow mf, string source, string runId, string signatureId, string ok, string value)
+    {
+        var result = (RedisResult[])(await mf.Store.EvalAsync("on_finished", mf.OwnerId, "60000", source, runId, signatureId, ok, value))!;
+        return ((string)result[0]!, (int)result[1]);
+    }
+
+    private static string Sorted(HashEntry[] entries) => string.Join(";", entries.OrderBy(e => (string)e.Name!, StringComparer.Ordinal).Select(e => $"{e.Name}={e.Value}"));
+}
