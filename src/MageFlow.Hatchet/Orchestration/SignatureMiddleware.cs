@@ -61,19 +61,32 @@ internal sealed class SignatureMiddleware(Mageflow mageflow) : ITaskMiddleware
             }
         }
 
-        var output = root is null ? await next().ConfigureAwait(false) : await RunRootAsync(context, id, root, next).ConfigureAwait(false);
+        // When this task is the whole run (not a step of a DAG, whose run ends with its last task), its end is
+        // recorded now rather than when the engine's event comes back to the run's tracker: the next swarm item or
+        // chain step starts a round trip sooner. The engine's event still comes and changes nothing then; should
+        // this report fail, that event records the end instead. A failure is reported only when the engine will
+        // not retry it; a cancellation (or timeout) is always left to the engine.
+        var wholeRun = id is not null && context.Definition is { Owner: { } workflow } definition && workflow.TaskDefinitions is [var only] && ReferenceEquals(only, definition);
+        string output;
+        try
+        {
+            output = root is null ? await next().ConfigureAwait(false) : await RunRootAsync(context, id, root, next).ConfigureAwait(false);
+        }
+        catch (Exception e) when (wholeRun && (context.IsLastAttempt || e is NonRetryableException) && !context.CancellationToken.IsCancellationRequested && !HatchetException.IsCanceledException(e))
+        {
+            _ends.Report(context.WorkflowRunId, id!, ok: false, Worker.HatchetWorker.FormatError(e));
+            throw;
+        }
+
         if (id is null)
         {
             return output;
         }
 
-        // When this task is the whole run (not a step of a DAG, whose run ends with its last task), its success is
-        // recorded now rather than when the engine's event comes back to the run's tracker: the next swarm item or
-        // chain step starts a round trip sooner. The engine's event still comes and changes nothing then; should
-        // this report fail, that event records the end instead.
-        if (context.Definition is { Owner: { } workflow } definition && workflow.TaskDefinitions is [var only] && ReferenceEquals(only, definition))
+        // A body that returns after the engine cancelled it or timed it out has no say: the engine's event decides.
+        if (wholeRun && !context.CancellationToken.IsCancellationRequested)
         {
-            _ends.Report(context.WorkflowRunId, id, output);
+            _ends.Report(context.WorkflowRunId, id, ok: true, output);
         }
 
         return "{\"hatchet_results\":" + output + "}";
@@ -172,19 +185,19 @@ internal sealed class StartBatcher(Mageflow mageflow)
     }
 }
 
-/// <summary>Records signature runs' successes reported by this worker; reports that arrive together share one Lua
+/// <summary>Records the ends of signature runs reported by this worker; reports that arrive together share one Lua
 /// call. Nothing waits for it: the task's result goes to the engine at once.</summary>
 internal sealed partial class EndBatcher(Mageflow mageflow)
 {
-    private readonly System.Threading.Channels.Channel<(string RunId, string SignatureId, string Output)> _queue =
-        System.Threading.Channels.Channel.CreateUnbounded<(string RunId, string SignatureId, string Output)>();
+    private readonly System.Threading.Channels.Channel<(string RunId, string SignatureId, bool Ok, string Value)> _queue =
+        System.Threading.Channels.Channel.CreateUnbounded<(string RunId, string SignatureId, bool Ok, string Value)>();
 
     private readonly Lock _gate = new();
     private Task? _loop;
 
-    public void Report(string runId, string signatureId, string output)
+    public void Report(string runId, string signatureId, bool ok, string value)
     {
-        _queue.Writer.TryWrite((runId, signatureId, output));
+        _queue.Writer.TryWrite((runId, signatureId, ok, value));
         if (_loop is null)
         {
             lock (_gate)
@@ -203,7 +216,7 @@ internal sealed partial class EndBatcher(Mageflow mageflow)
     private async Task LoopAsync()
     {
         var reader = _queue.Reader;
-        var batch = new List<(string RunId, string SignatureId, string Output)>();
+        var batch = new List<(string RunId, string SignatureId, bool Ok, string Value)>();
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
             await Task.Yield();
@@ -215,7 +228,7 @@ internal sealed partial class EndBatcher(Mageflow mageflow)
 
             try
             {
-                await mageflow.Tracker.RecordEndsAsync("worker", batch.Select(b => (b.RunId, b.SignatureId, true, b.Output))).ConfigureAwait(false);
+                await mageflow.Tracker.RecordEndsAsync("worker", batch).ConfigureAwait(false);
                 mageflow.Tracker.Forget(batch.Select(b => b.RunId));
             }
             catch (Exception e) when (e is RedisException or Exceptions.HatchetRpcException)
@@ -226,6 +239,6 @@ internal sealed partial class EndBatcher(Mageflow mageflow)
         }
     }
 
-    [Microsoft.Extensions.Logging.LoggerMessage(EventId = 3006, EventName = "WorkerReportFailed", Level = Microsoft.Extensions.Logging.LogLevel.Warning, Message = "Recording {Count} signature run success(es) from this worker failed; the engine's run events record them instead: {Reason}")]
+    [Microsoft.Extensions.Logging.LoggerMessage(EventId = 3006, EventName = "WorkerReportFailed", Level = Microsoft.Extensions.Logging.LogLevel.Warning, Message = "Recording the end of {Count} signature run(s) from this worker failed; the engine's run events record them instead: {Reason}")]
     private static partial void LogReportFailed(Microsoft.Extensions.Logging.ILogger logger, int count, string reason);
 }

@@ -96,6 +96,11 @@ internal sealed partial class Tracker : IAsyncDisposable, IRunWatcher
             await _reporter.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
+        if (_deferredLoop is not null)
+        {
+            await _deferredLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
         foreach (var p in _publishers ?? [])
         {
             await p.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -298,7 +303,7 @@ internal sealed partial class Tracker : IAsyncDisposable, IRunWatcher
         {
             if (runIds[i] is { } runId)
             {
-                Track(runId, published[i].Id);
+                Track(runId, published[i].Id, ReportedByOwnWorker(triggers[i].WorkflowName));
             }
         }
 
@@ -329,8 +334,10 @@ internal sealed partial class Tracker : IAsyncDisposable, IRunWatcher
     }
 
     /// <summary>Follows a run until the engine reports it finished, then records the outcome. Runs are watched
-    /// with a callback on the client's shared run listener: no task or continuation waits per run.</summary>
-    private void Track(string runId, string signatureId)
+    /// with a callback on the client's shared run listener: no task or continuation waits per run. A run whose
+    /// worker reports its end itself (a single-task workflow this client declares, run by a C# worker) is
+    /// watched only if it has not ended after <see cref="FollowDelay"/>: most never need the engine's event.</summary>
+    private void Track(string runId, string signatureId, bool deferred = false)
     {
         lock (_gate)
         {
@@ -340,7 +347,75 @@ internal sealed partial class Tracker : IAsyncDisposable, IRunWatcher
             }
         }
 
-        _mageflow.Client.Listener.Watch(runId, this);
+        if (!deferred)
+        {
+            _mageflow.Client.Listener.Watch(runId, this);
+            return;
+        }
+
+        _deferred.Enqueue((runId, _mageflow.Client.Options.TimeProvider.GetTimestamp()));
+        if (_deferredLoop is null)
+        {
+            lock (_gate)
+            {
+                if (_deferredLoop is null)
+                {
+                    using (ExecutionContext.SuppressFlow())
+                    {
+                        _deferredLoop = Task.Run(FollowDeferredLoopAsync);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>How long a run whose worker reports its own end goes unwatched.</summary>
+    internal static readonly TimeSpan FollowDelay = TimeSpan.FromMilliseconds(500);
+
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(string RunId, long Since)> _deferred = new();
+    private Task? _deferredLoop;
+
+    /// <summary>Whether a C# worker with MageFlow reports this workflow's runs itself: a single-task workflow this
+    /// client declares (a DAG ends with its last task, which the engine reports).</summary>
+    private bool ReportedByOwnWorker(string workflowName)
+    {
+        if (_ownSingleTasks is null)
+        {
+            _ownSingleTasks = _mageflow.Client.Workflows.Where(w => w.TaskDefinitions.Count == 1).Select(w => w.WorkflowName).ToHashSet(StringComparer.Ordinal);
+        }
+
+        return _ownSingleTasks.Contains(workflowName);
+    }
+
+    private HashSet<string>? _ownSingleTasks;
+
+    /// <summary>Watches deferred runs that have not ended (their worker has not reported them) once their delay is over.</summary>
+    private async Task FollowDeferredLoopAsync()
+    {
+        var time = _mageflow.Client.Options.TimeProvider;
+        try
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(50), time, _stop.Token).ConfigureAwait(false);
+                while (_deferred.TryPeek(out var next) && time.GetElapsedTime(next.Since) >= FollowDelay && _deferred.TryDequeue(out next))
+                {
+                    bool tracked;
+                    lock (_gate)
+                    {
+                        tracked = _tracking.ContainsKey(next.RunId);
+                    }
+
+                    if (tracked)
+                    {
+                        _mageflow.Client.Listener.Watch(next.RunId, this);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     void IRunWatcher.OnRunFinished(string runId, WorkflowRunEvent evt)

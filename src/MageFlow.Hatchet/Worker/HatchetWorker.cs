@@ -540,7 +540,7 @@ public sealed class HatchetWorker : IAsyncDisposable, IWorkerServices
         return result;
     }
 
-    private static string FormatError(Exception e)
+    internal static string FormatError(Exception e)
     {
         var sb = new StringBuilder();
         sb.Append(e.GetType().Name).Append(": ").Append(e.Message);

@@ -89,6 +89,42 @@ public sealed class CompletionReportTests(MageflowFixture fixture)
     }
 
     [Fact]
+    public async Task TaskRunByWorkerWithoutMageflow_EndsThroughTheEngineEvent()
+    {
+        var prefix = MageflowFixture.NewPrefix();
+        var name = MageflowFixture.Unique("item");
+
+        // The publisher declares the tasks (so it expects their workers to report), but the worker that runs them
+        // is a plain Hatchet worker without MageFlow: nothing reports their ends but the engine.
+        var cbName = MageflowFixture.Unique("cb");
+        await using var publisher = fixture.NewClient();
+        var declared = publisher.Task<In, Out>(name, (i, _) => Task.FromResult(new Out(-1)));
+        var cb = publisher.Task<ResultIn, Out>(cbName, (i, _) => Task.FromResult(new Out(-1)));
+        await using var mf = await fixture.AttachAsync(publisher, prefix);
+
+        await using var plain = fixture.NewClient();
+        plain.Task<In, Out>(name, (i, _) => Task.FromResult(new Out(i.N * 3)));
+        var calls = new Probe<ResultIn>();
+        plain.Task<ResultIn, Out>(cbName, (i, _) =>
+        {
+            calls.Record(i);
+            return Task.FromResult(new Out(0));
+        });
+        await using var plainWorker = plain.Worker(MageflowFixture.Unique("plain"), 5);
+        await plainWorker.StartAsync();
+
+        var callback = await mf.SignAsync(cb);
+        var sig = await mf.SignAsync(declared, new { n = 5 }, successCallbacks: [callback]);
+        await sig.RunNoWaitAsync();
+
+        Assert.Equal(new Out(15), (await calls.First).MageflowResults);
+        Assert.Equal(new Out(15), await sig.ResultAsync<Out>().WaitAsync(Wait));
+        await callback.ResultAsync<Out>().WaitAsync(Wait);
+        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageflowFixture.DoneTtl);
+        Assert.Equal(1, calls.Count);
+    }
+
+    [Fact]
     public async Task SignedDagWorkflow_EndsWithItsLastTask_NotItsFirst()
     {
         var prefix = MageflowFixture.NewPrefix();
