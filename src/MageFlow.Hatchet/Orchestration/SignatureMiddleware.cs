@@ -121,19 +121,20 @@ internal sealed class SignatureMiddleware(Mageflow mageflow) : ITaskMiddleware
     }
 }
 
-/// <summary>Coalesces concurrent <c>sig_start</c> calls (one per signature run a worker begins) into one Lua call.</summary>
-internal sealed class StartBatcher(Mageflow mageflow)
+/// <summary>
+/// Coalesces items posted concurrently into batches handled one at a time, in posting order: each batch is what
+/// was posted while the previous one was being handled (at most <paramref name="maxBatch"/>). The loop starts on
+/// the first post, outside the poster's execution context (so nothing it publishes counts as a child run).
+/// </summary>
+internal sealed class Coalescer<T>(Func<List<T>, Task> handle, int maxBatch = 500)
 {
-    private readonly System.Threading.Channels.Channel<(string Id, string RunId, TaskCompletionSource<string> Done)> _queue =
-        System.Threading.Channels.Channel.CreateUnbounded<(string Id, string RunId, TaskCompletionSource<string> Done)>();
-
+    private readonly System.Threading.Channels.Channel<T> _queue = System.Threading.Channels.Channel.CreateUnbounded<T>();
     private readonly Lock _gate = new();
     private Task? _loop;
 
-    public Task<string> StartAsync(string id, string runId)
+    public void Post(T item)
     {
-        var done = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _queue.Writer.TryWrite((id, runId, done));
+        _queue.Writer.TryWrite(item);
         if (_loop is null)
         {
             lock (_gate)
@@ -147,39 +148,63 @@ internal sealed class StartBatcher(Mageflow mageflow)
                 }
             }
         }
-
-        return done.Task;
     }
 
     private async Task LoopAsync()
     {
         var reader = _queue.Reader;
-        var batch = new List<(string Id, string RunId, TaskCompletionSource<string> Done)>();
+        var batch = new List<T>();
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
             // Let work already queued on the thread pool (more starts, completions or publishes) join this batch.
             await Task.Yield();
             batch.Clear();
-            while (batch.Count < 500 && reader.TryRead(out var item))
+            while (batch.Count < maxBatch && reader.TryRead(out var item))
             {
                 batch.Add(item);
             }
 
-            try
+            await handle(batch).ConfigureAwait(false);
+        }
+    }
+}
+
+/// <summary>Coalesces concurrent <c>sig_start</c> calls (one per signature run a worker begins) into one Lua call.</summary>
+internal sealed class StartBatcher
+{
+    private readonly Mageflow _mageflow;
+    private readonly Coalescer<(string Id, string RunId, TaskCompletionSource<string> Done)> _starts;
+
+    public StartBatcher(Mageflow mageflow)
+    {
+        _mageflow = mageflow;
+        _starts = new(StartManyAsync);
+    }
+
+    public Task<string> StartAsync(string id, string runId)
+    {
+        var done = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _starts.Post((id, runId, done));
+        return done.Task;
+    }
+
+    private async Task StartManyAsync(List<(string Id, string RunId, TaskCompletionSource<string> Done)> batch)
+    {
+        try
+        {
+            var args = batch.SelectMany(b => new RedisValue[] { b.Id, b.RunId }).ToArray();
+            var result = (RedisResult[])(await _mageflow.Store.EvalAsync("sig_start", args).ConfigureAwait(false))!;
+            for (var i = 0; i < batch.Count; i++)
             {
-                var args = batch.SelectMany(b => new RedisValue[] { b.Id, b.RunId }).ToArray();
-                var result = (RedisResult[])(await mageflow.Store.EvalAsync("sig_start", args).ConfigureAwait(false))!;
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    batch[i].Done.TrySetResult((string)result[i]!);
-                }
+                batch[i].Done.TrySetResult((string)result[i]!);
             }
-            catch (Exception e) when (e is RedisException)
+        }
+        catch (Exception e)
+        {
+            // Whatever failed (Redis, a malformed reply), every start of the batch learns it; none is left waiting.
+            foreach (var b in batch)
             {
-                foreach (var b in batch)
-                {
-                    b.Done.TrySetException(e);
-                }
+                b.Done.TrySetException(e);
             }
         }
     }
@@ -187,55 +212,30 @@ internal sealed class StartBatcher(Mageflow mageflow)
 
 /// <summary>Records the ends of signature runs reported by this worker; reports that arrive together share one Lua
 /// call. Nothing waits for it: the task's result goes to the engine at once.</summary>
-internal sealed partial class EndBatcher(Mageflow mageflow)
+internal sealed partial class EndBatcher
 {
-    private readonly System.Threading.Channels.Channel<(string RunId, string SignatureId, bool Ok, string Value)> _queue =
-        System.Threading.Channels.Channel.CreateUnbounded<(string RunId, string SignatureId, bool Ok, string Value)>();
+    private readonly Mageflow _mageflow;
+    private readonly Coalescer<(string RunId, string SignatureId, bool Ok, string Value)> _ends;
 
-    private readonly Lock _gate = new();
-    private Task? _loop;
-
-    public void Report(string runId, string signatureId, bool ok, string value)
+    public EndBatcher(Mageflow mageflow)
     {
-        _queue.Writer.TryWrite((runId, signatureId, ok, value));
-        if (_loop is null)
-        {
-            lock (_gate)
-            {
-                if (_loop is null)
-                {
-                    using (ExecutionContext.SuppressFlow())
-                    {
-                        _loop = Task.Run(LoopAsync);
-                    }
-                }
-            }
-        }
+        _mageflow = mageflow;
+        _ends = new(RecordManyAsync);
     }
 
-    private async Task LoopAsync()
-    {
-        var reader = _queue.Reader;
-        var batch = new List<(string RunId, string SignatureId, bool Ok, string Value)>();
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
-        {
-            await Task.Yield();
-            batch.Clear();
-            while (batch.Count < 500 && reader.TryRead(out var item))
-            {
-                batch.Add(item);
-            }
+    public void Report(string runId, string signatureId, bool ok, string value) => _ends.Post((runId, signatureId, ok, value));
 
-            try
-            {
-                await mageflow.Tracker.RecordEndsAsync("worker", batch).ConfigureAwait(false);
-                mageflow.Tracker.Forget(batch.Select(b => b.RunId));
-            }
-            catch (Exception e) when (e is RedisException or Exceptions.HatchetRpcException)
-            {
-                // The engine's run events record these ends instead (through the runs' trackers).
-                LogReportFailed(mageflow.Log, batch.Count, e.Message);
-            }
+    private async Task RecordManyAsync(List<(string RunId, string SignatureId, bool Ok, string Value)> batch)
+    {
+        try
+        {
+            await _mageflow.Tracker.RecordEndsAsync("worker", batch).ConfigureAwait(false);
+            _mageflow.Tracker.Forget(batch.Select(b => b.RunId));
+        }
+        catch (Exception e)
+        {
+            // Whatever failed, the engine's run events record these ends instead (through the runs' trackers).
+            LogReportFailed(_mageflow.Log, batch.Count, e.Message);
         }
     }
 

@@ -184,9 +184,10 @@ internal sealed partial class Tracker : IAsyncDisposable, IRunWatcher
                         r.Done.TrySetResult();
                     }
                 }
-                catch (Exception e) when (e is RedisException or HatchetRpcException or JsonException)
+                catch (Exception e) when (!_stop.IsCancellationRequested)
                 {
-                    // Entries stay in the publishing set; the sweeper publishes them again later.
+                    // Entries stay in the publishing set; the sweeper publishes them again later. Any failure is
+                    // caught here: the loop must go on for the next batches.
                     LogPublishFailed(_mageflow.Log, e.Message);
                     foreach (var r in batch)
                     {
@@ -541,9 +542,10 @@ internal sealed partial class Tracker : IAsyncDisposable, IRunWatcher
                         return (r.RunId, r.SignatureId, ok, value);
                     })).ConfigureAwait(false);
                 }
-                catch (Exception e) when (e is RedisException or HatchetRpcException)
+                catch (Exception e) when (!_stop.IsCancellationRequested)
                 {
-                    // The runs stay recorded under this owner; the next sweep follows and reports them again.
+                    // The runs stay recorded under this owner; the next sweep follows and reports them again. Any
+                    // failure is caught here: the loop must go on for the next batches.
                     foreach (var r in batch)
                     {
                         LogTrackFailed(_mageflow.Log, r.RunId, e.Message);
@@ -569,7 +571,7 @@ internal sealed partial class Tracker : IAsyncDisposable, IRunWatcher
             {
                 await SweepAsync().ConfigureAwait(false);
             }
-            catch (Exception e) when (e is RedisException or HatchetRpcException or TimeoutException)
+            catch (Exception e) when (!_stop.IsCancellationRequested)
             {
                 LogSweepFailed(_mageflow.Log, e.Message);
             }
