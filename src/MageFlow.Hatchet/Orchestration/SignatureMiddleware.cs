@@ -10,8 +10,9 @@ namespace MageFlow.Hatchet.Orchestration;
 /// Runs around every task on a MageFlow client's workers. Plain runs pass through untouched. Signature runs
 /// (metadata <c>task_id</c>) are checked in Redis first (a suspended, interrupted or canceled signature does
 /// not run), marked active, and their output is wrapped as <c>{"hatchet_results": …}</c> as Python MageFlow
-/// does. Completion, callbacks and container bookkeeping follow from the engine's run events (see
-/// <see cref="Tracker"/>), so they also work for tasks in other languages and survive a lost worker.
+/// does. When the task is the whole run, its end (a success, or a failure the engine will not retry) is
+/// recorded at once, as Python MageFlow's wrapper does; the engine's run events (see <see cref="Tracker"/>)
+/// remain the fallback, so completion also works for tasks in other languages and survives a lost worker.
 /// </summary>
 internal sealed class SignatureMiddleware(Mageflow mageflow) : ITaskMiddleware
 {

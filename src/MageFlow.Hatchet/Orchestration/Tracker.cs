@@ -11,11 +11,12 @@ namespace MageFlow.Hatchet.Orchestration;
 
 /// <summary>
 /// Publishes signatures and follows their engine runs to the end. Completion comes from the engine's run
-/// events (<c>SubscribeToWorkflowRuns</c>), never from code inside the run, so children written in any
-/// language count, and a run whose task timed out or whose worker died still finishes its bookkeeping.
-/// Each tracked run is recorded under this process's owner id; when an owner stops renewing its lease,
-/// another MageFlow process takes its runs over. Every report goes through an idempotent Lua script, so a
-/// run reported twice (after a takeover) changes nothing.
+/// events (<c>SubscribeToWorkflowRuns</c>), so children written in any language count, and a run whose task
+/// timed out or whose worker died still finishes its bookkeeping; a C# worker with MageFlow reports its own
+/// single-task runs first (<see cref="RecordEndsAsync"/>), and their events are then ignored. Each tracked run
+/// is recorded under this process's owner id; when an owner stops renewing its lease, another MageFlow process
+/// takes its runs over. Every report goes through an idempotent Lua script, so a run reported twice (by its
+/// worker and by the engine, or after a takeover) changes nothing.
 /// </summary>
 internal sealed partial class Tracker : IAsyncDisposable, IRunWatcher
 {
