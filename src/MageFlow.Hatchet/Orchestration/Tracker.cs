@@ -298,8 +298,9 @@ internal sealed partial class Tracker : IAsyncDisposable, IRunWatcher
         }
 
         // The record is sent before the runs are followed, and Redis runs one connection's commands in order, so
-        // their reports (sent later) find it; following them does not wait for its reply. Should the record fail,
-        // a report finds the run untracked, and the sweeper follows the run again once the record is retried.
+        // their reports (sent later) find it; following them does not wait for its reply. A record that Polly has
+        // to retry may land after a fast run's report (found untracked): the sweeper then follows the recorded run
+        // again. A record that fails for good fails this publish, and the sweeper may publish it a second time.
         var marking = mark.Count > 2 ? Store.EvalAsync("mark_many", [.. mark]) : Task.FromResult<RedisResult>(null!);
         for (var i = 0; i < published.Count; i++)
         {
