@@ -231,7 +231,7 @@ internal sealed class RootTriggerCapture(Mageflow mageflow) : ITriggerIntercepto
         var signature = await mageflow.CreateCapturedAsync(workflowName, JsonSerializer.Serialize(meta), cancellationToken).ConfigureAwait(false);
         await scope.Buffer.AddAsync(signature, input ?? new object(), cancellationToken).ConfigureAwait(false);
         var buffer = scope.Buffer;
-        var taskName = mageflow.Client.Workflows.FirstOrDefault(w => w.WorkflowName == workflowName) is { } wf && wf.TaskDefinitions.Count == 1
+        var taskName = mageflow.Client.Workflows.FirstOrDefault(w => w.WorkflowName == workflowName) is { IsSingleTask: true } wf
             ? wf.TaskDefinitions[0].Name
             : workflowName;
         return new WorkflowRunRef(mageflow.Client, workflowName, taskName, signature.Id, async ct =>

@@ -67,13 +67,13 @@ internal sealed class SignatureMiddleware(Mageflow mageflow) : ITaskMiddleware
         // chain step starts a round trip sooner. The engine's event still comes and changes nothing then; should
         // this report fail, that event records the end instead. A failure is reported only when the engine will
         // not retry it; a cancellation (or timeout) is always left to the engine.
-        var wholeRun = id is not null && context.Definition is { Owner: { } workflow } definition && workflow.TaskDefinitions is [var only] && ReferenceEquals(only, definition);
+        var wholeRun = id is not null && context.Definition is { IsWholeRun: true };
         string output;
         try
         {
             output = root is null ? await next().ConfigureAwait(false) : await RunRootAsync(context, id, root, next).ConfigureAwait(false);
         }
-        catch (Exception e) when (wholeRun && (context.IsLastAttempt || e is NonRetryableException) && !context.CancellationToken.IsCancellationRequested && !HatchetException.IsCanceledException(e))
+        catch (Exception e) when (wholeRun && context.FailsForGood(e) && !context.CancellationToken.IsCancellationRequested && !HatchetException.IsCanceledException(e))
         {
             _ends.Report(context.WorkflowRunId, id!, ok: false, Worker.HatchetWorker.FormatError(e));
             throw;
@@ -107,7 +107,7 @@ internal sealed class SignatureMiddleware(Mageflow mageflow) : ITaskMiddleware
                 output = await next().ConfigureAwait(false);
                 await scope.Buffer.FlushAsync(CancellationToken.None).ConfigureAwait(false);
             }
-            catch (Exception e) when (context.IsLastAttempt || e is NonRetryableException)
+            catch (Exception e) when (context.FailsForGood(e))
             {
                 // Children published before the failure join the swarm first (queued ones are then canceled with it);
                 // left in the buffer, their signatures would stay pending, never run and never expire soon.
@@ -119,54 +119,6 @@ internal sealed class SignatureMiddleware(Mageflow mageflow) : ITaskMiddleware
 
         await mageflow.EndRootAsync(swarmId, returned: true, string.Empty).ConfigureAwait(false);
         return output;
-    }
-}
-
-/// <summary>
-/// Coalesces items posted concurrently into batches handled one at a time, in posting order: each batch is what
-/// was posted while the previous one was being handled (at most <paramref name="maxBatch"/>). The loop starts on
-/// the first post, outside the poster's execution context (so nothing it publishes counts as a child run).
-/// </summary>
-internal sealed class Coalescer<T>(Func<List<T>, Task> handle, int maxBatch = 500)
-{
-    private readonly System.Threading.Channels.Channel<T> _queue = System.Threading.Channels.Channel.CreateUnbounded<T>();
-    private readonly Lock _gate = new();
-    private Task? _loop;
-
-    public void Post(T item)
-    {
-        _queue.Writer.TryWrite(item);
-        if (_loop is null)
-        {
-            lock (_gate)
-            {
-                if (_loop is null)
-                {
-                    using (ExecutionContext.SuppressFlow())
-                    {
-                        _loop = Task.Run(LoopAsync);
-                    }
-                }
-            }
-        }
-    }
-
-    private async Task LoopAsync()
-    {
-        var reader = _queue.Reader;
-        var batch = new List<T>();
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
-        {
-            // Let work already queued on the thread pool (more starts, completions or publishes) join this batch.
-            await Task.Yield();
-            batch.Clear();
-            while (batch.Count < maxBatch && reader.TryRead(out var item))
-            {
-                batch.Add(item);
-            }
-
-            await handle(batch).ConfigureAwait(false);
-        }
     }
 }
 

@@ -52,20 +52,22 @@ internal sealed partial class Tracker : IAsyncDisposable, IRunWatcher
     /// <summary>Runs followed now, each with its signature.</summary>
     private readonly Dictionary<string, string> _tracking = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
-    private readonly System.Threading.Channels.Channel<PublishRequest> _publishQueue =
-        System.Threading.Channels.Channel.CreateUnbounded<PublishRequest>();
 
     private const int MaxBatch = 500;
     private Task? _sweeper;
-    private Task[]? _publishers;
-    private Task? _reporter;
-    private readonly System.Threading.Channels.Channel<FinishedReport> _finishedQueue =
-        System.Threading.Channels.Channel.CreateUnbounded<FinishedReport>();
+
+    /// <summary>Two publishers: requests that arrive while a batch is in flight are coalesced into the next one.</summary>
+    private readonly Coalescer<PublishRequest> _publishes;
+
+    /// <summary>Engine events of finished runs; those that arrive together share one Lua call.</summary>
+    private readonly Coalescer<FinishedReport> _reports;
 
     public Tracker(Mageflow mageflow)
     {
         _mageflow = mageflow;
         Owner = Guid.NewGuid().ToString("N");
+        _publishes = new(PublishManyAsync, MaxBatch, loops: 2, size: r => r.Ids.Count + (r.Claimed?.Count ?? 0), stopping: _stop.Token);
+        _reports = new(ReportManyAsync, MaxBatch, stopping: _stop.Token);
     }
 
     public string Owner { get; }
@@ -90,22 +92,13 @@ internal sealed partial class Tracker : IAsyncDisposable, IRunWatcher
             await _sweeper.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
-        _publishQueue.Writer.TryComplete();
-        _finishedQueue.Writer.TryComplete();
-        if (_reporter is not null)
-        {
-            await _reporter.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
-
+        await _reports.Completion.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         if (_deferredLoop is not null)
         {
             await _deferredLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
-        foreach (var p in _publishers ?? [])
-        {
-            await p.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
+        await _publishes.Completion.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
 
         _stop.Dispose();
     }
@@ -120,8 +113,7 @@ internal sealed partial class Tracker : IAsyncDisposable, IRunWatcher
         }
 
         var request = new PublishRequest(ids);
-        _publishQueue.Writer.TryWrite(request);
-        EnsurePublishers();
+        _publishes.Post(request);
         return request.Done.Task.WaitAsync(cancellationToken);
     }
 
@@ -134,71 +126,30 @@ internal sealed partial class Tracker : IAsyncDisposable, IRunWatcher
             return;
         }
 
-        _publishQueue.Writer.TryWrite(new PublishRequest(ids));
-        EnsurePublishers();
+        _publishes.Post(new PublishRequest(ids));
     }
 
-    private void EnsurePublishers()
+    private async Task PublishManyAsync(List<PublishRequest> batch)
     {
-        if (_publishers is not null)
-        {
-            return;
-        }
-
-        lock (_gate)
-        {
-            if (_publishers is null)
-            {
-                using (ExecutionContext.SuppressFlow())
-                {
-                    _publishers = [Task.Run(PublishLoopAsync), Task.Run(PublishLoopAsync)];
-                }
-            }
-        }
-    }
-
-    private async Task PublishLoopAsync()
-    {
-        var reader = _publishQueue.Reader;
-        var batch = new List<PublishRequest>();
         try
         {
-            while (await reader.WaitToReadAsync(_stop.Token).ConfigureAwait(false))
+            var claimed = batch.SelectMany(r => r.Claimed ?? []).DistinctBy(p => p.Id, StringComparer.Ordinal).ToList();
+            var known = claimed.Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
+            await PublishBatchAsync(batch.SelectMany(r => r.Ids).Where(id => !known.Contains(id)).Distinct(StringComparer.Ordinal).ToArray(), claimed).ConfigureAwait(false);
+            foreach (var r in batch)
             {
-                // Let work already queued on the thread pool (more starts, completions or publishes) join this batch.
-                await Task.Yield();
-                batch.Clear();
-                var count = 0;
-                while (count < MaxBatch && reader.TryRead(out var request))
-                {
-                    batch.Add(request);
-                    count += request.Ids.Count + (request.Claimed?.Count ?? 0);
-                }
-
-                try
-                {
-                    var claimed = batch.SelectMany(r => r.Claimed ?? []).DistinctBy(p => p.Id, StringComparer.Ordinal).ToList();
-                    var known = claimed.Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
-                    await PublishBatchAsync(batch.SelectMany(r => r.Ids).Where(id => !known.Contains(id)).Distinct(StringComparer.Ordinal).ToArray(), claimed).ConfigureAwait(false);
-                    foreach (var r in batch)
-                    {
-                        r.Done.TrySetResult();
-                    }
-                }
-                catch (Exception e) when (!_stop.IsCancellationRequested)
-                {
-                    // Entries stay in the publishing set; the sweeper publishes them again later. Any failure is
-                    // caught here: the loop must go on for the next batches.
-                    LogPublishFailed(_mageflow.Log, e.Message);
-                    foreach (var r in batch)
-                    {
-                        r.Done.TrySetException(e);
-                    }
-                }
+                r.Done.TrySetResult();
             }
         }
-        catch (OperationCanceledException)
+        catch (Exception e) when (!_stop.IsCancellationRequested)
         {
+            // Entries stay in the publishing set; the sweeper publishes them again later. Any failure is caught
+            // here: the publishers must go on with the next batches.
+            LogPublishFailed(_mageflow.Log, e.Message);
+            foreach (var r in batch)
+            {
+                r.Done.TrySetException(e);
+            }
         }
     }
 
@@ -247,7 +198,7 @@ internal sealed partial class Tracker : IAsyncDisposable, IRunWatcher
                 var (_, more) = await Store.EvalWithPublishAsync("run", entry.Id, input, "1").ConfigureAwait(false);
                 if (more.Length > 0)
                 {
-                    _publishQueue.Writer.TryWrite(new PublishRequest(more));
+                    _publishes.Post(new PublishRequest(more));
                 }
 
                 continue;
@@ -328,7 +279,7 @@ internal sealed partial class Tracker : IAsyncDisposable, IRunWatcher
                 var (_, more) = await Store.EvalWithPublishAsync("publish_failed", published[i].Id, $"the engine refused to start '{triggers[i].WorkflowName}': {e.Detail}").ConfigureAwait(false);
                 if (more.Length > 0)
                 {
-                    _publishQueue.Writer.TryWrite(new PublishRequest(more));
+                    _publishes.Post(new PublishRequest(more));
                 }
             }
         }
@@ -384,7 +335,7 @@ internal sealed partial class Tracker : IAsyncDisposable, IRunWatcher
     {
         if (_ownSingleTasks is null)
         {
-            _ownSingleTasks = _mageflow.Client.Workflows.Where(w => w.TaskDefinitions.Count == 1).Select(w => w.WorkflowName).ToHashSet(StringComparer.Ordinal);
+            _ownSingleTasks = _mageflow.Client.Workflows.Where(w => w.IsSingleTask).Select(w => w.WorkflowName).ToHashSet(StringComparer.Ordinal);
         }
 
         return _ownSingleTasks.Contains(workflowName);
@@ -434,8 +385,7 @@ internal sealed partial class Tracker : IAsyncDisposable, IRunWatcher
             return;
         }
 
-        _finishedQueue.Writer.TryWrite(new FinishedReport(runId, signatureId, evt));
-        EnsureReporters();
+        _reports.Post(new FinishedReport(runId, signatureId, evt));
     }
 
     void IRunWatcher.OnRunFailed(string runId, Exception error)
@@ -457,25 +407,6 @@ internal sealed partial class Tracker : IAsyncDisposable, IRunWatcher
             foreach (var runId in runIds)
             {
                 _tracking.Remove(runId);
-            }
-        }
-    }
-
-    private void EnsureReporters()
-    {
-        if (_reporter is not null)
-        {
-            return;
-        }
-
-        lock (_gate)
-        {
-            if (_reporter is null)
-            {
-                using (ExecutionContext.SuppressFlow())
-                {
-                    _reporter = Task.Run(ReportLoopAsync);
-                }
             }
         }
     }
@@ -514,53 +445,33 @@ internal sealed partial class Tracker : IAsyncDisposable, IRunWatcher
 
         if (claimed.Count > 0)
         {
-            _publishQueue.Writer.TryWrite(new PublishRequest([], claimed));
-            EnsurePublishers();
+            _publishes.Post(new PublishRequest([], claimed));
         }
     }
 
-    /// <summary>Records finished runs; completions that arrive together share one Lua call.</summary>
-    private async Task ReportLoopAsync()
+    /// <summary>Records finished runs reported by the engine's events.</summary>
+    private async Task ReportManyAsync(List<FinishedReport> batch)
     {
-        var reader = _finishedQueue.Reader;
-        var batch = new List<FinishedReport>();
         try
         {
-            while (await reader.WaitToReadAsync(_stop.Token).ConfigureAwait(false))
+            await RecordEndsAsync("engine", batch.Select(r =>
             {
-                // Let work already queued on the thread pool (more starts, completions or publishes) join this batch.
-                await Task.Yield();
-                batch.Clear();
-                while (batch.Count < MaxBatch && reader.TryRead(out var report))
-                {
-                    batch.Add(report);
-                }
-
-                try
-                {
-                    await RecordEndsAsync("engine", batch.Select(r =>
-                    {
-                        var (ok, value) = Outcome(r.Event);
-                        return (r.RunId, r.SignatureId, ok, value);
-                    })).ConfigureAwait(false);
-                }
-                catch (Exception e) when (!_stop.IsCancellationRequested)
-                {
-                    // The runs stay recorded under this owner; the next sweep follows and reports them again. Any
-                    // failure is caught here: the loop must go on for the next batches.
-                    foreach (var r in batch)
-                    {
-                        LogTrackFailed(_mageflow.Log, r.RunId, e.Message);
-                    }
-                }
-                finally
-                {
-                    Untrack(batch.Select(r => r.RunId));
-                }
+                var (ok, value) = Outcome(r.Event);
+                return (r.RunId, r.SignatureId, ok, value);
+            })).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!_stop.IsCancellationRequested)
+        {
+            // The runs stay recorded under this owner; the next sweep follows and reports them again. Any failure
+            // is caught here: the reports must go on with the next batches.
+            foreach (var r in batch)
+            {
+                LogTrackFailed(_mageflow.Log, r.RunId, e.Message);
             }
         }
-        catch (OperationCanceledException)
+        finally
         {
+            Untrack(batch.Select(r => r.RunId));
         }
     }
 

@@ -20,6 +20,9 @@ internal sealed class TaskDefinition
     /// <summary>Gets or sets the declaration this task belongs to.</summary>
     public WorkflowDeclarationBase? Owner { get; set; }
 
+    /// <summary>Gets whether this task is the whole run of its workflow (not a DAG step or an on-failure task).</summary>
+    public bool IsWholeRun => Owner is { IsSingleTask: true } owner && ReferenceEquals(owner.TaskDefinitions[0], this);
+
     public CreateTaskOpts ToProto(string workflowName)
     {
         var o = Options;
@@ -98,6 +101,9 @@ public abstract class WorkflowDeclarationBase
     public HatchetClient Client { get; }
 
     internal abstract IReadOnlyList<TaskDefinition> TaskDefinitions { get; }
+
+    /// <summary>Gets whether a run of this workflow is one task (so that task's end is the run's end).</summary>
+    internal bool IsSingleTask => TaskDefinitions.Count == 1;
 
     /// <summary>Gets features that layers above the SDK attach to the declaration (MageFlow's root-task settings).</summary>
     internal System.Collections.Concurrent.ConcurrentDictionary<string, object> Features { get; } = new(StringComparer.Ordinal);

@@ -76,6 +76,9 @@ public sealed class TaskContext
     /// <summary>Gets a value indicating whether a failure of this attempt is final (no retries left).</summary>
     internal bool IsLastAttempt => Definition is null || RetryCount >= Definition.Options.Retries;
 
+    /// <summary>Whether the engine will not retry this attempt after it failed with <paramref name="error"/>.</summary>
+    internal bool FailsForGood(Exception error) => IsLastAttempt || error is Exceptions.NonRetryableException;
+
     /// <summary>Reads the output of a completed parent task.</summary>
     /// <typeparam name="T">The output type.</typeparam>
     /// <param name="parentTaskName">The parent's name.</param>

@@ -49,6 +49,17 @@ local function swarm_input(parent)
   return '', ''
 end
 
+-- Whether a queued signature (status st, not missing) can be published by `owner` now: 'ok'; 'published' (it
+-- has a run), 'held' (final, suspended or interrupted), 'claimed' (another process is publishing it and its
+-- claim is younger than claim_ttl), or 'container' (a chain or swarm: started in Redis, not in the engine).
+local function publish_status(id, st, run, claim, claim_at, kind, owner, claim_ttl)
+  if run and run ~= '' then return 'published' end
+  if is_final(st) or st == 'suspended' or st == 'interrupted' then return 'held' end
+  if claim and claim ~= '' and claim ~= owner and NOW - num(claim_at, 'claim_at', 0, id) < claim_ttl then return 'claimed' end
+  if kind ~= 'task' then return 'container' end
+  return 'ok'
+end
+
 -- Set by scripts that hand what they queue straight to their caller's publisher (on_finished): queued
 -- signatures are claimed for claimer.owner in the same step, as prepare_many would, and collected as entries
 -- {id, status, name, kwargs, rf, inmode, inval, imsg, swarm msg, swarm kwargs, run metadata}.
@@ -68,16 +79,7 @@ local function claim_now(id, mode, value)
   local h = redis.call('HMGET', k, 'status', 'name', 'kwargs', 'rf', 'imsg', 'parent', 'run', 'claim', 'claim_at', 'kind', 'meta')
   local st = h[1]
   if not st or is_final(st) then return end
-  local status = 'ok'
-  if h[7] and h[7] ~= '' then
-    status = 'published'
-  elseif st == 'suspended' or st == 'interrupted' then
-    status = 'held'
-  elseif h[8] and h[8] ~= '' and h[8] ~= c.owner and NOW - num(h[9], 'claim_at', 0, id) < c.ttl then
-    status = 'claimed'
-  elseif h[10] ~= 'task' then
-    status = 'container'
-  end
+  local status = publish_status(id, st, h[7], h[8], h[9], h[10], c.owner, c.ttl)
   if status == 'ok' then
     redis.call('HSET', k, 'inmode', mode, 'inval', value, 'claim', c.owner, 'claim_at', NOW)
   else
@@ -111,45 +113,6 @@ local function cancel_sig(id)
   redis.call('HSET', k, 'status', 'canceled', 'finished_at', NOW)
   redis.call('ZREM', P .. ':publishing', id)
   set_ttl(id, 'ttl_d')
-end
-
--- Claim a queued signature for publishing by `owner`. Appends 10 values to r: status ('ok', 'container', or why
--- not), name, kwargs, rf, inmode, inval, imsg, swarm msg, swarm kwargs, run metadata.
-local function prepare_one(r, id, owner, claim_ttl)
-  local k = sk(id)
-  local h = redis.call('HMGET', k, 'name', 'kwargs', 'rf', 'inmode', 'inval', 'imsg', 'parent', 'status', 'run', 'claim', 'claim_at', 'kind', 'meta')
-  local status = 'ok'
-  if not h[8] then
-    redis.call('ZREM', P .. ':publishing', id)
-    status = 'missing'
-  elseif h[9] and h[9] ~= '' then
-    redis.call('ZREM', P .. ':publishing', id)
-    status = 'published'
-  elseif is_final(h[8]) or h[8] == 'suspended' or h[8] == 'interrupted' then
-    redis.call('ZREM', P .. ':publishing', id)
-    status = 'held'
-  elseif h[10] and h[10] ~= '' and h[10] ~= owner and NOW - num(h[11], 'claim_at', 0, id) < claim_ttl then
-    status = 'claimed'
-  elseif h[12] ~= 'task' then
-    -- A chain or swarm inside a container is started in Redis, not in the engine.
-    redis.call('ZREM', P .. ':publishing', id)
-    status = 'container'
-  end
-  local wmsg, wkw = '', ''
-  if status == 'ok' or status == 'container' then
-    if status == 'ok' then redis.call('HSET', k, 'claim', owner, 'claim_at', NOW) end
-    wmsg, wkw = swarm_input(h[7])
-  end
-  table.insert(r, status)
-  table.insert(r, h[1] or '')
-  table.insert(r, h[2] or '')
-  table.insert(r, h[3] or '')
-  table.insert(r, h[4] or '')
-  table.insert(r, h[5] or '')
-  table.insert(r, h[6] or '')
-  table.insert(r, wmsg)
-  table.insert(r, wkw)
-  table.insert(r, h[13] or '')
 end
 
 local item_done
