@@ -17,7 +17,7 @@ internal static class EngineBench
 {
     public static async Task<int> RunAsync(int runs, int slots)
     {
-        await using var engine = await MageFlow.Hatchet.DevEngine.DevEngine.StartAsync();
+        await using var engine = await MageFlow.Hatchet.DevEngine.HatchetDevEngine.StartAsync();
         var taskName = "bench-noop";
         await using var worker = NodeWorker.Start(engine.ClientEnvironment, taskName, slots);
         await worker.WaitForAsync("ready", TimeSpan.FromSeconds(60));
@@ -34,7 +34,7 @@ internal static class EngineBench
     }
 
     /// <summary>Bulk-triggers <paramref name="runs"/> runs of <paramref name="workflow"/> and waits for each to finish.</summary>
-    public static async Task<DriveResult> DriveAsync(MageFlow.Hatchet.DevEngine.DevEngine engine, string workflow, int runs)
+    public static async Task<DriveResult> DriveAsync(MageFlow.Hatchet.DevEngine.HatchetDevEngine engine, string workflow, int runs)
     {
         using var channel = GrpcChannel.ForAddress(engine.GrpcAddress);
         var auth = new Metadata { { "authorization", "bearer " + engine.Token } };

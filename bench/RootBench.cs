@@ -16,7 +16,7 @@ internal static class RootBench
 {
     public static async Task<int> RunAsync(int children)
     {
-        await using var engine = await MageFlow.Hatchet.DevEngine.DevEngine.StartAsync();
+        await using var engine = await MageFlow.Hatchet.DevEngine.HatchetDevEngine.StartAsync();
         var psi = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var a in new[] { "root-worker", "--children", children.ToString(CultureInfo.InvariantCulture) })
         {

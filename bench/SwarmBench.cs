@@ -22,7 +22,7 @@ internal static class SwarmBench
     public static async Task<int> RunAsync(int items, int slots, int rounds, bool traced)
     {
         trace = traced;
-        await using var engine = await MageFlow.Hatchet.DevEngine.DevEngine.StartAsync();
+        await using var engine = await MageFlow.Hatchet.DevEngine.HatchetDevEngine.StartAsync();
         var redisConfig = ConfigurationOptions.Parse(Environment.GetEnvironmentVariable("REDIS_URL") is { } url ? url.Replace("redis://", string.Empty, StringComparison.Ordinal) : "localhost:6379");
         redisConfig.AllowAdmin = true;
         await using var redis = await ConnectionMultiplexer.ConnectAsync(redisConfig);
@@ -109,7 +109,7 @@ internal static class SwarmBench
         }
     }
 
-    private static async Task SampleAsync(MageFlow.Hatchet.DevEngine.DevEngine engine, Stopwatch watch, CancellationToken token)
+    private static async Task SampleAsync(MageFlow.Hatchet.DevEngine.HatchetDevEngine engine, Stopwatch watch, CancellationToken token)
     {
         var start = engine.Counters.TasksCompleted;
         var line = new System.Text.StringBuilder("completed:");

@@ -11,7 +11,7 @@ internal static class ThroughputBench
 {
     public static async Task<int> RunAsync(int runs, int slots, bool csharpOnly = false)
     {
-        await using var engine = await MageFlow.Hatchet.DevEngine.DevEngine.StartAsync();
+        await using var engine = await MageFlow.Hatchet.DevEngine.HatchetDevEngine.StartAsync();
         Console.WriteLine($"throughput bench: {runs} runs per worker, {slots} slots, dev engine at {engine.GrpcAddress}");
 
         // C# worker.

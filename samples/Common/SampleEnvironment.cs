@@ -11,10 +11,10 @@ namespace MageFlow.Hatchet.Samples;
 /// </summary>
 internal sealed class SampleEnvironment : IAsyncDisposable
 {
-    private readonly DevEngine.DevEngine? _engine;
+    private readonly HatchetDevEngine? _engine;
     private HatchetWorker? _worker;
 
-    private SampleEnvironment(DevEngine.DevEngine? engine, HatchetClient client)
+    private SampleEnvironment(HatchetDevEngine? engine, HatchetClient client)
     {
         _engine = engine;
         Client = client;
@@ -26,11 +26,11 @@ internal sealed class SampleEnvironment : IAsyncDisposable
 
     public static async Task<SampleEnvironment> CreateAsync()
     {
-        DevEngine.DevEngine? engine = null;
+        HatchetDevEngine? engine = null;
         HatchetClientOptions options;
         if (Environment.GetEnvironmentVariable("HATCHET_CLIENT_TOKEN") is null)
         {
-            engine = await DevEngine.DevEngine.StartAsync();
+            engine = await HatchetDevEngine.StartAsync();
             options = HatchetClientOptions.FromEnvironment(engine.ClientEnvironment);
             Console.WriteLine($"(no HATCHET_CLIENT_TOKEN: using an in-process Hatchet dev engine at {engine.HostPort})");
         }

@@ -3,7 +3,7 @@ using MageFlow.Hatchet.DevEngine;
 
 // Sample 1: declare a task, run a worker, trigger a run and await its result.
 // With HATCHET_CLIENT_TOKEN set it talks to that engine; otherwise it starts an in-process dev engine.
-await using var engine = Environment.GetEnvironmentVariable("HATCHET_CLIENT_TOKEN") is null ? await DevEngine.StartAsync() : null;
+await using var engine = Environment.GetEnvironmentVariable("HATCHET_CLIENT_TOKEN") is null ? await HatchetDevEngine.StartAsync() : null;
 var options = engine is null ? HatchetClientOptions.FromEnvironment() : HatchetClientOptions.FromEnvironment(engine.ClientEnvironment);
 await using var hatchet = await HatchetClient.ConnectAsync(options);
 

@@ -59,7 +59,7 @@ using var loggerFactory = LoggerFactory.Create(b =>
 });
 options.LoggerFactory = loggerFactory;
 
-await using var engine = await DevEngine.StartAsync(options);
+await using var engine = await HatchetDevEngine.StartAsync(options);
 var dotenv = engine.ToDotEnv();
 if (envFile is not null)
 {

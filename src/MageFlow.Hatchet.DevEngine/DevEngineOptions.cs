@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace MageFlow.Hatchet.DevEngine;
 
 /// <summary>
-/// Settings for an in-process <see cref="DevEngine"/>. The defaults suit tests: loopback, ephemeral ports.
+/// Settings for an in-process <see cref="HatchetDevEngine"/>. The defaults suit tests: loopback, ephemeral ports.
 /// </summary>
 public sealed class DevEngineOptions
 {

@@ -233,7 +233,7 @@ public sealed class ConfigurationTests(SdkFixture fixture)
     [Fact]
     public async Task ConnectAsync_TokenFromAnotherEngine_ThrowsRejected()
     {
-        await using var other = await DevEngine.DevEngine.StartAsync();
+        await using var other = await HatchetDevEngine.StartAsync();
         var foreignToken = other.MintToken(TimeSpan.FromHours(1));
         var options = HatchetClientOptions.FromEnvironment(fixture.Engine.ClientEnvironment);
         options.Token = foreignToken;

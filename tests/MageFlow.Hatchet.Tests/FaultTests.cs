@@ -16,7 +16,7 @@ public sealed class FaultTests
     [Fact]
     public async Task DropListenStreams_MidRun_WorkerReconnectsAndEveryRunCompletesExactlyOnce()
     {
-        await using var engine = await DevEngine.DevEngine.StartAsync();
+        await using var engine = await HatchetDevEngine.StartAsync();
         await using var client = HatchetClient.Create(HatchetClientOptions.FromEnvironment(engine.ClientEnvironment));
         const int Blocked = 5;
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -77,7 +77,7 @@ public sealed class FaultTests
     [Fact]
     public async Task SuspendAsync_EngineUnreachableFor10s_WorkerKeepsRetryingAndServesAfterResume()
     {
-        await using var engine = await DevEngine.DevEngine.StartAsync();
+        await using var engine = await HatchetDevEngine.StartAsync();
         await using var client = HatchetClient.Create(HatchetClientOptions.FromEnvironment(engine.ClientEnvironment));
         var executions = new ConcurrentDictionary<string, int>();
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -122,7 +122,7 @@ public sealed class FaultTests
     [Fact]
     public async Task RunAsync_HandlerExceedsExecutionTimeout_TokenCancelledAndRunFailed()
     {
-        await using var engine = await DevEngine.DevEngine.StartAsync();
+        await using var engine = await HatchetDevEngine.StartAsync();
         await using var client = HatchetClient.Create(HatchetClientOptions.FromEnvironment(engine.ClientEnvironment));
         var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var attempts = 0;

@@ -1,13 +1,12 @@
-using MageFlow.Hatchet.DevEngine;
 
 namespace MageFlow.Hatchet.Tests;
 
 /// <summary>One dev engine per collection; each test declares uniquely named tasks on its own client.</summary>
 public sealed class SdkFixture : IAsyncLifetime
 {
-    private DevEngine.DevEngine? _engine;
+    private HatchetDevEngine? _engine;
 
-    public DevEngine.DevEngine Engine => _engine ?? throw new InvalidOperationException("not started");
+    public HatchetDevEngine Engine => _engine ?? throw new InvalidOperationException("not started");
 
     public HatchetClient NewClient(Action<HatchetClientOptions>? configure = null)
     {
@@ -16,7 +15,7 @@ public sealed class SdkFixture : IAsyncLifetime
         return HatchetClient.Create(options);
     }
 
-    public async Task InitializeAsync() => _engine = await DevEngine.DevEngine.StartAsync();
+    public async Task InitializeAsync() => _engine = await HatchetDevEngine.StartAsync();
 
     public async Task DisposeAsync()
     {

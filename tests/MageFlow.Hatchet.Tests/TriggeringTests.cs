@@ -75,7 +75,7 @@ public sealed class TriggeringTests(SdkFixture fixture)
     [Fact]
     public async Task RunManyAsync_2500Inputs_ChunkedBulkTriggersReturnOutputsInInputOrder()
     {
-        await using var engine = await DevEngine.DevEngine.StartAsync();
+        await using var engine = await HatchetDevEngine.StartAsync();
         await using var client = HatchetClient.Create(HatchetClientOptions.FromEnvironment(engine.ClientEnvironment));
         var executions = new ConcurrentDictionary<string, int>();
         var task = client.Task<In, Out>(
@@ -101,7 +101,7 @@ public sealed class TriggeringTests(SdkFixture fixture)
     [Fact]
     public async Task RunManyNoWaitAsync_2500Inputs_ReturnsDistinctRunsInInputOrder()
     {
-        await using var engine = await DevEngine.DevEngine.StartAsync();
+        await using var engine = await HatchetDevEngine.StartAsync();
         await using var client = HatchetClient.Create(HatchetClientOptions.FromEnvironment(engine.ClientEnvironment));
         var task = client.Task<In, Out>(SdkFixture.Unique("manyref"), (input, _) => Task.FromResult(new Out(input.N)));
         await using var worker = client.Worker(SdkFixture.Unique("w"), 100);

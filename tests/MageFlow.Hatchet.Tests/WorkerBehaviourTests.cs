@@ -153,7 +153,7 @@ public sealed class WorkerBehaviourTests(SdkFixture fixture)
     [Fact]
     public async Task RunNoWaitAsync_MalformedInput_FailsClearlyWithoutRetries()
     {
-        await using var engine = await DevEngine.DevEngine.StartAsync();
+        await using var engine = await HatchetDevEngine.StartAsync();
         await using var client = HatchetClient.Create(HatchetClientOptions.FromEnvironment(engine.ClientEnvironment));
         var calls = 0;
         var name = SdkFixture.Unique("typed");

@@ -90,7 +90,7 @@ public sealed class WorkerPauseRequestTests(SdkFixture fixture)
     [Fact]
     public async Task StopAsync_AgainstDevEngine_PausesWorkerSoEngineAssignsItNothingUntilUnpaused()
     {
-        await using var engine = await DevEngine.DevEngine.StartAsync();
+        await using var engine = await HatchetDevEngine.StartAsync();
         var logs = new CapturingLoggerFactory();
         var options = HatchetClientOptions.FromEnvironment(engine.ClientEnvironment);
         options.LoggerFactory = logs;

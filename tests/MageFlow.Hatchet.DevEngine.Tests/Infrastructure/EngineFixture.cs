@@ -6,10 +6,10 @@ namespace MageFlow.Hatchet.DevEngine.Tests.Infrastructure;
 /// <summary>One dev engine shared by the tests of a collection. Tests isolate themselves by unique names.</summary>
 public sealed class EngineFixture : IAsyncLifetime
 {
-    private DevEngine? _engine;
+    private HatchetDevEngine? _engine;
     private GrpcChannel? _channel;
 
-    public DevEngine Engine => _engine ?? throw new InvalidOperationException("engine not started");
+    public HatchetDevEngine Engine => _engine ?? throw new InvalidOperationException("engine not started");
 
     public GrpcChannel Channel => _channel ?? throw new InvalidOperationException("engine not started");
 
@@ -26,7 +26,7 @@ public sealed class EngineFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _engine = await DevEngine.StartAsync();
+        _engine = await HatchetDevEngine.StartAsync();
         _channel = GrpcChannel.ForAddress(_engine.GrpcAddress, new GrpcChannelOptions { MaxReceiveMessageSize = 16 * 1024 * 1024, MaxSendMessageSize = 16 * 1024 * 1024 });
     }
 

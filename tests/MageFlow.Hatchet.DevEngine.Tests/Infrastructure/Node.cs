@@ -54,7 +54,7 @@ public sealed class NodeScript : IAsyncDisposable
 
     public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
 
-    public static NodeScript Start(DevEngine engine, string script, params string[] args) =>
+    public static NodeScript Start(HatchetDevEngine engine, string script, params string[] args) =>
         Start(engine.ClientEnvironment, script, args);
 
     public static NodeScript Start(IReadOnlyDictionary<string, string> env, string script, params string[] args)

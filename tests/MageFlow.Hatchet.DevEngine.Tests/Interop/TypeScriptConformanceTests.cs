@@ -317,7 +317,7 @@ public sealed class TypeScriptConformanceTests(EngineFixture fixture, ITestOutpu
 
     private readonly record struct Counts(long RunsCreated, long TasksAssigned, long TasksCompleted, long TasksFailed)
     {
-        public static Counts Of(DevEngine engine) =>
+        public static Counts Of(HatchetDevEngine engine) =>
             new(engine.Counters.RunsCreated, engine.Counters.TasksAssigned, engine.Counters.TasksCompleted, engine.Counters.TasksFailed);
 
         public static Counts operator -(Counts a, Counts b) =>

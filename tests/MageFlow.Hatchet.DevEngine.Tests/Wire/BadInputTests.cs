@@ -171,7 +171,7 @@ public sealed class BadInputTests(EngineFixture fixture)
     [Fact]
     public async Task AnyCall_ForeignToken_UnauthenticatedWithoutEchoingIt()
     {
-        await using var other = await DevEngine.StartAsync();
+        await using var other = await HatchetDevEngine.StartAsync();
         var foreign = other.Token;
         var e = await Assert.ThrowsAsync<RpcException>(() =>
             fixture.Dispatcher.GetVersionAsync(new GetVersionRequest(), new Metadata { { "authorization", "bearer " + foreign } }).ResponseAsync);

@@ -11,7 +11,7 @@ public sealed class EngineRunTests(MageflowFixture fixture)
         const int Items = 25;
 
         // A dedicated engine, so no other test's runs show in its counters.
-        await using var engine = await DevEngine.DevEngine.StartAsync();
+        await using var engine = await HatchetDevEngine.StartAsync();
         var prefix = MageflowFixture.NewPrefix();
         await using var client = HatchetClient.Create(HatchetClientOptions.FromEnvironment(engine.ClientEnvironment));
         var item = client.Task<In, Out>(MageflowFixture.Unique("item"), (i, _) => Task.FromResult(new Out(i.N)));

@@ -18,10 +18,10 @@ public sealed class MageflowFixture : IAsyncLifetime
     /// <summary>How long a test waits for any single thing to happen.</summary>
     public static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
 
-    private DevEngine.DevEngine? _engine;
+    private HatchetDevEngine? _engine;
     private ConnectionMultiplexer? _redis;
 
-    public DevEngine.DevEngine Engine => _engine ?? throw new InvalidOperationException("the fixture is not started");
+    public HatchetDevEngine Engine => _engine ?? throw new InvalidOperationException("the fixture is not started");
 
     public IConnectionMultiplexer Redis => _redis ?? throw new InvalidOperationException("the fixture is not started");
 
@@ -30,7 +30,7 @@ public sealed class MageflowFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _redis = await ConnectRedisAsync();
-        _engine = await DevEngine.DevEngine.StartAsync();
+        _engine = await HatchetDevEngine.StartAsync();
     }
 
     public async Task DisposeAsync()

@@ -25,7 +25,7 @@ public sealed class RootTaskKillTests(MageflowFixture fixture)
         const int Limit = 3;
 
         // Its own engine, which gives up on a silent worker after 3 s (the hosts beat every second).
-        await using var engine = await DevEngine.DevEngine.StartAsync(new DevEngineOptions { HeartbeatTimeout = TimeSpan.FromSeconds(3) });
+        await using var engine = await HatchetDevEngine.StartAsync(new DevEngineOptions { HeartbeatTimeout = TimeSpan.FromSeconds(3) });
         var prefix = MageflowFixture.NewPrefix();
         var marks = "roothost:" + prefix + ":";
         var db = fixture.Redis.GetDatabase();

@@ -24,7 +24,7 @@ namespace MageFlow.Hatchet.DevEngine;
 /// State lives in memory and is lost when the engine stops. Production always runs on a real Hatchet engine.
 /// See <c>docs/dev-engine.md</c> for what it does and does not implement.
 /// </remarks>
-public sealed class DevEngine : IAsyncDisposable
+public sealed class HatchetDevEngine : IAsyncDisposable
 {
     private readonly DevEngineOptions _options;
     private readonly EngineState _state;
@@ -39,7 +39,7 @@ public sealed class DevEngine : IAsyncDisposable
     private string _token = string.Empty;
     private bool _disposed;
 
-    private DevEngine(DevEngineOptions options)
+    private HatchetDevEngine(DevEngineOptions options)
     {
         _options = options;
         _loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
@@ -86,11 +86,11 @@ public sealed class DevEngine : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <returns>The running engine. Dispose it to stop it.</returns>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
-    public static async Task<DevEngine> StartAsync(DevEngineOptions? options = null, CancellationToken cancellationToken = default)
+    public static async Task<HatchetDevEngine> StartAsync(DevEngineOptions? options = null, CancellationToken cancellationToken = default)
     {
         var copy = (options ?? new DevEngineOptions()).Clone();
         copy.Validate();
-        var engine = new DevEngine(copy);
+        var engine = new HatchetDevEngine(copy);
         try
         {
             await engine.StartHostAsync(cancellationToken).ConfigureAwait(false);
