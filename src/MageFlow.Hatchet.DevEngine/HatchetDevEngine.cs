@@ -27,7 +27,7 @@ namespace MageFlow.Hatchet.DevEngine;
 public sealed class HatchetDevEngine : IAsyncDisposable
 {
     private readonly DevEngineOptions _options;
-    private readonly EngineState _state;
+    private readonly Engine _engine;
     private readonly TokenService _tokens;
     private readonly ILoggerFactory _loggerFactory;
     private readonly CancellationTokenSource _stopping = new();
@@ -43,7 +43,7 @@ public sealed class HatchetDevEngine : IAsyncDisposable
     {
         _options = options;
         _loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
-        _state = new EngineState(options, _loggerFactory.CreateLogger("MageFlow.Hatchet.DevEngine"));
+        _engine = new Engine(options, _loggerFactory.CreateLogger("MageFlow.Hatchet.DevEngine"));
         _tokens = new TokenService(options.SigningKey ?? RandomNumberGenerator.GetBytes(32), options.TenantId, options.TimeProvider);
         _grpcPort = options.GrpcPort;
         _restPort = options.RestPort;
@@ -66,7 +66,7 @@ public sealed class HatchetDevEngine : IAsyncDisposable
     public Guid TenantId => _options.TenantId;
 
     /// <summary>Gets counters of runs and tasks the engine has handled.</summary>
-    public EngineCounters Counters => _state.Counters;
+    public EngineCounters Counters => _engine.Counters;
 
     /// <summary>Gets the <c>HATCHET_CLIENT_*</c> variables that point a Hatchet SDK at this engine.</summary>
     public IReadOnlyDictionary<string, string> ClientEnvironment => new Dictionary<string, string>
@@ -127,11 +127,11 @@ public sealed class HatchetDevEngine : IAsyncDisposable
     /// <summary>Gets the lines a task run logged through <c>PutLog</c>.</summary>
     /// <param name="taskRunExternalId">The task run's external id.</param>
     /// <returns>The lines, oldest first.</returns>
-    public IReadOnlyList<TaskLogLine> GetTaskLogs(string taskRunExternalId) => _state.GetLogs(taskRunExternalId);
+    public IReadOnlyList<TaskLogLine> GetTaskLogs(string taskRunExternalId) => _engine.GetLogs(taskRunExternalId);
 
     /// <summary>Ends every worker's listen stream with <c>UNAVAILABLE</c>, as a network fault would. For fault tests.</summary>
     /// <returns>How many streams were dropped.</returns>
-    public int DropListenStreams() => _state.DropListenStreams();
+    public int DropListenStreams() => _engine.DropListenStreams();
 
     /// <summary>Stops serving (clients see the engine as unreachable) while keeping all state. For fault tests.</summary>
     /// <param name="cancellationToken">Cancels the wait for in-flight calls.</param>
@@ -222,7 +222,7 @@ public sealed class HatchetDevEngine : IAsyncDisposable
             k.Listen(address, _grpcPort, o => o.Protocols = HttpProtocols.Http2);
             k.Listen(address, _restPort, o => o.Protocols = HttpProtocols.Http1);
         });
-        builder.Services.AddSingleton(_state);
+        builder.Services.AddSingleton(_engine);
         builder.Services.AddSingleton(_options);
         builder.Services.AddSingleton(_tokens);
         builder.Services.AddGrpc(o =>
@@ -238,7 +238,7 @@ public sealed class HatchetDevEngine : IAsyncDisposable
         app.MapGrpcService<AdminService>();
         app.MapGrpcService<Services.WorkflowService>();
         app.MapGrpcService<Services.EventsService>();
-        RestApi.Map(app, _state, _tokens);
+        RestApi.Map(app, _engine, _tokens);
         return app;
     }
 
@@ -252,7 +252,7 @@ public sealed class HatchetDevEngine : IAsyncDisposable
         {
             while (await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false))
             {
-                _state.Tick();
+                _engine.Tick();
             }
         }
         catch (OperationCanceledException)

@@ -12,7 +12,7 @@ namespace MageFlow.Hatchet.DevEngine.Hosting;
 /// </summary>
 internal static class RestApi
 {
-    public static void Map(IEndpointRouteBuilder app, EngineState state, TokenService tokens)
+    public static void Map(IEndpointRouteBuilder app, Engine engine, TokenService tokens)
     {
         app.MapMethods("/api/v1/workers/{workerId}", ["PATCH"], async (string workerId, HttpContext http) =>
         {
@@ -23,23 +23,23 @@ internal static class RestApi
 
             using var body = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted).ConfigureAwait(false);
             var paused = body.RootElement.TryGetProperty("isPaused", out var p) && p.ValueKind == JsonValueKind.True;
-            return state.SetPaused(workerId, paused)
+            return engine.SetPaused(workerId, paused)
                 ? Results.Json(new { metadata = new { id = workerId }, status = paused ? "PAUSED" : "ACTIVE" })
                 : Results.Json(new { errors = new[] { new { description = $"worker '{workerId}' not found" } } }, statusCode: 404);
         });
 
-        app.MapPost("/api/v1/stable/tenants/{tenantId}/tasks/cancel", (string tenantId, HttpContext http) => ByIds(http, tenantId, state, tokens, state.Cancel));
-        app.MapPost("/api/v1/stable/tenants/{tenantId}/tasks/replay", (string tenantId, HttpContext http) => ByIds(http, tenantId, state, tokens, state.Replay));
+        app.MapPost("/api/v1/stable/tenants/{tenantId}/tasks/cancel", (string tenantId, HttpContext http) => ByIds(http, tenantId, engine, tokens, engine.Cancel));
+        app.MapPost("/api/v1/stable/tenants/{tenantId}/tasks/replay", (string tenantId, HttpContext http) => ByIds(http, tenantId, engine, tokens, engine.Replay));
     }
 
-    private static async Task<IResult> ByIds(HttpContext http, string tenantId, EngineState state, TokenService tokens, Func<IEnumerable<string>, IReadOnlyList<string>> action)
+    private static async Task<IResult> ByIds(HttpContext http, string tenantId, Engine engine, TokenService tokens, Func<IEnumerable<string>, IReadOnlyList<string>> action)
     {
         if (Deny(http, tokens) is { } denied)
         {
             return denied;
         }
 
-        if (tenantId != state.TenantId)
+        if (tenantId != engine.TenantId)
         {
             return Results.Json(new { errors = new[] { new { description = $"tenant '{tenantId}' not found" } } }, statusCode: 404);
         }

@@ -1,28 +1,35 @@
+using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using MageFlow.Hatchet.DevEngine.Core;
+using MageFlow.Hatchet.DevEngine.Core.Model;
+using MageFlow.Hatchet.DevEngine.Services.Mapping;
 using MageFlow.Hatchet.Protocol;
 
 namespace MageFlow.Hatchet.DevEngine.Services;
 
 /// <summary><c>/Dispatcher/*</c>: worker registration, the action stream, step events and run results.</summary>
-internal sealed class DispatcherService(EngineState state, DevEngineOptions options) : Dispatcher.DispatcherBase
+internal sealed class DispatcherService(Engine engine, DevEngineOptions options) : Dispatcher.DispatcherBase
 {
     private static readonly WriteOptions BufferHint = new(WriteFlags.BufferHint);
 
     public override Task<GetVersionResponse> GetVersion(GetVersionRequest request, ServerCallContext context) =>
         Task.FromResult(new GetVersionResponse { Version = options.EngineVersion });
 
-    public override Task<WorkerRegisterResponse> Register(WorkerRegisterRequest request, ServerCallContext context) =>
-        Task.FromResult(state.RegisterWorker(request));
+    public override Task<WorkerRegisterResponse> Register(WorkerRegisterRequest request, ServerCallContext context)
+    {
+        var worker = engine.RegisterWorker(WorkerRequestMapper.FromRegister(request));
+        return Task.FromResult(new WorkerRegisterResponse { TenantId = engine.TenantId, WorkerId = worker.Id, WorkerName = worker.Name });
+    }
 
     public override Task Listen(WorkerListenRequest request, IServerStreamWriter<AssignedAction> responseStream, ServerCallContext context) =>
         throw new RpcException(new Status(StatusCode.Unimplemented, "the dev engine serves ListenV2 with separate Heartbeat calls; the legacy Listen stream is not implemented"));
 
     public override async Task ListenV2(WorkerListenRequest request, IServerStreamWriter<AssignedAction> responseStream, ServerCallContext context)
     {
-        var stream = state.OpenListen(request.WorkerId);
+        var stream = engine.OpenListen(request.WorkerId);
         try
         {
+            var tenantId = engine.TenantId;
             var reader = stream.Actions.Reader;
             while (await reader.WaitToReadAsync(context.CancellationToken).ConfigureAwait(false))
             {
@@ -30,7 +37,7 @@ internal sealed class DispatcherService(EngineState state, DevEngineOptions opti
                 {
                     // Buffer while more actions are waiting; the last one flushes the batch.
                     responseStream.WriteOptions = reader.TryPeek(out _) ? BufferHint : null;
-                    await responseStream.WriteAsync(action, context.CancellationToken).ConfigureAwait(false);
+                    await responseStream.WriteAsync(AssignedActionMapper.ToWire(action, tenantId), context.CancellationToken).ConfigureAwait(false);
                 }
             }
         }
@@ -40,20 +47,20 @@ internal sealed class DispatcherService(EngineState state, DevEngineOptions opti
         }
         finally
         {
-            state.CloseListen(request.WorkerId, stream);
+            engine.CloseListen(request.WorkerId, stream);
         }
     }
 
     public override Task<HeartbeatResponse> Heartbeat(HeartbeatRequest request, ServerCallContext context)
     {
-        state.Heartbeat(request.WorkerId);
+        engine.Heartbeat(request.WorkerId);
         return Task.FromResult(new HeartbeatResponse());
     }
 
     public override Task<ActionEventResponse> SendStepActionEvent(StepActionEvent request, ServerCallContext context)
     {
-        state.HandleStepEvent(request);
-        return Task.FromResult(new ActionEventResponse { TenantId = state.TenantId, WorkerId = request.WorkerId });
+        engine.HandleStepEvent(WorkerRequestMapper.FromStepEvent(request));
+        return Task.FromResult(new ActionEventResponse { TenantId = engine.TenantId, WorkerId = request.WorkerId });
     }
 
     public override async Task SubscribeToWorkflowRuns(
@@ -86,7 +93,7 @@ internal sealed class DispatcherService(EngineState state, DevEngineOptions opti
                             }
                         }
 
-                        state.Subscribe(id, subscriber);
+                        engine.Subscribe(id, subscriber);
                     }
                 }
                 catch (Exception e) when (e is OperationCanceledException or IOException or RpcException)
@@ -112,13 +119,13 @@ internal sealed class DispatcherService(EngineState state, DevEngineOptions opti
             var reader = subscriber.Events.Reader;
             while (await reader.WaitToReadAsync(context.CancellationToken).ConfigureAwait(false))
             {
-                while (reader.TryRead(out var evt))
+                while (reader.TryRead(out var finished))
                 {
                     responseStream.WriteOptions = reader.TryPeek(out _) ? BufferHint : null;
-                    await responseStream.WriteAsync(evt, context.CancellationToken).ConfigureAwait(false);
+                    await responseStream.WriteAsync(RunEventMapper.ToWire(finished), context.CancellationToken).ConfigureAwait(false);
                     lock (gate)
                     {
-                        pending.Remove(evt.WorkflowRunId);
+                        pending.Remove(finished.RunId);
                         if (requestsDone && pending.Count == 0)
                         {
                             subscriber.Events.Writer.TryComplete();
@@ -139,27 +146,30 @@ internal sealed class DispatcherService(EngineState state, DevEngineOptions opti
                 left = [.. pending];
             }
 
-            state.Unsubscribe(subscriber, left);
+            engine.Unsubscribe(subscriber, left);
             await reading.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 
-    public override Task<WorkerUnsubscribeResponse> Unsubscribe(WorkerUnsubscribeRequest request, ServerCallContext context) =>
-        Task.FromResult(state.Unsubscribe(request.WorkerId));
+    public override Task<WorkerUnsubscribeResponse> Unsubscribe(WorkerUnsubscribeRequest request, ServerCallContext context)
+    {
+        engine.UnsubscribeWorker(request.WorkerId);
+        return Task.FromResult(new WorkerUnsubscribeResponse { TenantId = engine.TenantId, WorkerId = request.WorkerId });
+    }
 
     public override Task<RefreshTimeoutResponse> RefreshTimeout(RefreshTimeoutRequest request, ServerCallContext context) =>
-        Task.FromResult(new RefreshTimeoutResponse { TimeoutAt = state.RefreshTimeout(request.TaskRunExternalId, request.IncrementTimeoutBy) });
+        Task.FromResult(new RefreshTimeoutResponse { TimeoutAt = Timestamp.FromDateTimeOffset(engine.RefreshTimeout(request.TaskRunExternalId, request.IncrementTimeoutBy)) });
 
     public override Task<ReleaseSlotResponse> ReleaseSlot(ReleaseSlotRequest request, ServerCallContext context)
     {
-        state.ReleaseSlot(request.TaskRunExternalId);
+        engine.ReleaseSlot(request.TaskRunExternalId);
         return Task.FromResult(new ReleaseSlotResponse());
     }
 
     public override Task<UpsertWorkerLabelsResponse> UpsertWorkerLabels(UpsertWorkerLabelsRequest request, ServerCallContext context)
     {
-        state.UpsertLabels(request.WorkerId, request.Labels);
-        return Task.FromResult(new UpsertWorkerLabelsResponse { TenantId = state.TenantId, WorkerId = request.WorkerId });
+        engine.UpsertLabels(request.WorkerId, WorkerRequestMapper.Labels(request.Labels));
+        return Task.FromResult(new UpsertWorkerLabelsResponse { TenantId = engine.TenantId, WorkerId = request.WorkerId });
     }
 
     public override Task<OverridesDataResponse> PutOverridesData(OverridesData request, ServerCallContext context) =>

@@ -1,12 +1,13 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using MageFlow.Hatchet.DevEngine.Core;
+using MageFlow.Hatchet.DevEngine.Services.Mapping;
 using MageFlow.Hatchet.Protocol;
 
 namespace MageFlow.Hatchet.DevEngine.Services;
 
 /// <summary><c>/EventsService/*</c>: events (which trigger workflows), task logs and stream chunks.</summary>
-internal sealed class EventsService(EngineState state) : Protocol.EventsService.EventsServiceBase
+internal sealed class EventsService(Engine engine, DevEngineOptions options) : Protocol.EventsService.EventsServiceBase
 {
     public override Task<Event> Push(PushEventRequest request, ServerCallContext context) => Task.FromResult(PushOne(request));
 
@@ -14,12 +15,12 @@ internal sealed class EventsService(EngineState state) : Protocol.EventsService.
     {
         if (request.Events.Count == 0)
         {
-            throw EngineState.Invalid("bulk push needs at least one event");
+            throw EngineErrors.Invalid("bulk push needs at least one event");
         }
 
         if (request.Events.Count > 1000)
         {
-            throw EngineState.Invalid($"bulk push takes at most 1000 events per request, got {request.Events.Count}");
+            throw EngineErrors.Invalid($"bulk push takes at most 1000 events per request, got {request.Events.Count}");
         }
 
         var response = new Events();
@@ -33,27 +34,27 @@ internal sealed class EventsService(EngineState state) : Protocol.EventsService.
 
     public override Task<PutLogResponse> PutLog(PutLogRequest request, ServerCallContext context)
     {
-        state.AppendLog(request.TaskRunExternalId, request.HasLevel ? request.Level : "INFO", request.Message);
+        engine.AppendLog(request.TaskRunExternalId, request.HasLevel ? request.Level : "INFO", request.Message);
         return Task.FromResult(new PutLogResponse());
     }
 
     public override Task<PutStreamEventResponse> PutStreamEvent(PutStreamEventRequest request, ServerCallContext context)
     {
-        state.AppendStream(request.TaskRunExternalId);
+        engine.AppendStream(request.TaskRunExternalId);
         return Task.FromResult(new PutStreamEventResponse());
     }
 
     private Event PushOne(PushEventRequest request)
     {
         var id = Guid.NewGuid().ToString();
-        state.Push(request, id);
+        engine.Push(RunRequestMapper.FromPush(request), id);
         var evt = new Event
         {
-            TenantId = state.TenantId,
+            TenantId = engine.TenantId,
             EventId = id,
             Key = request.Key,
             Payload = request.Payload,
-            EventTimestamp = request.EventTimestamp ?? Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow),
+            EventTimestamp = request.EventTimestamp ?? Timestamp.FromDateTimeOffset(options.TimeProvider.GetUtcNow()),
         };
         if (request.HasAdditionalMetadata)
         {

@@ -1,30 +1,31 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using MageFlow.Hatchet.DevEngine.Core;
+using MageFlow.Hatchet.DevEngine.Services.Mapping;
 using MageFlow.Hatchet.Protocol;
 
 namespace MageFlow.Hatchet.DevEngine.Services;
 
 /// <summary><c>/WorkflowService/*</c>: triggering, bulk triggering, scheduling and rate limits.</summary>
-internal sealed class WorkflowService(EngineState state) : Protocol.WorkflowService.WorkflowServiceBase
+internal sealed class WorkflowService(Engine engine, DevEngineOptions options) : Protocol.WorkflowService.WorkflowServiceBase
 {
     public override Task<WorkflowVersion> PutWorkflow(PutWorkflowRequest request, ServerCallContext context) =>
         throw new RpcException(new Status(StatusCode.Unimplemented, "legacy v0 registration is not supported by the dev engine; register with v1.AdminService/PutWorkflow"));
 
     public override Task<TriggerWorkflowResponse> TriggerWorkflow(Protocol.V1.TriggerWorkflowRequest request, ServerCallContext context) =>
-        Task.FromResult(new TriggerWorkflowResponse { WorkflowRunId = state.Trigger(request) });
+        Task.FromResult(new TriggerWorkflowResponse { WorkflowRunId = engine.Trigger(RunRequestMapper.FromTrigger(request)) });
 
     public override Task<BulkTriggerWorkflowResponse> BulkTriggerWorkflow(BulkTriggerWorkflowRequest request, ServerCallContext context)
     {
         var response = new BulkTriggerWorkflowResponse();
-        response.WorkflowRunIds.AddRange(state.BulkTrigger(request.Workflows));
+        response.WorkflowRunIds.AddRange(engine.BulkTrigger(RunRequestMapper.FromBulkTrigger(request.Workflows)));
         return Task.FromResult(response);
     }
 
     public override Task<WorkflowVersion> ScheduleWorkflow(ScheduleWorkflowRequest request, ServerCallContext context)
     {
-        var result = state.Schedule(request);
-        var now = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow);
+        var result = engine.Schedule(RunRequestMapper.FromSchedule(request), RunRequestMapper.ScheduleTimes(request));
+        var now = Timestamp.FromDateTimeOffset(options.TimeProvider.GetUtcNow());
         var version = new WorkflowVersion
         {
             Id = result.Def.VersionId,
@@ -43,7 +44,7 @@ internal sealed class WorkflowService(EngineState state) : Protocol.WorkflowServ
 
     public override Task<PutRateLimitResponse> PutRateLimit(PutRateLimitRequest request, ServerCallContext context)
     {
-        state.PutRateLimit(request);
+        engine.PutRateLimit(request.Key, request.Limit, request.Duration);
         return Task.FromResult(new PutRateLimitResponse());
     }
 }

@@ -1,0 +1,36 @@
+namespace MageFlow.Hatchet.DevEngine.Core;
+
+/// <summary>Counters that tests and benchmarks read.</summary>
+public sealed class EngineCounters
+{
+    private long _runsCreated;
+    private long _tasksAssigned;
+    private long _tasksCompleted;
+    private long _tasksFailed;
+    private long _staleEvents;
+
+    /// <summary>Gets the number of workflow runs created (children and event-triggered runs included).</summary>
+    public long RunsCreated => Interlocked.Read(ref _runsCreated);
+
+    /// <summary>Gets the number of times a task was handed to a worker (retries and reassignments included).</summary>
+    public long TasksAssigned => Interlocked.Read(ref _tasksAssigned);
+
+    /// <summary>Gets the number of tasks that completed.</summary>
+    public long TasksCompleted => Interlocked.Read(ref _tasksCompleted);
+
+    /// <summary>Gets the number of tasks that failed for good.</summary>
+    public long TasksFailed => Interlocked.Read(ref _tasksFailed);
+
+    /// <summary>Gets the number of step events ignored because they reported on an attempt that was already settled.</summary>
+    public long StaleEvents => Interlocked.Read(ref _staleEvents);
+
+    internal void RunCreated() => Interlocked.Increment(ref _runsCreated);
+
+    internal void TaskAssigned() => Interlocked.Increment(ref _tasksAssigned);
+
+    internal void TaskCompleted() => Interlocked.Increment(ref _tasksCompleted);
+
+    internal void TaskFailed() => Interlocked.Increment(ref _tasksFailed);
+
+    internal void StaleEvent() => Interlocked.Increment(ref _staleEvents);
+}

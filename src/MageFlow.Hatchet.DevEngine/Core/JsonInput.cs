@@ -1,0 +1,53 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace MageFlow.Hatchet.DevEngine.Core;
+
+/// <summary>Checks on JSON that clients send (inputs, metadata, outputs). Hatchet stores JSON in Postgres, which rejects <c>\u0000</c>.</summary>
+internal static class JsonInput
+{
+    /// <summary>Tells whether a text is JSON that Hatchet would store.</summary>
+    /// <param name="text">The text.</param>
+    /// <returns><see langword="true"/> for valid JSON without <c>\u0000</c>.</returns>
+    public static bool IsJson(string text)
+    {
+        try
+        {
+            using var _ = JsonDocument.Parse(text);
+            return !text.Contains("\\u0000", StringComparison.Ordinal);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Parses a JSON object, or answers <c>INVALID_ARGUMENT</c>. Blank text is an empty object.</summary>
+    /// <param name="text">The text.</param>
+    /// <param name="what">What the text is, for the error message.</param>
+    /// <returns>The object.</returns>
+    public static JsonObject ParseObject(string? text, string what)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return [];
+        }
+
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(text);
+        }
+        catch (JsonException e)
+        {
+            throw EngineErrors.Invalid($"{what} is not valid JSON: {e.Message}");
+        }
+
+        if (text.Contains("\\u0000", StringComparison.Ordinal))
+        {
+            throw EngineErrors.Invalid($"{what} must not contain \\u0000");
+        }
+
+        return node as JsonObject ?? throw EngineErrors.Invalid($"{what} must be a JSON object, got {node?.GetValueKind().ToString() ?? "null"}");
+    }
+}

@@ -1,0 +1,16 @@
+using MageFlow.Hatchet.DevEngine.Core.Requests;
+
+namespace MageFlow.Hatchet.DevEngine.Core.Model;
+
+/// <summary>A run that <c>ScheduleWorkflow</c> asked for at a later time.</summary>
+internal sealed class ScheduledTrigger
+{
+    /// <summary>Gets the schedule's id.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>Gets when the run is due.</summary>
+    public required DateTimeOffset At { get; init; }
+
+    /// <summary>Gets the trigger to run then (validated when scheduled, prepared again when due).</summary>
+    public required RunRequest Request { get; init; }
+}

@@ -1,0 +1,361 @@
+using System.Text.Json.Nodes;
+using MageFlow.Hatchet.DevEngine.Core.Concurrency;
+using MageFlow.Hatchet.DevEngine.Core.Model;
+using MageFlow.Hatchet.DevEngine.Core.Scheduling;
+using MageFlow.Hatchet.DevEngine.Core.Subscriptions;
+using MageFlow.Hatchet.DevEngine.Core.Timers;
+using Microsoft.Extensions.Logging;
+
+namespace MageFlow.Hatchet.DevEngine.Core.Runs;
+
+/// <summary>
+/// The state machine of runs and task runs: admission, readiness along the DAG, completion, failure with
+/// retries and backoff, cancellation, and the end of a run (on-failure task, final status, results).
+/// Placement on workers is the scheduler's; this class decides what happens to a task, not where it runs.
+/// </summary>
+internal sealed class RunLifecycle(
+    Scheduler scheduler,
+    RunStore runs,
+    RunSubscriptions subscriptions,
+    TaskDeadlines deadlines,
+    EngineCounters counters,
+    TimeProvider time,
+    ILogger log) : IAdmissionCallbacks
+{
+    private DateTimeOffset Now => time.GetUtcNow();
+
+    /// <summary>Lets a new run in: it starts unless a workflow-level concurrency group makes it wait (or cancels it).</summary>
+    /// <param name="run">The new run.</param>
+    public void Admit(WorkflowRun run)
+    {
+        if (run.Def.Concurrency.Count == 0 || ConcurrencyAdmission.TryAdmit(run, this))
+        {
+            StartRun(run);
+        }
+    }
+
+    /// <summary>A task whose parents are done: it passes task-level concurrency, then is queued.</summary>
+    /// <param name="task">The task run.</param>
+    public void MakeReady(TaskRun task)
+    {
+        deadlines.Track(task);
+        if (task.Def.Concurrency.Count == 0)
+        {
+            Enqueue(task);
+            return;
+        }
+
+        task.State = TaskState.ConcurrencyWait;
+        if (ConcurrencyAdmission.TryAdmit(task, this))
+        {
+            Enqueue(task);
+        }
+    }
+
+    /// <summary>Queues a task run for a worker, watching its deadlines.</summary>
+    /// <param name="task">The task run.</param>
+    public void Enqueue(TaskRun task)
+    {
+        deadlines.Track(task);
+        scheduler.Enqueue(task);
+    }
+
+    /// <summary>Takes a task from a worker that will not run it and queues it again, same attempt (at-least-once).</summary>
+    /// <param name="task">The task run.</param>
+    public void HandBack(TaskRun task)
+    {
+        scheduler.Release(task);
+        Enqueue(task);
+    }
+
+    /// <summary>A task completed: record its output, ready its children, and finish the run if it is done.</summary>
+    /// <param name="task">The task run.</param>
+    /// <param name="output">The output JSON.</param>
+    public void Complete(TaskRun task, string output)
+    {
+        if (task.State == TaskState.Running)
+        {
+            scheduler.Release(task);
+        }
+        else
+        {
+            // Reported by a worker that lost the task (its heartbeats lapsed) after it was handed on:
+            // the first report wins, and any new holder is told to stop.
+            Scheduler.Dequeue(task);
+            if (task.Worker is not null)
+            {
+                Scheduler.SendCancel(task);
+                scheduler.Release(task);
+            }
+        }
+
+        task.State = TaskState.Completed;
+        task.Output = output;
+        task.FinishedAt = Now;
+        counters.TaskCompleted();
+        Settle(task);
+        var tasks = task.Run.Tasks;
+        foreach (var child in task.Def.Children)
+        {
+            var childRun = tasks[child.Index];
+            if (childRun.State == TaskState.Waiting && AllParentsCompleted(tasks, child))
+            {
+                MakeReady(childRun);
+            }
+        }
+
+        CheckRunDone(task.Run);
+    }
+
+    /// <summary>An attempt failed: retry it (at once or after its backoff), or fail the task for good.</summary>
+    /// <param name="task">The task run.</param>
+    /// <param name="error">The error.</param>
+    /// <param name="shouldNotRetry">Whether retries are ruled out.</param>
+    public void FailAttempt(TaskRun task, string error, bool shouldNotRetry)
+    {
+        Scheduler.Dequeue(task);
+        scheduler.Release(task);
+        if (!shouldNotRetry && task.RetryCount < task.Def.Retries)
+        {
+            task.RetryCount++;
+            task.Error = error;
+            var delay = RetryBackoff.Delay(task.Def, task.RetryCount);
+            if (delay <= TimeSpan.Zero)
+            {
+                Enqueue(task);
+            }
+            else
+            {
+                task.State = TaskState.RetryWait;
+                task.RetryAt = Now + delay;
+            }
+
+            return;
+        }
+
+        task.State = TaskState.Failed;
+        task.Error = error;
+        task.FinishedAt = Now;
+        counters.TaskFailed();
+        Settle(task);
+        CancelDescendants(task, $"not run: parent task '{task.Def.ReadableId}' failed");
+        CheckRunDone(task.Run);
+    }
+
+    /// <summary>Cancels a task run (telling its worker), and the tasks downstream of it.</summary>
+    /// <param name="task">The task run (no-op when final).</param>
+    /// <param name="reason">The error recorded.</param>
+    public void CancelTask(TaskRun task, string reason)
+    {
+        if (task.IsFinal)
+        {
+            return;
+        }
+
+        Scheduler.Dequeue(task);
+        if (task.State == TaskState.Running)
+        {
+            Scheduler.SendCancel(task);
+        }
+
+        scheduler.Release(task);
+        task.State = TaskState.Cancelled;
+        task.Error = reason;
+        task.FinishedAt = Now;
+        Settle(task);
+        CancelDescendants(task, $"not run: parent task '{task.Def.ReadableId}' was cancelled");
+        CheckRunDone(task.Run);
+    }
+
+    /// <summary>Cancels every unfinished task of a run.</summary>
+    /// <param name="run">The run (no-op when finished).</param>
+    /// <param name="reason">The error recorded.</param>
+    public void CancelRun(WorkflowRun run, string reason)
+    {
+        if (run.Finalized)
+        {
+            return;
+        }
+
+        // A copy: cancelling may finish the run's tasks and create its on-failure task, which this cancel leaves alone.
+        foreach (var task in run.AllTasks.ToArray())
+        {
+            if (!task.IsFinal)
+            {
+                if (task.State == TaskState.Waiting)
+                {
+                    task.State = TaskState.Cancelled;
+                    task.Error = reason;
+                    task.FinishedAt = Now;
+                }
+                else
+                {
+                    CancelTask(task, reason);
+                }
+            }
+        }
+
+        CheckRunDone(run);
+    }
+
+    /// <inheritdoc/>
+    void IAdmissionCallbacks.Evict(ConcurrencyHolder holder, string reason)
+    {
+        switch (holder)
+        {
+            case WorkflowRun run:
+                CancelRun(run, reason);
+                break;
+            case TaskRun task:
+                CancelTask(task, reason);
+                break;
+        }
+    }
+
+    /// <inheritdoc/>
+    bool IAdmissionCallbacks.StillWaiting(ConcurrencyHolder waiter) => waiter switch
+    {
+        WorkflowRun run => !run.Finalized,
+        TaskRun task => task.State == TaskState.ConcurrencyWait,
+        _ => false,
+    };
+
+    /// <inheritdoc/>
+    void IAdmissionCallbacks.Admitted(ConcurrencyHolder waiter)
+    {
+        switch (waiter)
+        {
+            case WorkflowRun run:
+                StartRun(run);
+                break;
+            case TaskRun task:
+                Enqueue(task);
+                break;
+        }
+    }
+
+    /// <summary>Tells whether every parent of a task completed (O(parents): parents are resolved to run indexes).</summary>
+    /// <param name="tasks">The run's task runs.</param>
+    /// <param name="def">The task.</param>
+    /// <returns><see langword="true"/> when the task may run.</returns>
+    internal static bool AllParentsCompleted(TaskRun[] tasks, TaskDef def)
+    {
+        foreach (var parent in def.Parents)
+        {
+            if (tasks[parent.Index].State != TaskState.Completed)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private void StartRun(WorkflowRun run)
+    {
+        if (run.Finalized || run.Admitted)
+        {
+            return;
+        }
+
+        run.Admitted = true;
+        foreach (var task in run.Tasks)
+        {
+            if (task.Def.Parents.Count == 0 && task.State == TaskState.Waiting)
+            {
+                MakeReady(task);
+            }
+        }
+    }
+
+    private void CancelDescendants(TaskRun task, string reason)
+    {
+        foreach (var child in task.Def.Children)
+        {
+            var childRun = task.Run.Tasks[child.Index];
+            if (childRun.State == TaskState.Waiting)
+            {
+                childRun.State = TaskState.Cancelled;
+                childRun.Error = reason;
+                childRun.FinishedAt = Now;
+                CancelDescendants(childRun, reason);
+            }
+        }
+    }
+
+    /// <summary>Common clean-up when a task reaches a final state.</summary>
+    private void Settle(TaskRun task)
+    {
+        deadlines.Untrack(task);
+        task.TimeoutAt = null;
+        task.RetryAt = null;
+        task.ScheduleDeadline = null;
+        ConcurrencyAdmission.Release(task, this);
+    }
+
+    /// <summary>Once every task is final: start the on-failure task if one is due, else finish the run and publish its results.</summary>
+    private void CheckRunDone(WorkflowRun run)
+    {
+        if (run.Finalized)
+        {
+            return;
+        }
+
+        var failed = 0;
+        var cancelled = false;
+        foreach (var t in run.Tasks)
+        {
+            if (!t.IsFinal)
+            {
+                return;
+            }
+
+            failed += t.State == TaskState.Failed ? 1 : 0;
+            cancelled |= t.State == TaskState.Cancelled;
+        }
+
+        if (failed > 0 && run.Def.OnFailure is { } onFailureDef && run.OnFailureTask is null)
+        {
+            var onFailure = new TaskRun
+            {
+                ExternalId = Guid.NewGuid().ToString(),
+                Def = onFailureDef,
+                Run = run,
+                InsertedAt = Now,
+                StepRunErrorsJson = StepRunErrors(run),
+            };
+            runs.AddTask(onFailure);
+            run.OnFailureTask = onFailure;
+            MakeReady(onFailure);
+            return;
+        }
+
+        if (run.OnFailureTask is { IsFinal: false })
+        {
+            return;
+        }
+
+        run.Finalized = true;
+        run.FinishedAt = Now;
+        run.Status = failed > 0 ? ExecutionStatus.Failed : cancelled ? ExecutionStatus.Cancelled : ExecutionStatus.Completed;
+        ConcurrencyAdmission.Release(run, this);
+        Log.RunFinished(log, run.Def.Name, run.Id, run.Status.ToString());
+        subscriptions.PublishFinished(run);
+        runs.RetainFinished(run);
+    }
+
+    /// <summary>The errors of the run's failed tasks by task name: the on-failure task's <c>step_run_errors</c>.</summary>
+    private static string StepRunErrors(WorkflowRun run)
+    {
+        var errors = new JsonObject();
+        foreach (var t in run.Tasks)
+        {
+            if (t.State == TaskState.Failed)
+            {
+                errors[t.Def.ReadableId] = t.Error;
+            }
+        }
+
+        return errors.ToJsonString();
+    }
+}

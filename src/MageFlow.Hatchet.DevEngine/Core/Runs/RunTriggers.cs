@@ -1,0 +1,143 @@
+using Grpc.Core;
+using MageFlow.Hatchet.DevEngine.Core.Model;
+using MageFlow.Hatchet.DevEngine.Core.Outputs;
+using MageFlow.Hatchet.DevEngine.Core.Requests;
+using MageFlow.Hatchet.DevEngine.Core.Timers;
+using MageFlow.Hatchet.DevEngine.Core.Workflows;
+
+namespace MageFlow.Hatchet.DevEngine.Core.Runs;
+
+/// <summary>The ways runs are asked for: one trigger, a bulk trigger (all or nothing), a schedule, an event push.</summary>
+internal sealed class RunTriggers(WorkflowRegistry workflows, RunFactory factory, ScheduledRuns scheduled)
+{
+    private const int MaxBatch = 1000;
+
+    /// <summary>Creates one run.</summary>
+    /// <param name="request">The request.</param>
+    /// <returns>The run id (of the existing run for a duplicate child).</returns>
+    public string Trigger(RunRequest request) => factory.Create(factory.Prepare(request), null, null).Id;
+
+    /// <summary>Checks a bulk trigger's size. Needs no engine state, so it runs outside the lock.</summary>
+    /// <param name="count">The number of requests.</param>
+    public static void ValidateBulk(int count)
+    {
+        if (count == 0)
+        {
+            throw EngineErrors.Invalid("bulk trigger needs at least one workflow");
+        }
+
+        if (count > MaxBatch)
+        {
+            throw EngineErrors.Invalid($"bulk trigger takes at most 1000 workflows per request, got {count}");
+        }
+    }
+
+    /// <summary>Creates several runs, or none when any request is bad (the error names it as <c>workflows[i]</c>).</summary>
+    /// <param name="requests">The requests.</param>
+    /// <returns>The run ids, in request order.</returns>
+    public IReadOnlyList<string> BulkTrigger(IReadOnlyList<RunRequest> requests)
+    {
+        var prepared = new List<PreparedTrigger>(requests.Count);
+        for (var i = 0; i < requests.Count; i++)
+        {
+            try
+            {
+                prepared.Add(factory.Prepare(requests[i]));
+            }
+            catch (RpcException e)
+            {
+                throw new RpcException(new Status(e.StatusCode, $"workflows[{i}]: {e.Status.Detail}"));
+            }
+        }
+
+        var ids = new List<string>(prepared.Count);
+        foreach (var p in prepared)
+        {
+            ids.Add(factory.Create(p, null, null).Id);
+        }
+
+        return ids;
+    }
+
+    /// <summary>Checks that a schedule names a time. Needs no engine state, so it runs outside the lock.</summary>
+    /// <param name="times">The times asked for.</param>
+    public static void ValidateSchedule(IReadOnlyList<DateTimeOffset> times)
+    {
+        if (times.Count == 0)
+        {
+            throw EngineErrors.Invalid("schedule needs at least one time");
+        }
+    }
+
+    /// <summary>Stores runs for later, validating the request now rather than when it is due.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="times">When to run, one run per time.</param>
+    /// <returns>The workflow version and the stored schedules.</returns>
+    public ScheduleResult Schedule(RunRequest request, IReadOnlyList<DateTimeOffset> times)
+    {
+        var def = factory.Prepare(request).Def;
+        var stored = new List<ScheduledTrigger>(times.Count);
+        foreach (var at in times)
+        {
+            var s = new ScheduledTrigger { Id = Guid.NewGuid().ToString(), At = at, Request = request };
+            scheduled.Add(s);
+            stored.Add(s);
+        }
+
+        return new ScheduleResult(def, stored);
+    }
+
+    /// <summary>Validates a pushed event and normalises its key and payload. Needs no engine state, so it runs outside the lock.</summary>
+    /// <param name="pushed">The event as sent.</param>
+    /// <returns>The event with a trimmed key and a non-blank payload.</returns>
+    public static PushedEvent ValidateEvent(PushedEvent pushed)
+    {
+        var key = pushed.Key?.Trim() ?? string.Empty;
+        if (key.Length == 0)
+        {
+            throw EngineErrors.Invalid("event key must not be empty");
+        }
+
+        var payload = string.IsNullOrEmpty(pushed.Payload) ? "{}" : pushed.Payload;
+        _ = JsonInput.ParseObject(payload, $"payload of event '{key}'");
+        if (pushed.AdditionalMetadataJson is not null)
+        {
+            _ = JsonInput.ParseObject(pushed.AdditionalMetadataJson, $"additional_metadata of event '{key}'");
+        }
+
+        if (pushed.Priority is < 1 or > 3)
+        {
+            throw EngineErrors.Invalid($"event '{key}': priority must be between 1 and 3, got {pushed.Priority}");
+        }
+
+        return pushed with { Key = key, Payload = payload };
+    }
+
+    /// <summary>Triggers every workflow listening for a validated event's key.</summary>
+    /// <param name="pushed">The event, from <see cref="ValidateEvent"/>.</param>
+    /// <param name="eventId">The event's id, recorded on the runs.</param>
+    /// <returns>The ids of the runs created.</returns>
+    public IReadOnlyList<string> Push(PushedEvent pushed, string eventId)
+    {
+        var listeners = workflows.ListenersOf(pushed.Key);
+        if (listeners.Count == 0)
+        {
+            return [];
+        }
+
+        var triggered = new List<string>(listeners.Count);
+        for (var i = 0; i < listeners.Count; i++)
+        {
+            var request = new RunRequest
+            {
+                WorkflowName = listeners[i].Name,
+                InputJson = pushed.Payload,
+                AdditionalMetadataJson = pushed.AdditionalMetadataJson,
+                Priority = pushed.Priority,
+            };
+            triggered.Add(factory.Create(factory.Prepare(request), eventId, pushed.Key).Id);
+        }
+
+        return triggered;
+    }
+}

@@ -1,0 +1,101 @@
+using Grpc.Core;
+using MageFlow.Hatchet.DevEngine.Core.Runs;
+using MageFlow.Hatchet.DevEngine.Core.Scheduling;
+using MageFlow.Hatchet.DevEngine.Core.Workers;
+using MageFlow.Hatchet.DevEngine.Core.Model;
+using Microsoft.Extensions.Logging;
+
+namespace MageFlow.Hatchet.DevEngine.Core.Timers;
+
+/// <summary>
+/// Everything that happens because time passed, checked on every tick (the host ticks every 50 ms):
+/// heartbeat lapses, execution and schedule timeouts, ends of retry backoff, and due scheduled runs.
+/// </summary>
+internal sealed class EngineTimers(
+    WorkerRegistry workers,
+    RunLifecycle lifecycle,
+    RunFactory factory,
+    TaskDeadlines deadlines,
+    ScheduledRuns scheduled,
+    TimeSpan heartbeatTimeout,
+    TimeProvider time,
+    ILogger log)
+{
+    /// <summary>Fires whatever is due.</summary>
+    public void Tick()
+    {
+        var now = time.GetUtcNow();
+        HandBackTasksOfLapsedWorkers(now);
+        FireTaskDeadlines(now);
+        StartDueScheduledRuns(now);
+    }
+
+    private void HandBackTasksOfLapsedWorkers(DateTimeOffset now)
+    {
+        foreach (var worker in workers.All)
+        {
+            if (!worker.Lapsed && now - worker.LastHeartbeat > heartbeatTimeout)
+            {
+                worker.Lapsed = true;
+                if (worker.Running.Count > 0)
+                {
+                    Log.WorkerLapsed(log, worker.Name, worker.Id, worker.Running.Count);
+                    foreach (var task in worker.Running.ToArray())
+                    {
+                        // At-least-once: hand the task to another worker, same attempt.
+                        lifecycle.HandBack(task);
+                    }
+                }
+            }
+        }
+    }
+
+    private void FireTaskDeadlines(DateTimeOffset now)
+    {
+        var due = deadlines.CollectDue(now);
+        if (due is null)
+        {
+            return;
+        }
+
+        foreach (var task in due)
+        {
+            // Re-checked: handling one task can settle or move another collected with it.
+            switch (task.State)
+            {
+                case TaskState.Running when task.TimeoutAt <= now:
+                    Scheduler.SendCancel(task);
+                    lifecycle.FailAttempt(task, $"Task exceeded its execution timeout of {task.Def.Timeout.TotalSeconds:0.###}s", shouldNotRetry: false);
+                    break;
+                case TaskState.Queued when task.ScheduleDeadline <= now:
+                    lifecycle.FailAttempt(task, $"Task was not scheduled within its schedule timeout of {task.Def.ScheduleTimeout.TotalSeconds:0.###}s", shouldNotRetry: true);
+                    break;
+                case TaskState.RetryWait when task.RetryAt <= now:
+                    lifecycle.Enqueue(task);
+                    break;
+            }
+        }
+    }
+
+    private void StartDueScheduledRuns(DateTimeOffset now)
+    {
+        var due = scheduled.TakeDue(now);
+        if (due is null)
+        {
+            return;
+        }
+
+        foreach (var s in due)
+        {
+            try
+            {
+                factory.Create(factory.Prepare(s.Request), null, null);
+            }
+            catch (RpcException e)
+            {
+                // The workflow may have changed since the run was scheduled; the schedule is dropped and logged.
+                Log.ScheduleFailed(log, s.Request.WorkflowName, e.Status.Detail);
+            }
+        }
+    }
+}
