@@ -127,11 +127,11 @@ public sealed class HatchetDevEngine : IAsyncDisposable
     /// <summary>Gets the lines a task run logged through <c>PutLog</c>.</summary>
     /// <param name="taskRunExternalId">The task run's external id.</param>
     /// <returns>The lines, oldest first.</returns>
-    public IReadOnlyList<TaskLogLine> GetTaskLogs(string taskRunExternalId) => _engine.GetLogs(taskRunExternalId);
+    public IReadOnlyList<TaskLogLine> GetTaskLogs(string taskRunExternalId) => _engine.Tasks.GetLogs(taskRunExternalId);
 
     /// <summary>Ends every worker's listen stream with <c>UNAVAILABLE</c>, as a network fault would. For fault tests.</summary>
     /// <returns>How many streams were dropped.</returns>
-    public int DropListenStreams() => _engine.DropListenStreams();
+    public int DropListenStreams() => _engine.Workers.DropListenStreams();
 
     /// <summary>Stops serving (clients see the engine as unreachable) while keeping all state. For fault tests.</summary>
     /// <param name="cancellationToken">Cancels the wait for in-flight calls.</param>

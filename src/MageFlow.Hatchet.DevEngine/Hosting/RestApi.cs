@@ -23,13 +23,13 @@ internal static class RestApi
 
             using var body = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted).ConfigureAwait(false);
             var paused = body.RootElement.TryGetProperty("isPaused", out var p) && p.ValueKind == JsonValueKind.True;
-            return engine.SetPaused(workerId, paused)
+            return engine.Workers.SetPaused(workerId, paused)
                 ? Results.Json(new { metadata = new { id = workerId }, status = paused ? "PAUSED" : "ACTIVE" })
                 : Results.Json(new { errors = new[] { new { description = $"worker '{workerId}' not found" } } }, statusCode: 404);
         });
 
-        app.MapPost("/api/v1/stable/tenants/{tenantId}/tasks/cancel", (string tenantId, HttpContext http) => ByIds(http, tenantId, engine, tokens, engine.Cancel));
-        app.MapPost("/api/v1/stable/tenants/{tenantId}/tasks/replay", (string tenantId, HttpContext http) => ByIds(http, tenantId, engine, tokens, engine.Replay));
+        app.MapPost("/api/v1/stable/tenants/{tenantId}/tasks/cancel", (string tenantId, HttpContext http) => ByIds(http, tenantId, engine, tokens, engine.Runs.Cancel));
+        app.MapPost("/api/v1/stable/tenants/{tenantId}/tasks/replay", (string tenantId, HttpContext http) => ByIds(http, tenantId, engine, tokens, engine.Runs.Replay));
     }
 
     private static async Task<IResult> ByIds(HttpContext http, string tenantId, Engine engine, TokenService tokens, Func<IEnumerable<string>, IReadOnlyList<string>> action)

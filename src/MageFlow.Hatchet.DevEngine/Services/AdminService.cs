@@ -10,18 +10,18 @@ internal sealed class AdminService(Engine engine) : Protocol.V1.AdminService.Adm
 {
     public override Task<CreateWorkflowVersionResponse> PutWorkflow(CreateWorkflowVersionRequest request, ServerCallContext context)
     {
-        var def = engine.PutWorkflow(request);
+        var def = engine.Workflows.PutWorkflow(request);
         return Task.FromResult(new CreateWorkflowVersionResponse { Id = def.VersionId, WorkflowId = def.WorkflowId });
     }
 
     public override Task<GetRunDetailsResponse> GetRunDetails(GetRunDetailsRequest request, ServerCallContext context) =>
-        Task.FromResult(RunDetailsMapper.ToWire(engine.GetRunDetails(request.ExternalId)));
+        Task.FromResult(RunDetailsMapper.ToWire(engine.Runs.GetDetails(request.ExternalId)));
 
     public override Task<CancelTasksResponse> CancelTasks(CancelTasksRequest request, ServerCallContext context)
     {
         RejectFilter(request.Filter);
         var response = new CancelTasksResponse();
-        response.CancelledTasks.AddRange(engine.Cancel(request.ExternalIds));
+        response.CancelledTasks.AddRange(engine.Runs.Cancel(request.ExternalIds));
         return Task.FromResult(response);
     }
 
@@ -29,12 +29,12 @@ internal sealed class AdminService(Engine engine) : Protocol.V1.AdminService.Adm
     {
         RejectFilter(request.Filter);
         var response = new ReplayTasksResponse();
-        response.ReplayedTasks.AddRange(engine.Replay(request.ExternalIds));
+        response.ReplayedTasks.AddRange(engine.Runs.Replay(request.ExternalIds));
         return Task.FromResult(response);
     }
 
     public override Task<TriggerWorkflowRunResponse> TriggerWorkflowRun(TriggerWorkflowRunRequest request, ServerCallContext context) =>
-        Task.FromResult(new TriggerWorkflowRunResponse { ExternalId = engine.Trigger(RunRequestMapper.FromAdminTrigger(request)) });
+        Task.FromResult(new TriggerWorkflowRunResponse { ExternalId = engine.Workflows.Trigger(RunRequestMapper.FromAdminTrigger(request)) });
 
     private static void RejectFilter(TasksFilter? filter)
     {

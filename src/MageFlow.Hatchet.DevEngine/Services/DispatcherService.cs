@@ -17,7 +17,7 @@ internal sealed class DispatcherService(Engine engine, DevEngineOptions options)
 
     public override Task<WorkerRegisterResponse> Register(WorkerRegisterRequest request, ServerCallContext context)
     {
-        var worker = engine.RegisterWorker(WorkerRequestMapper.FromRegister(request));
+        var worker = engine.Workers.Register(WorkerRequestMapper.FromRegister(request));
         return Task.FromResult(new WorkerRegisterResponse { TenantId = engine.TenantId, WorkerId = worker.Id, WorkerName = worker.Name });
     }
 
@@ -26,7 +26,7 @@ internal sealed class DispatcherService(Engine engine, DevEngineOptions options)
 
     public override async Task ListenV2(WorkerListenRequest request, IServerStreamWriter<AssignedAction> responseStream, ServerCallContext context)
     {
-        var stream = engine.OpenListen(request.WorkerId);
+        var stream = engine.Workers.OpenListen(request.WorkerId);
         try
         {
             var tenantId = engine.TenantId;
@@ -47,19 +47,19 @@ internal sealed class DispatcherService(Engine engine, DevEngineOptions options)
         }
         finally
         {
-            engine.CloseListen(request.WorkerId, stream);
+            engine.Workers.CloseListen(request.WorkerId, stream);
         }
     }
 
     public override Task<HeartbeatResponse> Heartbeat(HeartbeatRequest request, ServerCallContext context)
     {
-        engine.Heartbeat(request.WorkerId);
+        engine.Workers.Heartbeat(request.WorkerId);
         return Task.FromResult(new HeartbeatResponse());
     }
 
     public override Task<ActionEventResponse> SendStepActionEvent(StepActionEvent request, ServerCallContext context)
     {
-        engine.HandleStepEvent(WorkerRequestMapper.FromStepEvent(request));
+        engine.Tasks.HandleStepEvent(WorkerRequestMapper.FromStepEvent(request));
         return Task.FromResult(new ActionEventResponse { TenantId = engine.TenantId, WorkerId = request.WorkerId });
     }
 
@@ -93,7 +93,7 @@ internal sealed class DispatcherService(Engine engine, DevEngineOptions options)
                             }
                         }
 
-                        engine.Subscribe(id, subscriber);
+                        engine.Runs.Subscribe(id, subscriber);
                     }
                 }
                 catch (Exception e) when (e is OperationCanceledException or IOException or RpcException)
@@ -146,29 +146,29 @@ internal sealed class DispatcherService(Engine engine, DevEngineOptions options)
                 left = [.. pending];
             }
 
-            engine.Unsubscribe(subscriber, left);
+            engine.Runs.Unsubscribe(subscriber, left);
             await reading.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 
     public override Task<WorkerUnsubscribeResponse> Unsubscribe(WorkerUnsubscribeRequest request, ServerCallContext context)
     {
-        engine.UnsubscribeWorker(request.WorkerId);
+        engine.Workers.Unsubscribe(request.WorkerId);
         return Task.FromResult(new WorkerUnsubscribeResponse { TenantId = engine.TenantId, WorkerId = request.WorkerId });
     }
 
     public override Task<RefreshTimeoutResponse> RefreshTimeout(RefreshTimeoutRequest request, ServerCallContext context) =>
-        Task.FromResult(new RefreshTimeoutResponse { TimeoutAt = Timestamp.FromDateTimeOffset(engine.RefreshTimeout(request.TaskRunExternalId, request.IncrementTimeoutBy)) });
+        Task.FromResult(new RefreshTimeoutResponse { TimeoutAt = Timestamp.FromDateTimeOffset(engine.Tasks.RefreshTimeout(request.TaskRunExternalId, request.IncrementTimeoutBy)) });
 
     public override Task<ReleaseSlotResponse> ReleaseSlot(ReleaseSlotRequest request, ServerCallContext context)
     {
-        engine.ReleaseSlot(request.TaskRunExternalId);
+        engine.Tasks.ReleaseSlot(request.TaskRunExternalId);
         return Task.FromResult(new ReleaseSlotResponse());
     }
 
     public override Task<UpsertWorkerLabelsResponse> UpsertWorkerLabels(UpsertWorkerLabelsRequest request, ServerCallContext context)
     {
-        engine.UpsertLabels(request.WorkerId, WorkerRequestMapper.Labels(request.Labels));
+        engine.Workers.UpsertLabels(request.WorkerId, WorkerRequestMapper.Labels(request.Labels));
         return Task.FromResult(new UpsertWorkerLabelsResponse { TenantId = engine.TenantId, WorkerId = request.WorkerId });
     }
 

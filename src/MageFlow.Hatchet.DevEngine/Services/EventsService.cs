@@ -34,20 +34,20 @@ internal sealed class EventsService(Engine engine, DevEngineOptions options) : P
 
     public override Task<PutLogResponse> PutLog(PutLogRequest request, ServerCallContext context)
     {
-        engine.AppendLog(request.TaskRunExternalId, request.HasLevel ? request.Level : "INFO", request.Message);
+        engine.Tasks.AppendLog(request.TaskRunExternalId, request.HasLevel ? request.Level : "INFO", request.Message);
         return Task.FromResult(new PutLogResponse());
     }
 
     public override Task<PutStreamEventResponse> PutStreamEvent(PutStreamEventRequest request, ServerCallContext context)
     {
-        engine.AppendStream(request.TaskRunExternalId);
+        engine.Tasks.AppendStream(request.TaskRunExternalId);
         return Task.FromResult(new PutStreamEventResponse());
     }
 
     private Event PushOne(PushEventRequest request)
     {
         var id = Guid.NewGuid().ToString();
-        engine.Push(RunRequestMapper.FromPush(request), id);
+        engine.Workflows.Push(RunRequestMapper.FromPush(request), id);
         var evt = new Event
         {
             TenantId = engine.TenantId,

@@ -13,18 +13,18 @@ internal sealed class WorkflowService(Engine engine, DevEngineOptions options) :
         throw new RpcException(new Status(StatusCode.Unimplemented, "legacy v0 registration is not supported by the dev engine; register with v1.AdminService/PutWorkflow"));
 
     public override Task<TriggerWorkflowResponse> TriggerWorkflow(Protocol.V1.TriggerWorkflowRequest request, ServerCallContext context) =>
-        Task.FromResult(new TriggerWorkflowResponse { WorkflowRunId = engine.Trigger(RunRequestMapper.FromTrigger(request)) });
+        Task.FromResult(new TriggerWorkflowResponse { WorkflowRunId = engine.Workflows.Trigger(RunRequestMapper.FromTrigger(request)) });
 
     public override Task<BulkTriggerWorkflowResponse> BulkTriggerWorkflow(BulkTriggerWorkflowRequest request, ServerCallContext context)
     {
         var response = new BulkTriggerWorkflowResponse();
-        response.WorkflowRunIds.AddRange(engine.BulkTrigger(RunRequestMapper.FromBulkTrigger(request.Workflows)));
+        response.WorkflowRunIds.AddRange(engine.Workflows.BulkTrigger(RunRequestMapper.FromBulkTrigger(request.Workflows)));
         return Task.FromResult(response);
     }
 
     public override Task<WorkflowVersion> ScheduleWorkflow(ScheduleWorkflowRequest request, ServerCallContext context)
     {
-        var result = engine.Schedule(RunRequestMapper.FromSchedule(request), RunRequestMapper.ScheduleTimes(request));
+        var result = engine.Workflows.Schedule(RunRequestMapper.FromSchedule(request), RunRequestMapper.ScheduleTimes(request));
         var now = Timestamp.FromDateTimeOffset(options.TimeProvider.GetUtcNow());
         var version = new WorkflowVersion
         {
@@ -44,7 +44,7 @@ internal sealed class WorkflowService(Engine engine, DevEngineOptions options) :
 
     public override Task<PutRateLimitResponse> PutRateLimit(PutRateLimitRequest request, ServerCallContext context)
     {
-        engine.PutRateLimit(request.Key, request.Limit, request.Duration);
+        engine.Workflows.PutRateLimit(request.Key, request.Limit, request.Duration);
         return Task.FromResult(new PutRateLimitResponse());
     }
 }

@@ -1,8 +1,8 @@
 using Grpc.Core;
+using MageFlow.Hatchet.DevEngine.Core.Model;
 using MageFlow.Hatchet.DevEngine.Core.Runs;
 using MageFlow.Hatchet.DevEngine.Core.Scheduling;
 using MageFlow.Hatchet.DevEngine.Core.Workers;
-using MageFlow.Hatchet.DevEngine.Core.Model;
 using Microsoft.Extensions.Logging;
 
 namespace MageFlow.Hatchet.DevEngine.Core.Timers;

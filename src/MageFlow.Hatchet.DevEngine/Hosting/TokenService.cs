@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 
-namespace MageFlow.Hatchet.DevEngine.Core;
+namespace MageFlow.Hatchet.DevEngine.Hosting;
 
 /// <summary>
 /// Mints and checks the engine's API tokens: HS256 JWTs carrying the claims Hatchet SDKs read

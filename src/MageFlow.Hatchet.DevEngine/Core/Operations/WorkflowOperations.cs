@@ -1,0 +1,92 @@
+using MageFlow.Hatchet.DevEngine.Core.Model;
+using MageFlow.Hatchet.DevEngine.Core.Outputs;
+using MageFlow.Hatchet.DevEngine.Core.RateLimits;
+using MageFlow.Hatchet.DevEngine.Core.Requests;
+using MageFlow.Hatchet.DevEngine.Core.Runs;
+using MageFlow.Hatchet.DevEngine.Core.Workflows;
+using MageFlow.Hatchet.Protocol.V1;
+
+namespace MageFlow.Hatchet.DevEngine.Core.Operations;
+
+/// <summary>
+/// Workflow definitions and the ways runs are asked for. Each method is one atomic transition under the
+/// engine lock; checks that need no engine state run before the lock is taken.
+/// </summary>
+internal sealed class WorkflowOperations(Lock gate, WorkflowRegistry workflows, RunTriggers triggers)
+{
+    private readonly RateLimitStore _rateLimits = new();
+
+    /// <summary>Registers a workflow version (<c>PutWorkflow</c>).</summary>
+    /// <param name="request">The request.</param>
+    /// <returns>The stored version.</returns>
+    public WorkflowDef PutWorkflow(CreateWorkflowVersionRequest request)
+    {
+        var parsed = WorkflowDefinitionParser.Parse(request);
+        lock (gate)
+        {
+            return workflows.Register(parsed);
+        }
+    }
+
+    /// <summary>Stores a rate limit (<c>PutRateLimit</c>; not enforced).</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="limit">The limit.</param>
+    /// <param name="duration">The window.</param>
+    public void PutRateLimit(string key, int limit, Protocol.RateLimitDuration duration)
+    {
+        RateLimitStore.Validate(key, limit);
+        lock (gate)
+        {
+            _rateLimits.Put(key, limit, duration);
+        }
+    }
+
+    /// <summary>Creates a run (<c>TriggerWorkflow</c>, admin <c>TriggerWorkflowRun</c>).</summary>
+    /// <param name="request">The request.</param>
+    /// <returns>The run id.</returns>
+    public string Trigger(RunRequest request)
+    {
+        lock (gate)
+        {
+            return triggers.Trigger(request);
+        }
+    }
+
+    /// <summary>Creates several runs, or none when one request is bad (<c>BulkTriggerWorkflow</c>).</summary>
+    /// <param name="requests">The requests.</param>
+    /// <returns>The run ids, in request order.</returns>
+    public IReadOnlyList<string> BulkTrigger(IReadOnlyList<RunRequest> requests)
+    {
+        RunTriggers.ValidateBulk(requests.Count);
+        lock (gate)
+        {
+            return triggers.BulkTrigger(requests);
+        }
+    }
+
+    /// <summary>Stores runs for later (<c>ScheduleWorkflow</c>).</summary>
+    /// <param name="request">The run to start.</param>
+    /// <param name="times">When, one run per time.</param>
+    /// <returns>What was stored.</returns>
+    public ScheduleResult Schedule(RunRequest request, IReadOnlyList<DateTimeOffset> times)
+    {
+        RunTriggers.ValidateSchedule(times);
+        lock (gate)
+        {
+            return triggers.Schedule(request, times);
+        }
+    }
+
+    /// <summary>Triggers the workflows listening for an event's key (<c>Push</c>).</summary>
+    /// <param name="pushed">The event.</param>
+    /// <param name="eventId">The event's id.</param>
+    /// <returns>The ids of the runs created.</returns>
+    public IReadOnlyList<string> Push(PushedEvent pushed, string eventId)
+    {
+        var valid = RunTriggers.ValidateEvent(pushed);
+        lock (gate)
+        {
+            return triggers.Push(valid, eventId);
+        }
+    }
+}
