@@ -92,7 +92,7 @@ internal sealed class RunTriggers(WorkflowRegistry workflows, RunFactory factory
     /// <returns>The event with a trimmed key and a non-blank payload.</returns>
     public static PushedEvent ValidateEvent(PushedEvent pushed)
     {
-        var key = pushed.Key?.Trim() ?? string.Empty;
+        var key = pushed.Key.Trim();
         if (key.Length == 0)
         {
             throw EngineErrors.Invalid("event key must not be empty");
