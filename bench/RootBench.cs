@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using MageFlow.Hatchet.Orchestration;
+using MageFlow.Hatchet.Orchestration.RootTasks;
 using MageFlow.Hatchet.Tasks;
 
 namespace MageFlow.Hatchet.Bench;
@@ -47,7 +48,7 @@ internal static class RootBench
         await using var client = HatchetClient.Create();
         var lastChildDone = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
         var callbacks = new ConcurrentDictionary<string, TaskCompletionSource<long>>(StringComparer.Ordinal);
-        Mageflow mageflow = null!;
+        MageFlowClient mageflow = null!;
 
         var child = client.Task("bench-root-child", (ChildInput input, TaskContext ctx) =>
         {
@@ -78,7 +79,7 @@ internal static class RootBench
             return new ChildOutput(input.Children);
         }, new TaskOptions { ExecutionTimeout = TimeSpan.FromMinutes(10) }).AsRoot(maxConcurrency: 200);
 
-        mageflow = await Mageflow.AttachAsync(client, new MageflowOptions { KeyPrefix = "bench-root-" + Guid.NewGuid().ToString("N")[..8] });
+        mageflow = await MageFlowClient.AttachAsync(client, new MageFlowOptions { KeyPrefix = "bench-root-" + Guid.NewGuid().ToString("N")[..8] });
         await using var worker = client.Worker("bench-root-worker", 250);
         await worker.StartAsync();
 

@@ -32,7 +32,7 @@ internal static class SwarmBench
 
         await using var client = HatchetClient.Create(HatchetClientOptions.FromEnvironment(engine.ClientEnvironment));
         var noop = client.Task<Empty, Empty>("bench-swarm-noop", (_, _) => Task.FromResult(Empty.Instance));
-        await using var mageflow = await Mageflow.AttachAsync(client, new MageflowOptions { Redis = redis, KeyPrefix = "bench-" + Guid.NewGuid().ToString("N")[..8] });
+        await using var mageflow = await MageFlowClient.AttachAsync(client, new MageFlowOptions { Redis = redis, KeyPrefix = "bench-" + Guid.NewGuid().ToString("N")[..8] });
         await using var worker = client.Worker("bench-swarm-worker", slots);
         await worker.StartAsync();
         Console.WriteLine($"swarm bench: {items} items, max_concurrency 100, {slots} slots, dev engine at {engine.GrpcAddress}");
@@ -91,11 +91,11 @@ internal static class SwarmBench
         return 0;
     }
 
-    private static async Task<int> RunSwarmAsync(Mageflow mageflow, Tasks.TaskDeclaration<Empty, Empty> noop, int items)
+    private static async Task<int> RunSwarmAsync(MageFlowClient mageflow, Tasks.TaskDeclaration<Empty, Empty> noop, int items)
     {
         var signatures = await mageflow.SignManyAsync(noop, Enumerable.Range(0, items).Select(_ => (object?)null));
         Phase("signed");
-        var swarm = await mageflow.SwarmAsync(signatures, new SwarmConfig(MaxConcurrency: 100), isSwarmClosed: true);
+        var swarm = await mageflow.SwarmAsync(signatures, new SwarmConfig(MaxConcurrency: 100), closed: true);
         Phase("swarm-created");
         var results = await swarm.RunAsync<List<Empty>>();
         return results.Count;

@@ -22,7 +22,7 @@ internal sealed class SampleEnvironment : IAsyncDisposable
 
     public HatchetClient Client { get; }
 
-    public Mageflow Mageflow { get; private set; } = null!;
+    public MageFlowClient MageFlow { get; private set; } = null!;
 
     public static async Task<SampleEnvironment> CreateAsync()
     {
@@ -45,7 +45,7 @@ internal sealed class SampleEnvironment : IAsyncDisposable
     /// <summary>Attaches MageFlow (after the tasks are declared) and starts a worker serving them.</summary>
     public async Task StartAsync(string workerName, int slots = 50)
     {
-        Mageflow = await Mageflow.AttachAsync(Client, new MageflowOptions { KeyPrefix = "mageflow-samples" });
+        MageFlow = await MageFlowClient.AttachAsync(Client, new MageFlowOptions { KeyPrefix = "mageflow-samples" });
         _worker = Client.Worker(workerName, slots);
         await _worker.StartAsync();
     }
@@ -57,9 +57,9 @@ internal sealed class SampleEnvironment : IAsyncDisposable
             await _worker.DisposeAsync();
         }
 
-        if (Mageflow is not null)
+        if (MageFlow is not null)
         {
-            await Mageflow.DisposeAsync();
+            await MageFlow.DisposeAsync();
         }
 
         await Client.DisposeAsync();

@@ -20,7 +20,7 @@ var processQueryResults = hatchet.Task("process-query-results", async (QueryMess
     var items = FetchItemsFromDatabase(msg.Query);
     foreach (var id in items)
     {
-        var sig = await env.Mageflow.SignAsync(processItem);
+        var sig = await env.MageFlow.SignAsync(processItem);
         await sig.RunNoWaitAsync(new ItemMessage(id));
     }
 
@@ -28,8 +28,8 @@ var processQueryResults = hatchet.Task("process-query-results", async (QueryMess
 }).AsRoot(maxConcurrency: 20, stopAfterNFailures: 5);
 
 await env.StartAsync("batch-worker");
-var notification = await env.Mageflow.SignAsync(notify);
-var root = await env.Mageflow.SignAsync(processQueryResults, successCallbacks: [notification]);
+var notification = await env.MageFlow.SignAsync(notify);
+var root = await env.MageFlow.SignAsync(processQueryResults, successCallbacks: [notification]);
 await root.RunNoWaitAsync(new QueryMessage("SELECT * FROM items"));
 Console.WriteLine($"done: {await done.Task.WaitAsync(TimeSpan.FromMinutes(1))} items");
 

@@ -33,7 +33,7 @@ var distributedAnalysis = hatchet.Task("distributed-analysis", async (AnalysisMe
     // Fan-out: every publish in the body joins the root swarm (at most 4 run at once).
     foreach (var source in msg.DataSources)
     {
-        var sig = await env.Mageflow.SignAsync(analyzeSource);
+        var sig = await env.MageFlow.SignAsync(analyzeSource);
         await sig.RunNoWaitAsync(new SourceMessage(source));
     }
 
@@ -44,8 +44,8 @@ var distributedAnalysis = hatchet.Task("distributed-analysis", async (AnalysisMe
 await env.StartAsync("fan-out-fan-in-worker", slots: 20);
 
 // Fan-in: the aggregate callback gets the list of every child's result.
-var aggregate = await env.Mageflow.SignAsync(aggregateResults);
-var root = await env.Mageflow.SignAsync(distributedAnalysis, successCallbacks: [aggregate]);
+var aggregate = await env.MageFlow.SignAsync(aggregateResults);
+var root = await env.MageFlow.SignAsync(distributedAnalysis, successCallbacks: [aggregate]);
 Console.WriteLine($"Fan-out/fan-in over {sources.Length} data sources (maxConcurrency 4):");
 await root.RunNoWaitAsync(new AnalysisMessage(sources));
 

@@ -19,7 +19,7 @@ var agentExecutor = hatchet.Task("agent-executor", async (AgentMessage msg, Task
     var plan = msg.Goal.Split(' ').Select((word, i) => (Task: i % 2 == 0 ? (WorkflowDeclarationBase)search : summarize, Step: word)).ToList();
     foreach (var (task, step) in plan)
     {
-        var sig = await env.Mageflow.SignAsync(task);
+        var sig = await env.MageFlow.SignAsync(task);
         await sig.RunNoWaitAsync(new StepMessage(step));
     }
 
@@ -27,7 +27,7 @@ var agentExecutor = hatchet.Task("agent-executor", async (AgentMessage msg, Task
 }).AsRoot(maxConcurrency: 5);
 
 await env.StartAsync("agent-worker");
-var root = await env.Mageflow.SignAsync(agentExecutor, successCallbacks: [await env.Mageflow.SignAsync(report)]);
+var root = await env.MageFlow.SignAsync(agentExecutor, successCallbacks: [await env.MageFlow.SignAsync(report)]);
 await root.RunNoWaitAsync(new AgentMessage("find the best way to run orchestrated work on Hatchet from dotnet"));
 foreach (var line in await done.Task.WaitAsync(TimeSpan.FromMinutes(1)))
 {

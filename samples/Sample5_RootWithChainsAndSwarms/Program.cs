@@ -18,11 +18,11 @@ var report = hatchet.Task("complex-report", (ReportInput input, TaskContext ctx)
 });
 var complexOrchestrator = hatchet.Task("complex-orchestrator", async (Counter msg, TaskContext ctx) =>
 {
-    var mf = env.Mageflow;
+    var mf = env.MageFlow;
     var chain = await mf.ChainAsync([await mf.SignAsync(step), await mf.SignAsync(step), await mf.SignAsync(step)]);
     await chain.RunNoWaitAsync(msg);
 
-    var swarm = await mf.SwarmAsync([await mf.SignAsync(work), await mf.SignAsync(work)], isSwarmClosed: true);
+    var swarm = await mf.SwarmAsync([await mf.SignAsync(work), await mf.SignAsync(work)], closed: true);
     await swarm.RunNoWaitAsync(msg);
 
     var sig = await mf.SignAsync(single);
@@ -31,7 +31,7 @@ var complexOrchestrator = hatchet.Task("complex-orchestrator", async (Counter ms
 }).AsRoot(maxConcurrency: 10);
 
 await env.StartAsync("complex-worker");
-var root = await env.Mageflow.SignAsync(complexOrchestrator, successCallbacks: [await env.Mageflow.SignAsync(report)]);
+var root = await env.MageFlow.SignAsync(complexOrchestrator, successCallbacks: [await env.MageFlow.SignAsync(report)]);
 await root.RunNoWaitAsync(new Counter(1));
 Console.WriteLine($"root finished with {await done.Task.WaitAsync(TimeSpan.FromMinutes(1))} captured children (a chain, a swarm, a task)");
 

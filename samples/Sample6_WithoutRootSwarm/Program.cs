@@ -22,9 +22,9 @@ var done = hatchet.Task("orchestrator-done", (DoneInput input, TaskContext ctx) 
 });
 var orchestrator = hatchet.Task("orchestrator", async (Message m, TaskContext ctx) =>
 {
-    var mf = env.Mageflow;
+    var mf = env.MageFlow;
     await (await mf.SignAsync(tracked)).RunNoWaitAsync(m);            // joins the root swarm
-    using (MageflowScope.WithoutRootSwarm())
+    using (MageFlowScope.WithoutRootSwarm())
     {
         await (await mf.SignAsync(independent)).RunNoWaitAsync(m);    // runs on its own
     }
@@ -34,7 +34,7 @@ var orchestrator = hatchet.Task("orchestrator", async (Message m, TaskContext ct
 }).AsRoot(maxConcurrency: 5);
 
 await env.StartAsync("scope-worker");
-var root = await env.Mageflow.SignAsync(orchestrator, successCallbacks: [await env.Mageflow.SignAsync(done)]);
+var root = await env.MageFlow.SignAsync(orchestrator, successCallbacks: [await env.MageFlow.SignAsync(done)]);
 await root.RunNoWaitAsync(new Message("hello"));
 Console.WriteLine($"callback fired with {await callback.Task.WaitAsync(TimeSpan.FromMinutes(1))} tracked results while the independent task was still running");
 independentRelease.TrySetResult();

@@ -44,8 +44,8 @@ using var tsWorker = Process.Start(psi)!;
 Console.WriteLine(await tsWorker.StandardOutput.ReadLineAsync()); // "TypeScript worker ready"
 
 await env.StartAsync("mixed-language-worker");
-await env.Mageflow.RegisterExternalTasksAsync("ts-word-count");
-var rootSig = await env.Mageflow.SignAsync(countAll, successCallbacks: [await env.Mageflow.SignAsync(collect)]);
+await env.MageFlow.RegisterExternalTasksAsync(["ts-word-count"]);
+var rootSig = await env.MageFlow.SignAsync(countAll, successCallbacks: [await env.MageFlow.SignAsync(collect)]);
 await rootSig.RunNoWaitAsync(new Documents(documents));
 foreach (var c in await done.Task.WaitAsync(TimeSpan.FromMinutes(1)))
 {

@@ -2,22 +2,11 @@ using System.Collections;
 using System.Text.Json;
 using MageFlow.Hatchet.Client;
 using MageFlow.Hatchet.Exceptions;
+using MageFlow.Hatchet.Interceptors;
+using MageFlow.Hatchet.Resilience;
 using Microsoft.Extensions.Logging;
 
 namespace MageFlow.Hatchet;
-
-/// <summary>How the client secures its connection to the engine (<c>HATCHET_CLIENT_TLS_STRATEGY</c>).</summary>
-public enum TlsStrategy
-{
-    /// <summary>TLS with the system's trust store, or <see cref="HatchetClientOptions.TlsRootCaFile"/>. Hatchet's default.</summary>
-    Tls,
-
-    /// <summary>Mutual TLS: also presents <see cref="HatchetClientOptions.TlsCertFile"/> and <see cref="HatchetClientOptions.TlsKeyFile"/>.</summary>
-    Mtls,
-
-    /// <summary>Cleartext HTTP/2 (h2c), for the dev engine and local engines only.</summary>
-    None,
-}
 
 /// <summary>
 /// Settings of a <see cref="HatchetClient"/>. <see cref="FromEnvironment"/> reads them the way every Hatchet SDK does
@@ -63,9 +52,16 @@ public sealed class HatchetClientOptions
     /// <value>The default value is 4 MiB, as in Hatchet.</value>
     public int MaxMessageSize { get; set; } = 4 * 1024 * 1024;
 
-    /// <summary>Gets or sets how many times a unary call is retried on <c>UNAVAILABLE</c> or <c>DEADLINE_EXCEEDED</c>.</summary>
-    /// <value>The default value is 5.</value>
-    public int MaxRetryAttempts { get; set; } = 5;
+    /// <summary>Gets or sets how calls to the engine are retried on <c>UNAVAILABLE</c> or <c>DEADLINE_EXCEEDED</c>.</summary>
+    /// <value>The default value is 5 retries, starting at 200 ms and doubling up to 5 s, with jitter.</value>
+    public RetryOptions Retry { get; set; } = new();
+
+    /// <summary>Gets or sets the longest wait between two attempts to reopen a stream (a worker's actions, run results).</summary>
+    /// <value>The default value is 5 seconds.</value>
+    public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Gets the interceptors of the client and its workers, outermost first (see <see cref="HatchetInterceptor"/>).</summary>
+    public IList<HatchetInterceptor> Interceptors { get; } = [];
 
     /// <summary>Gets or sets the JSON options for task inputs and outputs.</summary>
     /// <value>The default value is <see cref="JsonSerializerDefaults.Web"/> (camelCase, case-insensitive reads), which matches TypeScript tasks.
@@ -122,8 +118,29 @@ public sealed class HatchetClientOptions
     /// <returns>The copy.</returns>
     public HatchetClientOptions Clone()
     {
-        var copy = (HatchetClientOptions)MemberwiseClone();
-        copy.JsonSerializerOptions = new JsonSerializerOptions(JsonSerializerOptions);
+        var copy = new HatchetClientOptions
+        {
+            Token = Token,
+            HostPort = HostPort,
+            ServerUrl = ServerUrl,
+            Namespace = Namespace,
+            TlsStrategy = TlsStrategy,
+            TlsRootCaFile = TlsRootCaFile,
+            TlsCertFile = TlsCertFile,
+            TlsKeyFile = TlsKeyFile,
+            TlsServerName = TlsServerName,
+            MaxMessageSize = MaxMessageSize,
+            Retry = Retry.Clone(),
+            MaxReconnectDelay = MaxReconnectDelay,
+            JsonSerializerOptions = new JsonSerializerOptions(JsonSerializerOptions),
+            LoggerFactory = LoggerFactory,
+            TimeProvider = TimeProvider,
+        };
+        foreach (var interceptor in Interceptors)
+        {
+            copy.Interceptors.Add(interceptor);
+        }
+
         return copy;
     }
 
@@ -160,15 +177,13 @@ public sealed class HatchetClientOptions
             errors.Add("MaxMessageSize must be at least 1024 bytes.");
         }
 
-        if (MaxRetryAttempts < 0)
+        errors.AddRange(Retry.GetValidationErrors("Retry"));
+        if (MaxReconnectDelay < TimeSpan.FromMilliseconds(100))
         {
-            errors.Add("MaxRetryAttempts must not be negative.");
+            errors.Add("MaxReconnectDelay must be at least 100 ms.");
         }
 
-        if (errors.Count > 0)
-        {
-            throw new HatchetConfigurationException("Invalid Hatchet client configuration: " + string.Join(" ", errors));
-        }
+        HatchetConfigurationException.ThrowIfAny("Hatchet client configuration", errors);
 
         return new ResolvedConfig(token.TenantId, hostPort!, (ServerUrl ?? token.ServerUrl)?.TrimEnd('/'), NormaliseNamespace(Namespace));
     }
@@ -231,6 +246,3 @@ public sealed class HatchetClientOptions
         return result;
     }
 }
-
-/// <summary>Validated connection details.</summary>
-internal sealed record ResolvedConfig(string TenantId, string HostPort, string? ServerUrl, string Namespace);

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using MageFlow.Hatchet;
 using MageFlow.Hatchet.Orchestration;
+using MageFlow.Hatchet.Orchestration.RootTasks;
 using MageFlow.Hatchet.Worker;
 using StackExchange.Redis;
 
@@ -34,7 +35,7 @@ var maxConcurrency = args.Length == 2 ? int.Parse(args[1], CultureInfo.Invariant
 var marks = "roothost:" + prefix + ":";
 var markTtl = TimeSpan.FromMinutes(10);
 var released = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-Mageflow? mageflow = null;
+MageFlowClient? mageflow = null;
 
 await using var client = HatchetClient.Create(HatchetClientOptions.FromEnvironment());
 
@@ -77,7 +78,7 @@ client.Task<CallbackIn, int>(prefix + "-callback", async (input, _) =>
     return input.Results?.Count ?? -1;
 });
 
-await using var mf = mageflow = await Mageflow.AttachAsync(client, new MageflowOptions
+await using var mf = mageflow = await MageFlowClient.AttachAsync(client, new MageFlowOptions
 {
     KeyPrefix = prefix,
     OwnerLeaseTimeout = TimeSpan.FromSeconds(3),

@@ -223,7 +223,7 @@ public sealed class ConfigurationTests(SdkFixture fixture)
         var port = FreePort();
         var options = HatchetClientOptions.FromEnvironment(fixture.Engine.ClientEnvironment);
         options.HostPort = $"127.0.0.1:{port}";
-        options.MaxRetryAttempts = 1;
+        options.Retry.MaxRetryAttempts = 1;
         var e = await Assert.ThrowsAsync<HatchetConfigurationException>(() => HatchetClient.ConnectAsync(options).WaitAsync(TimeSpan.FromSeconds(60)));
         Assert.Contains($"The Hatchet engine at 127.0.0.1:{port} is unreachable", e.Message, StringComparison.Ordinal);
         Assert.Contains("HATCHET_CLIENT_HOST_PORT", e.Message, StringComparison.Ordinal);
@@ -274,14 +274,14 @@ public sealed class ConfigurationTests(SdkFixture fixture)
         options.Token = "garbage";
         options.HostPort = "127.0.0.1:1";
         options.TlsStrategy = TlsStrategy.Mtls;
-        options.MaxRetryAttempts = 42;
+        options.Retry.MaxRetryAttempts = 42;
         options.JsonSerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
 
         Assert.Equal("first_", client.Namespace);
         Assert.Equal("First", client.Options.Namespace);
         Assert.Equal(fixture.Engine.Token, client.Options.Token);
         Assert.Equal(TlsStrategy.None, client.Options.TlsStrategy);
-        Assert.Equal(5, client.Options.MaxRetryAttempts);
+        Assert.Equal(5, client.Options.Retry.MaxRetryAttempts);
         Assert.Same(JsonNamingPolicy.CamelCase, client.Options.JsonSerializerOptions.PropertyNamingPolicy);
         Assert.NotSame(options.JsonSerializerOptions, client.Options.JsonSerializerOptions);
 

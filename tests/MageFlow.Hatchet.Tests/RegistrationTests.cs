@@ -161,10 +161,10 @@ public sealed class RegistrationTests(SdkFixture fixture)
     }
 
     [Fact]
-    public async Task Worker_ZeroSlots_ThrowsArgumentException()
+    public async Task Worker_ZeroSlots_ThrowsConfigurationException()
     {
         await using var client = fixture.NewClient();
-        var e = Assert.Throws<ArgumentException>(() => client.Worker(SdkFixture.Unique("w"), 0));
+        var e = Assert.Throws<HatchetConfigurationException>(() => client.Worker(SdkFixture.Unique("w"), 0));
         Assert.Contains("Slots must be at least 1 (got 0)", e.Message, StringComparison.Ordinal);
     }
 

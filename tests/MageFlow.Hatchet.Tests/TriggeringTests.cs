@@ -32,7 +32,7 @@ public sealed class TriggeringTests(SdkFixture fixture)
 
         // Another client can wait on the same run by id.
         await using var other = fixture.NewClient();
-        var result = await other.GetRun(run.RunId).ResultAsync().WaitAsync(Wait);
+        var result = await other.Runs.Get(run.RunId).ResultAsync().WaitAsync(Wait);
         Assert.Equal(42, result.Get<Out>(task.TaskName).N);
     }
 

@@ -238,7 +238,7 @@ public sealed class WorkerBehaviourTests(SdkFixture fixture)
 
         var run = await waiting.RunNoWaitAsync(new In(1)).WaitAsync(Wait);
         await started.Task.WaitAsync(Wait);
-        var cancelled = await client.CancelAsync([run.RunId]).WaitAsync(Wait);
+        var cancelled = await client.Runs.CancelAsync([run.RunId]).WaitAsync(Wait);
         Assert.Single(cancelled);
 
         await observed.Task.WaitAsync(Wait);

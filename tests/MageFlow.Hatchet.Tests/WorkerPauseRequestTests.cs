@@ -112,7 +112,7 @@ public sealed class WorkerPauseRequestTests(SdkFixture fixture)
         // Give the stopped worker a live stream again. Only the pause now keeps it unschedulable: opening the stream
         // (which the first successful heartbeat proves) dispatches queued work at once to a worker that is not paused.
         using var listenCts = new CancellationTokenSource(Wait);
-        using var listen = client.Rpc.Dispatcher.ListenV2(new WorkerListenRequest { WorkerId = workerId }, cancellationToken: listenCts.Token);
+        using var listen = client.Connection.Dispatcher.ListenV2(new WorkerListenRequest { WorkerId = workerId }, cancellationToken: listenCts.Token);
         await HeartbeatOnceStreamIsOpenAsync(client, workerId, listenCts.Token);
         Assert.Equal(assignedBefore, engine.Counters.TasksAssigned);
 
@@ -135,7 +135,7 @@ public sealed class WorkerPauseRequestTests(SdkFixture fixture)
         Assert.Equal(run.RunId, action.WorkflowRunId);
         Assert.Equal(assignedBefore + 1, engine.Counters.TasksAssigned);
 
-        await client.Rpc.Dispatcher.SendStepActionEventAsync(
+        await client.Connection.Dispatcher.SendStepActionEventAsync(
             new StepActionEvent
             {
                 WorkerId = workerId,
@@ -179,7 +179,7 @@ public sealed class WorkerPauseRequestTests(SdkFixture fixture)
         {
             try
             {
-                await client.Rpc.Dispatcher.HeartbeatAsync(
+                await client.Connection.Dispatcher.HeartbeatAsync(
                     new HeartbeatRequest { WorkerId = workerId, HeartbeatAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow) },
                     cancellationToken: cancellationToken);
                 return;

@@ -8,15 +8,16 @@ public sealed class TaskContext
 {
     private static readonly AsyncLocal<TaskContext?> CurrentContext = new();
     private readonly AssignedAction _action;
-    private readonly IWorkerServices _services;
+    private readonly ITaskRunServices _services;
     private readonly JsonElement _payload;
     private int _childIndex = -1;
 
-    internal TaskContext(AssignedAction action, JsonElement payload, IReadOnlyDictionary<string, JsonElement> metadata, IWorkerServices services, CancellationToken cancellationToken)
+    internal TaskContext(AssignedAction action, TaskDefinition definition, JsonElement payload, IReadOnlyDictionary<string, JsonElement> metadata, ITaskRunServices services, CancellationToken cancellationToken)
     {
         _action = action;
         _payload = payload;
         _services = services;
+        Definition = definition;
         AdditionalMetadata = metadata;
         CancellationToken = cancellationToken;
     }
@@ -63,21 +64,27 @@ public sealed class TaskContext
             ? errors.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.ToString(), StringComparer.Ordinal)
             : new Dictionary<string, string>();
 
+    /// <summary>Gets the workflow or standalone task this task belongs to.</summary>
+    public WorkflowDeclarationBase Workflow => Definition.Owner;
+
+    /// <summary>Gets a value indicating whether this task is the whole run: the only task of its workflow, not a step of a
+    /// DAG nor an on-failure task. Its end is then the run's end.</summary>
+    public bool IsWholeRun => Definition.IsWholeRun;
+
+    /// <summary>Gets a value indicating whether this is the last attempt the task's retries allow.</summary>
+    public bool IsLastAttempt => RetryCount >= Definition.Options.Retries;
+
+    /// <summary>Gets state that interceptors and helpers keep for this attempt (thread-safe).</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, object?> Items { get; } = new(StringComparer.Ordinal);
+
     internal AssignedAction Action => _action;
 
-    /// <summary>Gets per-attempt state that layers above the SDK (MageFlow) keep for this run.</summary>
-    internal System.Collections.Concurrent.ConcurrentDictionary<string, object> Items { get; } = new(StringComparer.Ordinal);
+    internal TaskDefinition Definition { get; }
 
-    internal IWorkerServices Services => _services;
-
-    /// <summary>Gets or sets the definition of the running task (set by the worker).</summary>
-    internal TaskDefinition? Definition { get; set; }
-
-    /// <summary>Gets a value indicating whether a failure of this attempt is final (no retries left).</summary>
-    internal bool IsLastAttempt => Definition is null || RetryCount >= Definition.Options.Retries;
-
-    /// <summary>Whether the engine will not retry this attempt after it failed with <paramref name="error"/>.</summary>
-    internal bool FailsForGood(Exception error) => IsLastAttempt || error is Exceptions.NonRetryableException;
+    /// <summary>Returns whether the engine will run this task again if this attempt fails with <paramref name="error"/>.</summary>
+    /// <param name="error">The failure.</param>
+    /// <returns><see langword="false"/> on the last attempt, or for a <see cref="Exceptions.NonRetryableException"/>.</returns>
+    public bool WillRetry(Exception error) => !IsLastAttempt && error is not Exceptions.NonRetryableException;
 
     /// <summary>Reads the output of a completed parent task.</summary>
     /// <typeparam name="T">The output type.</typeparam>
@@ -128,18 +135,4 @@ public sealed class TaskContext
     {
         public void Dispose() => CurrentContext.Value = previous;
     }
-}
-
-/// <summary>What a task context needs from the worker that runs it.</summary>
-internal interface IWorkerServices
-{
-    string WorkerId { get; }
-
-    JsonSerializerOptions Json { get; }
-
-    Task LogAsync(TaskContext context, string message, string level, CancellationToken cancellationToken);
-
-    Task<DateTimeOffset> RefreshTimeoutAsync(TaskContext context, TimeSpan by, CancellationToken cancellationToken);
-
-    Task ReleaseSlotAsync(TaskContext context, CancellationToken cancellationToken);
 }

@@ -1,3 +1,4 @@
+using MageFlow.Hatchet.Exceptions;
 using MageFlow.Hatchet.Tasks;
 
 namespace MageFlow.Hatchet.Worker;
@@ -33,10 +34,6 @@ public sealed class HatchetWorkerOptions
     /// <value>The default value is 30 seconds.</value>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Gets or sets the longest wait between reconnect attempts of the action stream.</summary>
-    /// <value>The default value is 5 seconds.</value>
-    public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(5);
-
     /// <summary>Returns a copy of these options.</summary>
     /// <returns>The copy.</returns>
     public HatchetWorkerOptions Clone()
@@ -46,7 +43,6 @@ public sealed class HatchetWorkerOptions
             Slots = Slots,
             HeartbeatInterval = HeartbeatInterval,
             DrainTimeout = DrainTimeout,
-            MaxReconnectDelay = MaxReconnectDelay,
         };
         foreach (var w in Workflows)
         {
@@ -92,9 +88,6 @@ public sealed class HatchetWorkerOptions
             }
         }
 
-        if (errors.Count > 0)
-        {
-            throw new ArgumentException("Invalid HatchetWorkerOptions: " + string.Join(" ", errors));
-        }
+        HatchetConfigurationException.ThrowIfAny(nameof(HatchetWorkerOptions), errors);
     }
 }

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using MageFlow.Hatchet.Orchestration;
+using MageFlow.Hatchet.Orchestration.State;
+using MageFlow.Hatchet.Orchestration.State.Scripts;
 using StackExchange.Redis;
 
 namespace MageFlow.Hatchet.Tests.Orchestration;
@@ -8,25 +10,25 @@ namespace MageFlow.Hatchet.Tests.Orchestration;
 /// A signature run's end is reported twice: by the C# worker that ran it (at once, for a single-task run) and by
 /// the engine's run event (to the run's tracker). Whichever comes first records it; the other changes nothing.
 /// </summary>
-[Collection(MageflowCollection.Name)]
-public sealed class CompletionReportTests(MageflowFixture fixture)
+[Collection(MageFlowCollection.Name)]
+public sealed class CompletionReportTests(MageFlowFixture fixture)
 {
-    private static readonly TimeSpan Wait = MageflowFixture.Wait;
+    private static readonly TimeSpan Wait = MageFlowFixture.Wait;
 
     [Fact]
     public async Task WorkerReport_ThenEngineReport_SecondChangesNothing()
     {
-        var prefix = MageflowFixture.NewPrefix();
+        var prefix = MageFlowFixture.NewPrefix();
         await using var client = fixture.NewClient();
-        var item = client.Task<In, Out>(MageflowFixture.Unique("item"), (i, _) => Task.FromResult(new Out(i.N + 1)));
+        var item = client.Task<In, Out>(MageFlowFixture.Unique("item"), (i, _) => Task.FromResult(new Out(i.N + 1)));
         var calls = new Probe<ResultIn>();
-        var cb = client.Task<ResultIn, Out>(MageflowFixture.Unique("cb"), (i, _) =>
+        var cb = client.Task<ResultIn, Out>(MageFlowFixture.Unique("cb"), (i, _) =>
         {
             calls.Record(i);
             return Task.FromResult(new Out(0));
         });
         await using var mf = await fixture.AttachAsync(client, prefix);
-        await using var worker = client.Worker(MageflowFixture.Unique("w"), 10);
+        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 10);
         await worker.StartAsync();
 
         var callback = await mf.SignAsync(cb);
@@ -36,8 +38,8 @@ public sealed class CompletionReportTests(MageflowFixture fixture)
         await callback.ResultAsync<Out>().WaitAsync(Wait);
 
         var db = fixture.Redis.GetDatabase();
-        string runId = (await db.HashGetAsync(MageflowFixture.SigKey(prefix, sig.Id), "run"))!;
-        var before = await db.HashGetAllAsync(MageflowFixture.SigKey(prefix, sig.Id));
+        string runId = (await db.HashGetAsync(MageFlowFixture.SigKey(prefix, sig.Id), "run"))!;
+        var before = await db.HashGetAllAsync(MageFlowFixture.SigKey(prefix, sig.Id));
 
         // The run's tracker no longer has it, so the engine's report (however late) is ignored...
         Assert.Equal(("untracked", 0), await ReportAsync(mf, "engine", runId, sig.Id, "1", "{\"value\":99}"));
@@ -46,25 +48,25 @@ public sealed class CompletionReportTests(MageflowFixture fixture)
         // ...and a repeated worker report finds the signature finished.
         Assert.Equal(("dup", 0), await ReportAsync(mf, "worker", runId, sig.Id, "1", "{\"value\":99}"));
 
-        Assert.Equal(Sorted(before), Sorted(await db.HashGetAllAsync(MageflowFixture.SigKey(prefix, sig.Id))));
+        Assert.Equal(Sorted(before), Sorted(await db.HashGetAllAsync(MageFlowFixture.SigKey(prefix, sig.Id))));
         Assert.Equal(new Out(2), await sig.ResultAsync<Out>().WaitAsync(Wait));
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageflowFixture.DoneTtl);
+        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
         Assert.Equal(1, calls.Count);
     }
 
     [Fact]
     public async Task EngineReport_ThenWorkerReport_SecondChangesNothing()
     {
-        var prefix = MageflowFixture.NewPrefix();
+        var prefix = MageFlowFixture.NewPrefix();
         await using var client = fixture.NewClient();
         using var gate = new Gate();
-        var item = client.Task<In, Out>(MageflowFixture.Unique("item"), async (i, ctx) =>
+        var item = client.Task<In, Out>(MageFlowFixture.Unique("item"), async (i, ctx) =>
         {
             await gate.PassAsync(ctx.CancellationToken);
             return new Out(i.N + 1);
         });
         await using var mf = await fixture.AttachAsync(client, prefix);
-        await using var worker = client.Worker(MageflowFixture.Unique("w"), 10);
+        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 10);
         await worker.StartAsync();
 
         var sig = await mf.SignAsync(item, new { n = 1 });
@@ -73,30 +75,30 @@ public sealed class CompletionReportTests(MageflowFixture fixture)
 
         // While the body waits, the engine's event "arrives" first (as if the worker had died after finishing).
         var db = fixture.Redis.GetDatabase();
-        string runId = (await db.HashGetAsync(MageflowFixture.SigKey(prefix, sig.Id), "run"))!;
-        string owner = (await db.HashGetAsync(MageflowFixture.SigKey(prefix, sig.Id), "owner"))!;
+        string runId = (await db.HashGetAsync(MageFlowFixture.SigKey(prefix, sig.Id), "run"))!;
+        string owner = (await db.HashGetAsync(MageFlowFixture.SigKey(prefix, sig.Id), "owner"))!;
         Assert.Equal(mf.OwnerId, owner);
         Assert.Equal(("ok", 0), await ReportAsync(mf, "engine", runId, sig.Id, "1", "{\"value\":7}"));
         Assert.Equal(new Out(7), await sig.ResultAsync<Out>().WaitAsync(Wait));
 
         // The body then returns: its worker's report (and any repeat of it) changes nothing; the first result stands.
         gate.Open();
-        await client.Listener.WaitAsync(runId, CancellationToken.None).WaitAsync(Wait);
+        await client.Runs.WaitAsync(runId).WaitAsync(Wait);
         Assert.Equal(("dup", 0), await ReportAsync(mf, "worker", runId, sig.Id, "1", "{\"value\":2}"));
         Assert.Equal(new Out(7), await sig.ResultAsync<Out>().WaitAsync(Wait));
-        Assert.Equal("done", await sig.GetStatusAsync());
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageflowFixture.DoneTtl);
+        Assert.Equal(SignatureStatus.Done, await sig.GetStatusAsync());
+        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
     }
 
     [Fact]
     public async Task TaskRunByWorkerWithoutMageflow_EndsThroughTheEngineEvent()
     {
-        var prefix = MageflowFixture.NewPrefix();
-        var name = MageflowFixture.Unique("item");
+        var prefix = MageFlowFixture.NewPrefix();
+        var name = MageFlowFixture.Unique("item");
 
         // The publisher declares the tasks (so it expects their workers to report), but the worker that runs them
         // is a plain Hatchet worker without MageFlow: nothing reports their ends but the engine.
-        var cbName = MageflowFixture.Unique("cb");
+        var cbName = MageFlowFixture.Unique("cb");
         await using var publisher = fixture.NewClient();
         var declared = publisher.Task<In, Out>(name, (i, _) => Task.FromResult(new Out(-1)));
         var cb = publisher.Task<ResultIn, Out>(cbName, (i, _) => Task.FromResult(new Out(-1)));
@@ -110,7 +112,7 @@ public sealed class CompletionReportTests(MageflowFixture fixture)
             calls.Record(i);
             return Task.FromResult(new Out(0));
         });
-        await using var plainWorker = plain.Worker(MageflowFixture.Unique("plain"), 5);
+        await using var plainWorker = plain.Worker(MageFlowFixture.Unique("plain"), 5);
         await plainWorker.StartAsync();
 
         var callback = await mf.SignAsync(cb);
@@ -120,17 +122,17 @@ public sealed class CompletionReportTests(MageflowFixture fixture)
         Assert.Equal(new Out(15), (await calls.First).MageflowResults);
         Assert.Equal(new Out(15), await sig.ResultAsync<Out>().WaitAsync(Wait));
         await callback.ResultAsync<Out>().WaitAsync(Wait);
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageflowFixture.DoneTtl);
+        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
         Assert.Equal(1, calls.Count);
     }
 
     [Fact]
     public async Task SignedDagWorkflow_EndsWithItsLastTask_NotItsFirst()
     {
-        var prefix = MageflowFixture.NewPrefix();
+        var prefix = MageFlowFixture.NewPrefix();
         await using var client = fixture.NewClient();
         using var gate = new Gate();
-        var wf = client.Workflow<In>(MageflowFixture.Unique("dag"))
+        var wf = client.Workflow<In>(MageFlowFixture.Unique("dag"))
             .Task("first", (i, _) => Task.FromResult(new Out(i.N)))
             .Task(
                 "second",
@@ -141,7 +143,7 @@ public sealed class CompletionReportTests(MageflowFixture fixture)
                 },
                 parents: "first");
         await using var mf = await fixture.AttachAsync(client, prefix);
-        await using var worker = client.Worker(MageflowFixture.Unique("w"), 10);
+        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 10);
         await worker.StartAsync();
 
         var sig = await mf.SignAsync(wf, new { n = 3 });
@@ -149,21 +151,21 @@ public sealed class CompletionReportTests(MageflowFixture fixture)
 
         // The first task finished, the second waits: a step's success is not the run's end.
         await gate.ArrivalsAsync(1);
-        Assert.Equal("active", await sig.GetStatusAsync());
+        Assert.Equal(SignatureStatus.Active, await sig.GetStatusAsync());
 
         gate.Open();
         var result = await sig.ResultAsync<JsonElement>().WaitAsync(Wait);
         Assert.Equal(3, result.GetProperty("first").GetProperty("value").GetInt32());
         Assert.Equal(30, result.GetProperty("second").GetProperty("value").GetInt32());
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageflowFixture.DoneTtl);
+        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
     }
 
     /// <summary>Reports one run's end as the tracker ('engine') or a worker ('worker') does; returns the run's
     /// status and how many signatures the report claimed for publishing.</summary>
-    private static async Task<(string Status, int Claimed)> ReportAsync(Mageflow mf, string source, string runId, string signatureId, string ok, string value)
+    private static async Task<(string Status, int Claimed)> ReportAsync(MageFlowClient mf, string source, string runId, string signatureId, string ok, string value)
     {
-        var result = (RedisResult[])(await mf.Store.EvalAsync("on_finished", mf.OwnerId, "60000", source, runId, signatureId, ok, value))!;
-        return ((string)result[0]!, (int)result[1]);
+        var outcome = await mf.Scripts.OnFinished.RunAsync(mf.OwnerId, TimeSpan.FromSeconds(60), source == "worker" ? OnFinishedScript.Source.Worker : OnFinishedScript.Source.Engine, [new(runId, signatureId, ok == "1", value)], CancellationToken.None);
+        return (outcome.FirstStatus, outcome.Claimed.Count);
     }
 
     private static string Sorted(HashEntry[] entries) => string.Join(";", entries.OrderBy(e => (string)e.Name!, StringComparer.Ordinal).Select(e => $"{e.Name}={e.Value}"));

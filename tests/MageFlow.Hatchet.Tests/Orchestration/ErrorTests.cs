@@ -1,22 +1,23 @@
+using MageFlow.Hatchet.Orchestration.State;
 using MageFlow.Hatchet.Exceptions;
-using MageFlow.Hatchet.Internal;
+using MageFlow.Hatchet.Interceptors;
 using MageFlow.Hatchet.Orchestration;
 using MageFlow.Hatchet.Tasks;
 using StackExchange.Redis;
 
 namespace MageFlow.Hatchet.Tests.Orchestration;
 
-[Collection(MageflowCollection.Name)]
-public sealed class ErrorTests(MageflowFixture fixture)
+[Collection(MageFlowCollection.Name)]
+public sealed class ErrorTests(MageFlowFixture fixture)
 {
-    private static readonly TimeSpan Wait = MageflowFixture.Wait;
+    private static readonly TimeSpan Wait = MageFlowFixture.Wait;
 
     [Fact]
     public async Task SignAsync_KwargsNotAnObject_ThrowsArgumentException()
     {
-        var prefix = MageflowFixture.NewPrefix();
+        var prefix = MageFlowFixture.NewPrefix();
         await using var client = fixture.NewClient();
-        var item = client.Task<In, Out>(MageflowFixture.Unique("item"), (i, _) => Task.FromResult(new Out(i.N)));
+        var item = client.Task<In, Out>(MageFlowFixture.Unique("item"), (i, _) => Task.FromResult(new Out(i.N)));
         await using var mf = await fixture.AttachAsync(client, prefix);
 
         var array = await Assert.ThrowsAsync<ArgumentException>(() => mf.SignAsync(item, new[] { 1, 2 }));
@@ -26,37 +27,37 @@ public sealed class ErrorTests(MageflowFixture fixture)
         await Assert.ThrowsAsync<ArgumentException>(() => mf.SignAsync(item.Name, new List<string> { "a" }));
 
         var keys = new List<string>();
-        await foreach (var key in fixture.Redis.GetServers()[0].KeysAsync(pattern: "{" + prefix + "}:sig:*"))
+        await foreach (var key in fixture.Redis.GetServers()[0].KeysAsync(pattern: MageFlowFixture.Keys(prefix).Signature("*")))
         {
             keys.Add((string)key!);
         }
 
         Assert.Empty(keys);
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageflowFixture.DoneTtl);
+        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
     }
 
     [Fact]
     public async Task Worker_SignatureDeleted_FailsWithoutRetryAndKeepsServing()
     {
-        var prefix = MageflowFixture.NewPrefix();
-        await using var client = fixture.NewClient();
+        var prefix = MageFlowFixture.NewPrefix();
+        var attempts = new AttemptCounter();
+        await using var client = fixture.NewClient(o => o.Interceptors.Add(attempts));
         var handled = 0;
         var item = client.Task<In, Out>(
-            MageflowFixture.Unique("item"),
+            MageFlowFixture.Unique("item"),
             (i, _) =>
             {
                 Interlocked.Increment(ref handled);
                 return Task.FromResult(new Out(i.N * 2));
             },
             new TaskOptions { Retries = 3 });
-        var attempts = new AttemptCounter(item.TaskName);
+        attempts.TaskName = item.TaskName;
         await using var mf = await fixture.AttachAsync(client, prefix);
-        client.Middleware.Insert(0, attempts);
-        await using var worker = client.Worker(MageflowFixture.Unique("w"), 20);
+        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 20);
         await worker.StartAsync();
 
         var doomed = await mf.SignAsync(item, new { n = 1 });
-        Assert.True(await fixture.Redis.GetDatabase().KeyDeleteAsync(MageflowFixture.SigKey(prefix, doomed.Id)));
+        Assert.True(await fixture.Redis.GetDatabase().KeyDeleteAsync(MageFlowFixture.SigKey(prefix, doomed.Id)));
         var options = new RunOptions();
         options.AdditionalMetadata["task_id"] = doomed.Id;
 
@@ -65,43 +66,43 @@ public sealed class ErrorTests(MageflowFixture fixture)
         Assert.Contains(doomed.Id, e.Message, StringComparison.Ordinal);
         Assert.Equal(1, attempts.Count);
         Assert.Equal(0, Volatile.Read(ref handled));
-        await Assert.ThrowsAsync<MageflowStateException>(() => doomed.RunNoWaitAsync());
+        await Assert.ThrowsAsync<MageFlowStateException>(() => doomed.RunNoWaitAsync());
 
         // The same worker goes on serving signatures of the same task.
         var healthy = await mf.SignAsync(item);
         Assert.Equal(new Out(8), await healthy.RunAsync<Out>(new { n = 4 }).WaitAsync(Wait));
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageflowFixture.DoneTtl);
+        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
         Assert.Equal(2, attempts.Count);
     }
 
     [Fact]
     public async Task Worker_SignatureRecordCorrupted_FailsClearlyWhileOtherFlowCompletes()
     {
-        var prefix = MageflowFixture.NewPrefix();
+        var prefix = MageFlowFixture.NewPrefix();
         using var gate = new Gate();
-        await using var client = fixture.NewClient();
+        var attempts = new AttemptCounter();
+        await using var client = fixture.NewClient(o => o.Interceptors.Add(attempts));
         var item = client.Task<In, Out>(
-            MageflowFixture.Unique("item"),
+            MageFlowFixture.Unique("item"),
             async (i, ctx) =>
             {
                 await gate.PassAsync(ctx.CancellationToken);
                 return new Out(i.N);
             },
             new TaskOptions { Retries = 2 });
-        var attempts = new AttemptCounter(item.TaskName);
+        attempts.TaskName = item.TaskName;
         await using var mf = await fixture.AttachAsync(client, prefix);
-        client.Middleware.Insert(0, attempts);
-        await using var worker = client.Worker(MageflowFixture.Unique("w"), 20);
+        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 20);
         await worker.StartAsync();
 
         // A healthy swarm is running (held at the gate) while another signature's record is not a hash any more.
-        var swarm = await mf.SwarmAsync([await mf.SignAsync(item, new { n = 1 }), await mf.SignAsync(item, new { n = 2 })], isSwarmClosed: true);
+        var swarm = await mf.SwarmAsync([await mf.SignAsync(item, new { n = 1 }), await mf.SignAsync(item, new { n = 2 })], closed: true);
         await swarm.RunNoWaitAsync();
         await gate.ArrivalsAsync(2);
         var corrupted = await mf.SignAsync(item);
         var db = fixture.Redis.GetDatabase();
-        await db.KeyDeleteAsync(MageflowFixture.SigKey(prefix, corrupted.Id));
-        await db.StringSetAsync(MageflowFixture.SigKey(prefix, corrupted.Id), "not a hash", MageflowFixture.DoneTtl);
+        await db.KeyDeleteAsync(MageFlowFixture.SigKey(prefix, corrupted.Id));
+        await db.StringSetAsync(MageFlowFixture.SigKey(prefix, corrupted.Id), "not a hash", MageFlowFixture.DoneTtl);
         var options = new RunOptions();
         options.AdditionalMetadata["task_id"] = corrupted.Id;
 
@@ -112,27 +113,27 @@ public sealed class ErrorTests(MageflowFixture fixture)
 
         gate.Open();
         Assert.Equal([new Out(1), new Out(2)], await swarm.ResultAsync<List<Out>>().WaitAsync(Wait));
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageflowFixture.DoneTtl);
+        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
     }
 
     [Fact]
     public async Task ResultAsync_SwarmRecordDeletedMidFlow_ThrowsClearErrorWhileOtherSwarmCompletes()
     {
-        var prefix = MageflowFixture.NewPrefix();
+        var prefix = MageFlowFixture.NewPrefix();
         using var gate = new Gate();
         await using var client = fixture.NewClient();
-        var held = client.Task<In, Out>(MageflowFixture.Unique("held"), async (i, ctx) =>
+        var held = client.Task<In, Out>(MageFlowFixture.Unique("held"), async (i, ctx) =>
         {
             await gate.PassAsync(ctx.CancellationToken);
             return new Out(i.N);
         });
-        var free = client.Task<In, Out>(MageflowFixture.Unique("free"), (i, _) => Task.FromResult(new Out(i.N)));
+        var free = client.Task<In, Out>(MageFlowFixture.Unique("free"), (i, _) => Task.FromResult(new Out(i.N)));
         await using var mf = await fixture.AttachAsync(client, prefix);
-        await using var worker = client.Worker(MageflowFixture.Unique("w"), 20);
+        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 20);
         await worker.StartAsync();
 
         var brokenItems = new List<Signature> { await mf.SignAsync(held, new { n = 1 }), await mf.SignAsync(held, new { n = 2 }), await mf.SignAsync(held, new { n = 3 }) };
-        var broken = await mf.SwarmAsync(brokenItems, new SwarmConfig(MaxConcurrency: 1), isSwarmClosed: true);
+        var broken = await mf.SwarmAsync(brokenItems, new SwarmConfig(MaxConcurrency: 1), closed: true);
         await broken.RunNoWaitAsync();
         await gate.ArrivalsAsync(1);
         var healthyItems = new List<Signature>();
@@ -141,14 +142,14 @@ public sealed class ErrorTests(MageflowFixture fixture)
             healthyItems.Add(await mf.SignAsync(free, new { n }));
         }
 
-        var healthy = await mf.SwarmAsync(healthyItems, new SwarmConfig(MaxConcurrency: 2), isSwarmClosed: true);
+        var healthy = await mf.SwarmAsync(healthyItems, new SwarmConfig(MaxConcurrency: 2), closed: true);
         var healthyRun = healthy.RunAsync<List<Out>>();
         var waiting = broken.ResultAsync<List<Out>>();
 
-        Assert.True(await fixture.Redis.GetDatabase().KeyDeleteAsync(MageflowFixture.SigKey(prefix, broken.Id)));
+        Assert.True(await fixture.Redis.GetDatabase().KeyDeleteAsync(MageFlowFixture.SigKey(prefix, broken.Id)));
         gate.Open();
 
-        var e = await Assert.ThrowsAsync<MageflowStateException>(() => waiting.WaitAsync(Wait));
+        var e = await Assert.ThrowsAsync<MageFlowStateException>(() => waiting.WaitAsync(Wait));
         Assert.Equal("missing", e.Reason);
         Assert.Contains(broken.Id, e.Message, StringComparison.Ordinal);
         Assert.Equal(Enumerable.Range(0, 5).Select(n => new Out(n)), await healthyRun.WaitAsync(Wait));
@@ -159,25 +160,25 @@ public sealed class ErrorTests(MageflowFixture fixture)
         await RedisAssert.AssertRedisCleanAsync(
             fixture.Redis,
             prefix,
-            MageflowFixture.DoneTtl,
-            key => key.StartsWith(MageflowFixture.SwarmKey(prefix, broken.Id, string.Empty), StringComparison.Ordinal));
+            MageFlowFixture.DoneTtl,
+            key => key.StartsWith(MageFlowFixture.Keys(prefix).Swarm(broken.Id, SwarmPart.Queue)[..^"queue".Length], StringComparison.Ordinal));
         Assert.Equal(1, gate.Entered);
     }
 
     [Fact]
     public async Task SwarmWithCorruptedNumericSetting_ClearErrorNamingSwarmAndField_OtherSwarmCompletes()
     {
-        var prefix = MageflowFixture.NewPrefix();
+        var prefix = MageFlowFixture.NewPrefix();
         await using var client = fixture.NewClient();
-        var item = client.Task<In, Out>(MageflowFixture.Unique("item"), (i, _) => Task.FromResult(new Out(i.N)));
+        var item = client.Task<In, Out>(MageFlowFixture.Unique("item"), (i, _) => Task.FromResult(new Out(i.N)));
         await using var mf = await fixture.AttachAsync(client, prefix);
-        await using var worker = client.Worker(MageflowFixture.Unique("w"), 20);
+        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 20);
         await worker.StartAsync();
 
-        var broken = await mf.SwarmAsync([await mf.SignAsync(item, new { n = 1 })], new SwarmConfig(MaxConcurrency: 2, MaxTaskAllowed: 5));
-        var healthy = await mf.SwarmAsync([await mf.SignAsync(item, new { n = 2 }), await mf.SignAsync(item, new { n = 3 })], isSwarmClosed: true);
+        var broken = await mf.SwarmAsync([await mf.SignAsync(item, new { n = 1 })], new SwarmConfig(MaxConcurrency: 2, MaxTasks: 5));
+        var healthy = await mf.SwarmAsync([await mf.SignAsync(item, new { n = 2 }), await mf.SignAsync(item, new { n = 3 })], closed: true);
         var db = fixture.Redis.GetDatabase();
-        await db.HashSetAsync(MageflowFixture.SigKey(prefix, broken.Id), [new HashEntry("maxc", "lots"), new HashEntry("maxn", "five")]);
+        await db.HashSetAsync(MageFlowFixture.SigKey(prefix, broken.Id), [new HashEntry("maxc", "lots"), new HashEntry("maxn", "five")]);
 
         // Starting it, or adding to it, fails with the swarm and the field named, instead of running on defaults.
         var start = await Assert.ThrowsAnyAsync<Exception>(() => broken.RunNoWaitAsync());
@@ -187,24 +188,26 @@ public sealed class ErrorTests(MageflowFixture fixture)
 
         // Another swarm is untouched.
         Assert.Equal([new Out(2), new Out(3)], await healthy.RunAsync<List<Out>>().WaitAsync(Wait));
-        Assert.Equal("pending", await broken.GetStatusAsync());
+        Assert.Equal(SignatureStatus.Pending, await broken.GetStatusAsync());
     }
 
     /// <summary>Counts attempts of one task, outside MageFlow's wrapper (so refused runs count too).</summary>
-    internal sealed class AttemptCounter(string taskName) : ITaskMiddleware
+    internal sealed class AttemptCounter : HatchetInterceptor
     {
         private int _count;
 
         public int Count => Volatile.Read(ref _count);
 
-        public Task<string> InvokeAsync(TaskContext context, Func<Task<string>> next)
+        public string? TaskName { get; set; }
+
+        public override Task<string> ExecuteTaskAsync(TaskExecutionInput input, Func<TaskExecutionInput, Task<string>> continuation)
         {
-            if (context.TaskName == taskName)
+            if (input.Context.TaskName == TaskName)
             {
                 Interlocked.Increment(ref _count);
             }
 
-            return next();
+            return continuation(input);
         }
     }
 }

@@ -38,7 +38,7 @@ public sealed class Gate : IDisposable
         {
             if (!_open)
             {
-                await _release.WaitAsync(cancellationToken).WaitAsync(MageflowFixture.Wait, cancellationToken);
+                await _release.WaitAsync(cancellationToken).WaitAsync(MageFlowFixture.Wait, cancellationToken);
             }
         }
         finally
@@ -52,7 +52,7 @@ public sealed class Gate : IDisposable
     {
         for (var i = 0; i < count; i++)
         {
-            await _arrived.WaitAsync(MageflowFixture.Wait);
+            await _arrived.WaitAsync(MageFlowFixture.Wait);
         }
     }
 

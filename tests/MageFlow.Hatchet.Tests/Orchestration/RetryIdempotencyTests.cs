@@ -4,26 +4,26 @@ using MageFlow.Hatchet.Tasks;
 
 namespace MageFlow.Hatchet.Tests.Orchestration;
 
-[Collection(MageflowCollection.Name)]
-public sealed class RetryIdempotencyTests(MageflowFixture fixture)
+[Collection(MageFlowCollection.Name)]
+public sealed class RetryIdempotencyTests(MageFlowFixture fixture)
 {
-    private static readonly TimeSpan Wait = MageflowFixture.Wait;
+    private static readonly TimeSpan Wait = MageFlowFixture.Wait;
 
     [Fact]
     public async Task SignAsync_InsideRetriedTaskBody_ReplaysSameIdsAndChildrenRunOnce()
     {
-        var prefix = MageflowFixture.NewPrefix();
+        var prefix = MageFlowFixture.NewPrefix();
         await using var client = fixture.NewClient();
         var childRuns = new ConcurrentDictionary<int, int>();
-        var child = client.Task<In, Out>(MageflowFixture.Unique("child"), (i, _) =>
+        var child = client.Task<In, Out>(MageFlowFixture.Unique("child"), (i, _) =>
         {
             childRuns.AddOrUpdate(i.N, 1, (_, c) => c + 1);
             return Task.FromResult(new Out(i.N * 100));
         });
         var idsByAttempt = new ConcurrentDictionary<int, List<string>>();
-        Mageflow? mageflow = null;
+        MageFlowClient? mageflow = null;
         var parent = client.Task<In, Out>(
-            MageflowFixture.Unique("parent"),
+            MageFlowFixture.Unique("parent"),
             async (i, ctx) =>
             {
                 var ids = new List<string>();
@@ -44,7 +44,7 @@ public sealed class RetryIdempotencyTests(MageflowFixture fixture)
             },
             new TaskOptions { Retries = 1 });
         await using var mf = mageflow = await fixture.AttachAsync(client, prefix);
-        await using var worker = client.Worker(MageflowFixture.Unique("w"), 20);
+        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 20);
         await worker.StartAsync();
 
         var parentSig = await mf.SignAsync(parent);
@@ -59,7 +59,7 @@ public sealed class RetryIdempotencyTests(MageflowFixture fixture)
             Assert.Equal(new Out(n * 100), await sig.ResultAsync<Out>().WaitAsync(Wait));
         }
 
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageflowFixture.DoneTtl);
+        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
         Assert.Equal([0, 1, 2], childRuns.Keys.Order());
         Assert.All(childRuns.Values, c => Assert.Equal(1, c));
     }

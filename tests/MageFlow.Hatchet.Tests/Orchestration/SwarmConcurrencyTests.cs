@@ -1,21 +1,23 @@
 using System.Collections.Concurrent;
 using MageFlow.Hatchet.Orchestration;
+using MageFlow.Hatchet.Orchestration.State;
+using MageFlow.Hatchet.Orchestration.State.Scripts;
 using StackExchange.Redis;
 
 namespace MageFlow.Hatchet.Tests.Orchestration;
 
-[Collection(MageflowCollection.Name)]
-public sealed class SwarmConcurrencyTests(MageflowFixture fixture)
+[Collection(MageFlowCollection.Name)]
+public sealed class SwarmConcurrencyTests(MageFlowFixture fixture)
 {
-    private static readonly TimeSpan Wait = MageflowFixture.Wait;
+    private static readonly TimeSpan Wait = MageFlowFixture.Wait;
 
     [Fact]
     public async Task RunAsync_TwoProcessesShareOneSwarm_CallbacksFireExactlyOnce()
     {
         const int PerProcess = 150;
-        var prefix = MageflowFixture.NewPrefix();
-        var itemName = MageflowFixture.Unique("item");
-        var callbackName = MageflowFixture.Unique("onok");
+        var prefix = MageFlowFixture.NewPrefix();
+        var itemName = MageFlowFixture.Unique("item");
+        var callbackName = MageFlowFixture.Unique("onok");
         var executed = new ConcurrentDictionary<int, int>();
         var successes = new Probe<ListIn>();
 
@@ -38,17 +40,17 @@ public sealed class SwarmConcurrencyTests(MageflowFixture fixture)
             }));
         }
 
-        void OwnConnection(MageflowOptions o)
+        void OwnConnection(MageFlowOptions o)
         {
             o.Redis = null;
-            o.RedisConfiguration = MageflowFixture.RedisConfiguration;
+            o.RedisConfiguration = MageFlowFixture.RedisConfiguration;
         }
 
         await using var mf1 = await fixture.AttachAsync(client1, prefix, OwnConnection);
         await using var mf2 = await fixture.AttachAsync(client2, prefix, OwnConnection);
         Assert.NotEqual(mf1.OwnerId, mf2.OwnerId);
-        await using var worker1 = client1.Worker(MageflowFixture.Unique("w1"), 50);
-        await using var worker2 = client2.Worker(MageflowFixture.Unique("w2"), 50);
+        await using var worker1 = client1.Worker(MageFlowFixture.Unique("w1"), 50);
+        await using var worker2 = client2.Worker(MageFlowFixture.Unique("w2"), 50);
         await worker1.StartAsync();
         await worker2.StartAsync();
 
@@ -66,12 +68,12 @@ public sealed class SwarmConcurrencyTests(MageflowFixture fixture)
         Assert.Equal(Enumerable.Range(0, 2 * PerProcess), results.Select(r => r.Value).Order());
         Assert.Equal(2 * PerProcess, (await successes.First).MageflowResults!.Count);
         await callback.ResultAsync<Out>().WaitAsync(Wait);
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageflowFixture.DoneTtl);
+        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
         Assert.Equal(1, successes.Count);
         Assert.Equal(2 * PerProcess, executed.Count);
         Assert.All(executed, e => Assert.Equal(1, e.Value));
 
-        static async Task AddAsync(Mageflow mf, SwarmSignature swarm, Tasks.TaskDeclaration<In, Out> item, int first)
+        static async Task AddAsync(MageFlowClient mf, SwarmSignature swarm, Tasks.TaskDeclaration<In, Out> item, int first)
         {
             for (var chunk = 0; chunk < PerProcess; chunk += 10)
             {
@@ -89,10 +91,10 @@ public sealed class SwarmConcurrencyTests(MageflowFixture fixture)
     [Fact]
     public async Task OnFinished_DuplicatedCompletionReport_ChangesNothing()
     {
-        var prefix = MageflowFixture.NewPrefix();
+        var prefix = MageFlowFixture.NewPrefix();
         using var gate = new Gate();
         await using var client = fixture.NewClient();
-        var item = client.Task<In, Out>(MageflowFixture.Unique("item"), async (i, ctx) =>
+        var item = client.Task<In, Out>(MageFlowFixture.Unique("item"), async (i, ctx) =>
         {
             if (i.N > 0)
             {
@@ -102,24 +104,24 @@ public sealed class SwarmConcurrencyTests(MageflowFixture fixture)
             return new Out(i.N);
         });
         var successes = new Probe<ListIn>();
-        var onSuccess = client.Task<ListIn, Out>(MageflowFixture.Unique("onok"), (i, _) =>
+        var onSuccess = client.Task<ListIn, Out>(MageFlowFixture.Unique("onok"), (i, _) =>
         {
             successes.Record(i);
             return Task.FromResult(new Out(0));
         });
         await using var mf = await fixture.AttachAsync(client, prefix);
-        await using var worker = client.Worker(MageflowFixture.Unique("w"), 20);
+        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 20);
         await worker.StartAsync();
 
         var items = new List<Signature> { await mf.SignAsync(item, new { n = 0 }), await mf.SignAsync(item, new { n = 1 }), await mf.SignAsync(item, new { n = 2 }) };
         var callback = await mf.SignAsync(onSuccess);
-        var swarm = await mf.SwarmAsync(items, new SwarmConfig(MaxConcurrency: 3), successCallbacks: [callback], isSwarmClosed: true);
+        var swarm = await mf.SwarmAsync(items, new SwarmConfig(MaxConcurrency: 3), successCallbacks: [callback], closed: true);
         await swarm.RunNoWaitAsync();
         Assert.Equal(new Out(0), await items[0].ResultAsync<Out>().WaitAsync(Wait));
         await gate.ArrivalsAsync(2);
 
         var db = fixture.Redis.GetDatabase();
-        string runId = (await db.HashGetAsync(MageflowFixture.SigKey(prefix, items[0].Id), "run"))!;
+        string runId = (await db.HashGetAsync(MageFlowFixture.SigKey(prefix, items[0].Id), "run"))!;
         var before = await SnapshotAsync(db, prefix, swarm.Id);
 
         // Item 0 was already recorded: reporting it again (as a takeover would) is ignored...
@@ -129,12 +131,12 @@ public sealed class SwarmConcurrencyTests(MageflowFixture fixture)
         Assert.Equal("untracked", twice.Status);
 
         // ...even when the run is still registered as tracked (a report racing the first one).
-        await db.HashSetAsync("{" + prefix + "}:owner:" + mf.OwnerId + ":runs", runId, items[0].Id);
+        await db.HashSetAsync(MageFlowFixture.Keys(prefix).OwnerRuns(mf.OwnerId), runId, items[0].Id);
         var raced = await ReportAsync(mf, runId, items[0].Id, "0", "late failure");
         Assert.Equal("dup", raced.Status);
         Assert.Equal((0, 0, 0), (again.Claimed, twice.Claimed, raced.Claimed));
         Assert.Equal(before, await SnapshotAsync(db, prefix, swarm.Id));
-        Assert.Equal("done", await items[0].GetStatusAsync());
+        Assert.Equal(SignatureStatus.Done, await items[0].GetStatusAsync());
 
         gate.Open();
         var results = await swarm.ResultAsync<List<Out>>().WaitAsync(Wait);
@@ -146,23 +148,23 @@ public sealed class SwarmConcurrencyTests(MageflowFixture fixture)
         var late = await ReportAsync(mf, runId, items[0].Id, "1", "{}");
         Assert.Equal("untracked", late.Status);
         Assert.Equal(done, await SnapshotAsync(db, prefix, swarm.Id));
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageflowFixture.DoneTtl);
+        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
         Assert.Equal(1, successes.Count);
         Assert.Equal(3, (await successes.First).MageflowResults!.Count);
     }
 
     /// <summary>Reports a run's end the way the tracker does on an engine event (owner, claim TTL, source, then one quad); returns the first
     /// run's status and how many signatures the report claimed for publishing.</summary>
-    private static async Task<(string Status, int Claimed)> ReportAsync(Mageflow mf, string runId, string signatureId, string ok, string value)
+    private static async Task<(string Status, int Claimed)> ReportAsync(MageFlowClient mf, string runId, string signatureId, string ok, string value)
     {
-        var result = (RedisResult[])(await mf.Store.EvalAsync("on_finished", mf.OwnerId, "60000", "engine", runId, signatureId, ok, value))!;
-        return ((string)result[0]!, (int)result[1]);
+        var outcome = await mf.Scripts.OnFinished.RunAsync(mf.OwnerId, TimeSpan.FromSeconds(60), OnFinishedScript.Source.Engine, [new(runId, signatureId, ok == "1", value)], CancellationToken.None);
+        return (outcome.FirstStatus, outcome.Claimed.Count);
     }
 
     private static async Task<string> SnapshotAsync(IDatabase db, string prefix, string swarmId)
     {
-        var h = await db.HashGetAsync(MageflowFixture.SigKey(prefix, swarmId), ["status", "running", "total", "nok", "nfail", "closed"]);
-        var results = await db.HashLengthAsync(MageflowFixture.SwarmKey(prefix, swarmId, "results"));
+        var h = await db.HashGetAsync(MageFlowFixture.SigKey(prefix, swarmId), ["status", "running", "total", "nok", "nfail", "closed"]);
+        var results = await db.HashLengthAsync(MageFlowFixture.Keys(prefix).Swarm(swarmId, SwarmPart.Results));
         return string.Join(",", h.Select(v => (string?)v)) + $";results={results}";
     }
 }

@@ -1,27 +1,28 @@
+using MageFlow.Hatchet.Orchestration.State;
 using System.Collections.Concurrent;
 using MageFlow.Hatchet.Orchestration;
 
 namespace MageFlow.Hatchet.Tests.Orchestration;
 
-[Collection(MageflowCollection.Name)]
-public sealed class SwarmTests(MageflowFixture fixture)
+[Collection(MageFlowCollection.Name)]
+public sealed class SwarmTests(MageFlowFixture fixture)
 {
-    private static readonly TimeSpan Wait = MageflowFixture.Wait;
+    private static readonly TimeSpan Wait = MageFlowFixture.Wait;
 
     [Fact]
     public async Task RunAsync_ClosedSwarm_SuccessCallbackGetsEveryResult()
     {
-        var prefix = MageflowFixture.NewPrefix();
+        var prefix = MageFlowFixture.NewPrefix();
         await using var client = fixture.NewClient();
-        var item = client.Task<In, Out>(MageflowFixture.Unique("item"), (i, _) => Task.FromResult(new Out(i.N * 2)));
+        var item = client.Task<In, Out>(MageFlowFixture.Unique("item"), (i, _) => Task.FromResult(new Out(i.N * 2)));
         var successes = new Probe<ListIn>();
-        var onSuccess = client.Task<ListIn, Out>(MageflowFixture.Unique("onok"), (i, _) =>
+        var onSuccess = client.Task<ListIn, Out>(MageFlowFixture.Unique("onok"), (i, _) =>
         {
             successes.Record(i);
             return Task.FromResult(new Out(0));
         });
         await using var mf = await fixture.AttachAsync(client, prefix);
-        await using var worker = client.Worker(MageflowFixture.Unique("w"), 50);
+        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 50);
         await worker.StartAsync();
 
         var items = new List<Signature>();
@@ -31,7 +32,7 @@ public sealed class SwarmTests(MageflowFixture fixture)
         }
 
         var callback = await mf.SignAsync(onSuccess);
-        var swarm = await mf.SwarmAsync(items, new SwarmConfig(MaxConcurrency: 10), successCallbacks: [callback], isSwarmClosed: true);
+        var swarm = await mf.SwarmAsync(items, new SwarmConfig(MaxConcurrency: 10), successCallbacks: [callback], closed: true);
         await swarm.RunNoWaitAsync();
 
         var received = (await successes.First).MageflowResults!;
@@ -39,7 +40,7 @@ public sealed class SwarmTests(MageflowFixture fixture)
         Assert.Equal(Enumerable.Range(0, 20).Select(n => new Out(n * 2)), received.OrderBy(o => o.Value));
         Assert.Equal(received.OrderBy(o => o.Value), await swarm.ResultAsync<List<Out>>().WaitAsync(Wait));
         await callback.ResultAsync<Out>().WaitAsync(Wait);
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageflowFixture.DoneTtl);
+        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
         Assert.Equal(1, successes.Count);
     }
 
@@ -48,16 +49,16 @@ public sealed class SwarmTests(MageflowFixture fixture)
     {
         const int Items = 30;
         const int Limit = 5;
-        var prefix = MageflowFixture.NewPrefix();
+        var prefix = MageFlowFixture.NewPrefix();
         using var gate = new Gate();
         await using var client = fixture.NewClient();
-        var item = client.Task<In, Out>(MageflowFixture.Unique("item"), async (i, ctx) =>
+        var item = client.Task<In, Out>(MageFlowFixture.Unique("item"), async (i, ctx) =>
         {
             await gate.PassAsync(ctx.CancellationToken);
             return new Out(i.N);
         });
         await using var mf = await fixture.AttachAsync(client, prefix);
-        await using var worker = client.Worker(MageflowFixture.Unique("w"), 50);
+        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 50);
         await worker.StartAsync();
 
         var items = new List<Signature>();
@@ -66,7 +67,7 @@ public sealed class SwarmTests(MageflowFixture fixture)
             items.Add(await mf.SignAsync(item, new { n }));
         }
 
-        var swarm = await mf.SwarmAsync(items, new SwarmConfig(MaxConcurrency: Limit), isSwarmClosed: true);
+        var swarm = await mf.SwarmAsync(items, new SwarmConfig(MaxConcurrency: Limit), closed: true);
         await swarm.RunNoWaitAsync();
         for (var wave = 0; wave < Items / Limit; wave++)
         {
@@ -79,17 +80,17 @@ public sealed class SwarmTests(MageflowFixture fixture)
         Assert.Equal(Enumerable.Range(0, Items).Select(n => new Out(n)), results);
         Assert.Equal(Limit, gate.Peak);
         Assert.Equal(Items, gate.Entered);
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageflowFixture.DoneTtl);
+        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
     }
 
     [Fact]
     public async Task RunNoWaitAsync_StopAfterNFailures_StopsRestAndErrorCallbacksOnce()
     {
-        var prefix = MageflowFixture.NewPrefix();
+        var prefix = MageFlowFixture.NewPrefix();
         using var gate = new Gate();
         await using var client = fixture.NewClient();
         var executed = new ConcurrentDictionary<int, int>();
-        var item = client.Task<FlakyIn, Out>(MageflowFixture.Unique("item"), async (i, ctx) =>
+        var item = client.Task<FlakyIn, Out>(MageFlowFixture.Unique("item"), async (i, ctx) =>
         {
             executed.AddOrUpdate(i.N, 1, (_, c) => c + 1);
             if (i.Fail)
@@ -101,19 +102,19 @@ public sealed class SwarmTests(MageflowFixture fixture)
             return new Out(i.N);
         });
         var successes = new Probe<ListIn>();
-        var onSuccess = client.Task<ListIn, Out>(MageflowFixture.Unique("onok"), (i, _) =>
+        var onSuccess = client.Task<ListIn, Out>(MageFlowFixture.Unique("onok"), (i, _) =>
         {
             successes.Record(i);
             return Task.FromResult(new Out(0));
         });
         var errors = new Probe<ResultIn>();
-        var onError = client.Task<ResultIn, Out>(MageflowFixture.Unique("onerr"), (i, _) =>
+        var onError = client.Task<ResultIn, Out>(MageFlowFixture.Unique("onerr"), (i, _) =>
         {
             errors.Record(i);
             return Task.FromResult(new Out(0));
         });
         await using var mf = await fixture.AttachAsync(client, prefix);
-        await using var worker = client.Worker(MageflowFixture.Unique("w"), 50);
+        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 50);
         await worker.StartAsync();
 
         // Items 0 and 1 fail at once; the first failure starts item 2 (held at the gate); the second stops the swarm.
@@ -129,23 +130,23 @@ public sealed class SwarmTests(MageflowFixture fixture)
             new SwarmConfig(MaxConcurrency: 2, StopAfterNFailures: 2),
             successCallbacks: [await mf.SignAsync(onSuccess)],
             errorCallbacks: [errorCallback],
-            isSwarmClosed: true);
+            closed: true);
         await swarm.RunNoWaitAsync();
 
         await errors.First;
         await gate.ArrivalsAsync(1);
         var failed = await Assert.ThrowsAsync<SignatureFailedException>(() => swarm.ResultAsync<List<Out>>().WaitAsync(Wait));
-        Assert.Equal("failed", failed.Status);
+        Assert.Equal(SignatureStatus.Failed, failed.Status);
         for (var n = 3; n < 8; n++)
         {
-            Assert.Equal("canceled", await items[n].GetStatusAsync());
+            Assert.Equal(SignatureStatus.Canceled, await items[n].GetStatusAsync());
         }
 
         // The item that was already running when the swarm stopped finishes normally.
         gate.Open();
         Assert.Equal(new Out(2), await items[2].ResultAsync<Out>().WaitAsync(Wait));
         await errorCallback.ResultAsync<Out>().WaitAsync(Wait);
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageflowFixture.DoneTtl);
+        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
         Assert.Equal(1, errors.Count);
         Assert.Equal(0, successes.Count);
         Assert.Equal([0, 1, 2], executed.Keys.Order());
@@ -155,45 +156,45 @@ public sealed class SwarmTests(MageflowFixture fixture)
     [Fact]
     public async Task AddTaskAsync_ReachingMaxTaskAllowed_ClosesSwarmAndRefusesMore()
     {
-        var prefix = MageflowFixture.NewPrefix();
+        var prefix = MageFlowFixture.NewPrefix();
         await using var client = fixture.NewClient();
-        var item = client.Task<In, Out>(MageflowFixture.Unique("item"), (i, _) => Task.FromResult(new Out(i.N)));
+        var item = client.Task<In, Out>(MageFlowFixture.Unique("item"), (i, _) => Task.FromResult(new Out(i.N)));
         await using var mf = await fixture.AttachAsync(client, prefix);
-        await using var worker = client.Worker(MageflowFixture.Unique("w"), 20);
+        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 20);
         await worker.StartAsync();
 
-        var swarm = await mf.SwarmAsync(config: new SwarmConfig(MaxConcurrency: 5, MaxTaskAllowed: 3));
+        var swarm = await mf.SwarmAsync(config: new SwarmConfig(MaxConcurrency: 5, MaxTasks: 3));
         await swarm.AddTasksAsync([await mf.SignAsync(item, new { n = 1 }), await mf.SignAsync(item, new { n = 2 })]);
 
         var extra1 = await mf.SignAsync(item);
         var extra2 = await mf.SignAsync(item);
-        var full = await Assert.ThrowsAsync<MageflowStateException>(() => swarm.AddTasksAsync([extra1, extra2]));
+        var full = await Assert.ThrowsAsync<MageFlowStateException>(() => swarm.AddTasksAsync([extra1, extra2]));
         Assert.Equal("full", full.Reason);
         Assert.Contains("max_task_allowed", full.Message, StringComparison.Ordinal);
 
         await swarm.AddTaskAsync(await mf.SignAsync(item, new { n = 3 }));
         var extra3 = await mf.SignAsync(item, new { n = 4 });
-        var closed = await Assert.ThrowsAsync<MageflowStateException>(() => swarm.AddTaskAsync(extra3));
+        var closed = await Assert.ThrowsAsync<MageFlowStateException>(() => swarm.AddTaskAsync(extra3));
         Assert.True(closed.Reason is "closed" or "full", closed.Reason);
 
         // Reaching the limit closed the swarm: it finishes without CloseAsync.
         var results = await swarm.RunAsync<List<Out>>().WaitAsync(Wait);
         Assert.Equal([new Out(1), new Out(2), new Out(3)], results);
         await CancelAllAsync(extra1, extra2, extra3);
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageflowFixture.DoneTtl);
+        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
     }
 
     [Fact]
     public async Task AddTaskAsync_AfterSwarmStarted_ItemsRunWithMergedMessages()
     {
-        var prefix = MageflowFixture.NewPrefix();
+        var prefix = MageFlowFixture.NewPrefix();
         await using var client = fixture.NewClient();
-        var item = client.Task<TaggedIn, TaggedOut>(MageflowFixture.Unique("item"), (i, _) => Task.FromResult(new TaggedOut(i.N * 2, i.Tag)));
+        var item = client.Task<TaggedIn, TaggedOut>(MageFlowFixture.Unique("item"), (i, _) => Task.FromResult(new TaggedOut(i.N * 2, i.Tag)));
         await using var mf = await fixture.AttachAsync(client, prefix);
-        await using var worker = client.Worker(MageflowFixture.Unique("w"), 20);
+        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 20);
         await worker.StartAsync();
 
-        var swarm = await mf.SwarmAsync([await mf.SignAsync(item)], new SwarmConfig(MaxConcurrency: 3), kwargs: new { tag = "swarm" });
+        var swarm = await mf.SwarmAsync([await mf.SignAsync(item)], new SwarmConfig(MaxConcurrency: 3), boundInput: new { tag = "swarm" });
         await swarm.RunNoWaitAsync(new { n = 1 });
 
         await swarm.AddTaskAsync(await mf.SignAsync(item, new { n = 5, tag = "own" }));
@@ -208,22 +209,22 @@ public sealed class SwarmTests(MageflowFixture fixture)
         Assert.Equal(
             [new TaggedOut(2, "swarm"), new TaggedOut(10, "own"), new TaggedOut(20, "swarm"), new TaggedOut(40, "swarm"), new TaggedOut(2, "swarm")],
             results);
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageflowFixture.DoneTtl);
+        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
     }
 
     [Fact]
     public async Task AddTaskAsync_ClosedSwarm_ThrowsClosed()
     {
-        var prefix = MageflowFixture.NewPrefix();
+        var prefix = MageFlowFixture.NewPrefix();
         using var gate = new Gate();
         await using var client = fixture.NewClient();
-        var item = client.Task<In, Out>(MageflowFixture.Unique("item"), async (i, ctx) =>
+        var item = client.Task<In, Out>(MageFlowFixture.Unique("item"), async (i, ctx) =>
         {
             await gate.PassAsync(ctx.CancellationToken);
             return new Out(i.N);
         });
         await using var mf = await fixture.AttachAsync(client, prefix);
-        await using var worker = client.Worker(MageflowFixture.Unique("w"), 20);
+        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 20);
         await worker.StartAsync();
 
         var swarm = await mf.SwarmAsync([await mf.SignAsync(item, new { n = 1 })]);
@@ -232,7 +233,7 @@ public sealed class SwarmTests(MageflowFixture fixture)
         await swarm.CloseAsync();
 
         var late1 = await mf.SignAsync(item);
-        var whileRunning = await Assert.ThrowsAsync<MageflowStateException>(() => swarm.AddTaskAsync(late1));
+        var whileRunning = await Assert.ThrowsAsync<MageFlowStateException>(() => swarm.AddTaskAsync(late1));
         Assert.Equal("closed", whileRunning.Reason);
         Assert.Contains("closed", whileRunning.Message, StringComparison.Ordinal);
         Assert.Contains(swarm.Id, whileRunning.Message, StringComparison.Ordinal);
@@ -240,25 +241,25 @@ public sealed class SwarmTests(MageflowFixture fixture)
         gate.Open();
         Assert.Equal([new Out(1)], await swarm.ResultAsync<List<Out>>().WaitAsync(Wait));
         var late2 = await mf.SignAsync(item);
-        var afterDone = await Assert.ThrowsAsync<MageflowStateException>(() => swarm.AddTaskAsync(late2));
+        var afterDone = await Assert.ThrowsAsync<MageFlowStateException>(() => swarm.AddTaskAsync(late2));
         Assert.Equal("closed", afterDone.Reason);
         await CancelAllAsync(late1, late2);
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageflowFixture.DoneTtl);
+        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
     }
 
     [Fact]
     public async Task AddTaskAsync_CanceledSwarm_ThrowsCanceled()
     {
-        var prefix = MageflowFixture.NewPrefix();
+        var prefix = MageFlowFixture.NewPrefix();
         var runs = 0;
         await using var client = fixture.NewClient();
-        var item = client.Task<In, Out>(MageflowFixture.Unique("item"), (i, _) =>
+        var item = client.Task<In, Out>(MageFlowFixture.Unique("item"), (i, _) =>
         {
             Interlocked.Increment(ref runs);
             return Task.FromResult(new Out(i.N));
         });
         await using var mf = await fixture.AttachAsync(client, prefix);
-        await using var worker = client.Worker(MageflowFixture.Unique("w"), 20);
+        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 20);
         await worker.StartAsync();
 
         var first = await mf.SignAsync(item, new { n = 1 });
@@ -266,31 +267,31 @@ public sealed class SwarmTests(MageflowFixture fixture)
         await swarm.CancelAsync();
 
         var late = await mf.SignAsync(item);
-        var e = await Assert.ThrowsAsync<MageflowStateException>(() => swarm.AddTaskAsync(late));
+        var e = await Assert.ThrowsAsync<MageFlowStateException>(() => swarm.AddTaskAsync(late));
         Assert.Equal("canceled", e.Reason);
         Assert.Contains("canceled", e.Message, StringComparison.Ordinal);
-        Assert.Equal("canceled", await swarm.GetStatusAsync());
-        Assert.Equal("canceled", await first.GetStatusAsync());
-        var run = await Assert.ThrowsAsync<MageflowStateException>(() => swarm.RunNoWaitAsync());
+        Assert.Equal(SignatureStatus.Canceled, await swarm.GetStatusAsync());
+        Assert.Equal(SignatureStatus.Canceled, await first.GetStatusAsync());
+        var run = await Assert.ThrowsAsync<MageFlowStateException>(() => swarm.RunNoWaitAsync());
         Assert.Contains("canceled", run.Message, StringComparison.Ordinal);
         await late.CancelAsync();
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageflowFixture.DoneTtl);
+        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
         Assert.Equal(0, Volatile.Read(ref runs));
     }
 
     [Fact]
     public async Task SuspendAsync_ThenResume_SwarmLosesNoItem()
     {
-        var prefix = MageflowFixture.NewPrefix();
+        var prefix = MageFlowFixture.NewPrefix();
         using var gate = new Gate();
         await using var client = fixture.NewClient();
-        var item = client.Task<In, Out>(MageflowFixture.Unique("item"), async (i, ctx) =>
+        var item = client.Task<In, Out>(MageFlowFixture.Unique("item"), async (i, ctx) =>
         {
             await gate.PassAsync(ctx.CancellationToken);
             return new Out(i.N);
         });
         await using var mf = await fixture.AttachAsync(client, prefix);
-        await using var worker = client.Worker(MageflowFixture.Unique("w"), 20);
+        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 20);
         await worker.StartAsync();
 
         var items = new List<Signature>();
@@ -299,15 +300,15 @@ public sealed class SwarmTests(MageflowFixture fixture)
             items.Add(await mf.SignAsync(item, new { n }));
         }
 
-        var swarm = await mf.SwarmAsync(items, new SwarmConfig(MaxConcurrency: 2), isSwarmClosed: true);
+        var swarm = await mf.SwarmAsync(items, new SwarmConfig(MaxConcurrency: 2), closed: true);
         await swarm.RunNoWaitAsync();
         await gate.ArrivalsAsync(2);
 
         await swarm.SuspendAsync();
-        Assert.Equal("suspended", await swarm.GetStatusAsync());
+        Assert.Equal(SignatureStatus.Suspended, await swarm.GetStatusAsync());
         for (var n = 2; n < 6; n++)
         {
-            Assert.Equal("suspended", await items[n].GetStatusAsync());
+            Assert.Equal(SignatureStatus.Suspended, await items[n].GetStatusAsync());
         }
 
         // The two running items are not stopped: they finish and keep their results; nothing new starts.
@@ -315,9 +316,9 @@ public sealed class SwarmTests(MageflowFixture fixture)
         Assert.Equal(new Out(0), await items[0].ResultAsync<Out>().WaitAsync(Wait));
         Assert.Equal(new Out(1), await items[1].ResultAsync<Out>().WaitAsync(Wait));
         var db = fixture.Redis.GetDatabase();
-        Assert.Equal(4, await db.ListLengthAsync(MageflowFixture.SwarmKey(prefix, swarm.Id, "queue")));
-        Assert.Equal("0", (string?)await db.HashGetAsync(MageflowFixture.SigKey(prefix, swarm.Id), "running"));
-        Assert.Equal("suspended", await swarm.GetStatusAsync());
+        Assert.Equal(4, await db.ListLengthAsync(MageFlowFixture.Keys(prefix).Swarm(swarm.Id, SwarmPart.Queue)));
+        Assert.Equal("0", (string?)await db.HashGetAsync(MageFlowFixture.SigKey(prefix, swarm.Id), "running"));
+        Assert.Equal(SignatureStatus.Suspended, await swarm.GetStatusAsync());
 
         await swarm.ResumeAsync();
 
@@ -325,28 +326,28 @@ public sealed class SwarmTests(MageflowFixture fixture)
         Assert.Equal(Enumerable.Range(0, 6).Select(n => new Out(n)), results);
         Assert.True(gate.Peak <= 2, $"peak {gate.Peak}");
         Assert.Equal(6, gate.Entered);
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageflowFixture.DoneTtl);
+        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
     }
 
     [Fact]
     public async Task SuspendAsync_RunningTask_KeepsRunningAndKeepsItsResult()
     {
-        var prefix = MageflowFixture.NewPrefix();
+        var prefix = MageFlowFixture.NewPrefix();
         using var gate = new Gate();
         await using var client = fixture.NewClient();
-        var item = client.Task<In, Out>(MageflowFixture.Unique("item"), async (i, ctx) =>
+        var item = client.Task<In, Out>(MageFlowFixture.Unique("item"), async (i, ctx) =>
         {
             await gate.PassAsync(ctx.CancellationToken);
             return new Out(i.N);
         });
         var successes = new Probe<ResultIn>();
-        var onSuccess = client.Task<ResultIn, Out>(MageflowFixture.Unique("onok"), (i, _) =>
+        var onSuccess = client.Task<ResultIn, Out>(MageFlowFixture.Unique("onok"), (i, _) =>
         {
             successes.Record(i);
             return Task.FromResult(new Out(0));
         });
         await using var mf = await fixture.AttachAsync(client, prefix);
-        await using var worker = client.Worker(MageflowFixture.Unique("w"), 20);
+        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 20);
         await worker.StartAsync();
 
         var callback = await mf.SignAsync(onSuccess);
@@ -354,14 +355,14 @@ public sealed class SwarmTests(MageflowFixture fixture)
         await sig.RunNoWaitAsync();
         await gate.ArrivalsAsync(1);
         await sig.SuspendAsync();
-        Assert.Equal("suspended", await sig.GetStatusAsync());
+        Assert.Equal(SignatureStatus.Suspended, await sig.GetStatusAsync());
 
         gate.Open();
         Assert.Equal(new Out(3), await sig.ResultAsync<Out>().WaitAsync(Wait));
         Assert.Equal(new Out(3), (await successes.First).MageflowResults);
         await sig.ResumeAsync();
         await callback.ResultAsync<Out>().WaitAsync(Wait);
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageflowFixture.DoneTtl);
+        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
         Assert.Equal(1, gate.Entered);
         Assert.Equal(1, successes.Count);
     }
@@ -369,12 +370,12 @@ public sealed class SwarmTests(MageflowFixture fixture)
     [Fact]
     public async Task InterruptAsync_RunningItem_CancelsHandlerAndResumeRerunsIt()
     {
-        var prefix = MageflowFixture.NewPrefix();
+        var prefix = MageFlowFixture.NewPrefix();
         var started = new SemaphoreSlim(0);
         var cancelled = new SemaphoreSlim(0);
         var attempts = new ConcurrentDictionary<int, int>();
         await using var client = fixture.NewClient();
-        var item = client.Task<In, Out>(MageflowFixture.Unique("item"), async (i, ctx) =>
+        var item = client.Task<In, Out>(MageFlowFixture.Unique("item"), async (i, ctx) =>
         {
             if (attempts.AddOrUpdate(i.N, 1, (_, c) => c + 1) == 1)
             {
@@ -393,11 +394,11 @@ public sealed class SwarmTests(MageflowFixture fixture)
             return new Out(i.N * 10);
         });
         await using var mf = await fixture.AttachAsync(client, prefix);
-        await using var worker = client.Worker(MageflowFixture.Unique("w"), 20);
+        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 20);
         await worker.StartAsync();
 
         var items = new List<Signature> { await mf.SignAsync(item, new { n = 1 }), await mf.SignAsync(item, new { n = 2 }) };
-        var swarm = await mf.SwarmAsync(items, new SwarmConfig(MaxConcurrency: 2), isSwarmClosed: true);
+        var swarm = await mf.SwarmAsync(items, new SwarmConfig(MaxConcurrency: 2), closed: true);
         await swarm.RunNoWaitAsync();
         await started.WaitAsync(Wait);
         await started.WaitAsync(Wait);
@@ -405,15 +406,15 @@ public sealed class SwarmTests(MageflowFixture fixture)
         await swarm.InterruptAsync();
         await cancelled.WaitAsync(Wait);
         await cancelled.WaitAsync(Wait);
-        Assert.Equal("interrupted", await swarm.GetStatusAsync());
-        Assert.Equal("interrupted", await items[0].GetStatusAsync());
+        Assert.Equal(SignatureStatus.Interrupted, await swarm.GetStatusAsync());
+        Assert.Equal(SignatureStatus.Interrupted, await items[0].GetStatusAsync());
 
         await swarm.ResumeAsync();
         var results = await swarm.ResultAsync<List<Out>>().WaitAsync(Wait);
         Assert.Equal([new Out(10), new Out(20)], results);
         Assert.Equal(2, attempts[1]);
         Assert.Equal(2, attempts[2]);
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageflowFixture.DoneTtl);
+        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
     }
 
     /// <summary>Signatures a swarm refused never run: cancel them, as a caller would, so they expire like the rest.</summary>

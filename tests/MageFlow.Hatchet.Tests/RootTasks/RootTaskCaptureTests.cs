@@ -6,35 +6,35 @@ using MageFlow.Hatchet.Tests.Orchestration;
 
 namespace MageFlow.Hatchet.Tests.RootTasks;
 
-/// <summary>What a root body publishes joins its root swarm; what it publishes inside <see cref="MageflowScope.WithoutRootSwarm"/> does not.</summary>
+/// <summary>What a root body publishes joins its root swarm; what it publishes inside <see cref="MageFlowScope.WithoutRootSwarm"/> does not.</summary>
 [Collection(RootTasksCollection.Name)]
-public sealed class RootTaskCaptureTests(MageflowFixture fixture)
+public sealed class RootTaskCaptureTests(MageFlowFixture fixture)
 {
-    private static readonly TimeSpan Wait = MageflowFixture.Wait;
+    private static readonly TimeSpan Wait = MageFlowFixture.Wait;
 
     [Fact]
     public async Task RootBody_PublishesTasksChainAndSwarm_CallbackGetsEachResultInOrder()
     {
-        var prefix = MageflowFixture.NewPrefix();
+        var prefix = MageFlowFixture.NewPrefix();
         await using var client = fixture.NewClient();
-        Mageflow? mageflow = null;
-        var item = client.Task<ChildIn, ChildOut>(MageflowFixture.Unique("item"), (i, _) => Task.FromResult(new ChildOut(i.N * 10)));
-        var step = client.Task<StepIn, ChildOut>(MageflowFixture.Unique("step"), (i, _) => Task.FromResult(new ChildOut((i.Prev?.N ?? i.N) + 1)));
+        MageFlowClient? mageflow = null;
+        var item = client.Task<ChildIn, ChildOut>(MageFlowFixture.Unique("item"), (i, _) => Task.FromResult(new ChildOut(i.N * 10)));
+        var step = client.Task<StepIn, ChildOut>(MageFlowFixture.Unique("step"), (i, _) => Task.FromResult(new ChildOut((i.Prev?.N ?? i.N) + 1)));
         var callbacks = new Probe<ResultsIn>();
-        var onDone = client.Task<ResultsIn, int>(MageflowFixture.Unique("done"), (i, _) =>
+        var onDone = client.Task<ResultsIn, int>(MageFlowFixture.Unique("done"), (i, _) =>
         {
             callbacks.Record(i);
             return Task.FromResult(i.Results?.Count ?? -1);
         });
         var awaited = new TaskCompletionSource<ChildOut>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var root = client.Task<RootIn, RootOut>(MageflowFixture.Unique("root"), async (input, ctx) =>
+        var root = client.Task<RootIn, RootOut>(MageFlowFixture.Unique("root"), async (input, ctx) =>
         {
             var mf = mageflow!;
             await (await mf.SignAsync(item)).RunNoWaitAsync(new ChildIn(1));
             await (await mf.SignAsync(item, new { n = 2 })).RunNoWaitAsync();
             var chain = await mf.ChainAsync([await mf.SignAsync(step), await mf.SignAsync(step), await mf.SignAsync(step)]);
             await chain.RunNoWaitAsync(new ChildIn(100));
-            var swarm = await mf.SwarmAsync([await mf.SignAsync(item, new { n = 7 }), await mf.SignAsync(item, new { n = 8 })], isSwarmClosed: true);
+            var swarm = await mf.SwarmAsync([await mf.SignAsync(item, new { n = 7 }), await mf.SignAsync(item, new { n = 8 })], closed: true);
             await swarm.RunNoWaitAsync();
 
             // RunAsync: published into the root swarm too, and the body gets the result.
@@ -42,7 +42,7 @@ public sealed class RootTaskCaptureTests(MageflowFixture fixture)
             return new RootOut(5);
         }).AsRoot(maxConcurrency: 4);
         await using var mf = mageflow = await fixture.AttachAsync(client, prefix);
-        await using var worker = client.Worker(MageflowFixture.Unique("w"), 20);
+        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 20);
         await worker.StartAsync();
 
         var callback = await mf.SignAsync(onDone);
@@ -59,7 +59,7 @@ public sealed class RootTaskCaptureTests(MageflowFixture fixture)
         var swarm = await RootTaskAssert.FieldsAsync(fixture.Redis, prefix, swarmId, "name", "kind", "status", "total", "nok", "nfail", "maxc");
         Assert.Equal($"root-swarm:{root.Name}", swarm["name"]);
         Assert.Equal(("swarm", "done", "5", "5", "0", "4"), (swarm["kind"], swarm["status"], swarm["total"], swarm["nok"], swarm["nfail"], swarm["maxc"]));
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageflowFixture.DoneTtl);
+        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
         Assert.Equal(1, callbacks.Count);
     }
 
@@ -67,22 +67,22 @@ public sealed class RootTaskCaptureTests(MageflowFixture fixture)
     public async Task RootBody_PlainSdkTriggersByDeclarationAndByName_RunUnderLimitAndCount()
     {
         const int Limit = 2;
-        var prefix = MageflowFixture.NewPrefix();
+        var prefix = MageFlowFixture.NewPrefix();
         using var gate = new Gate();
         await using var client = fixture.NewClient();
-        var child = client.Task<ChildIn, ChildOut>(MageflowFixture.Unique("child"), async (i, ctx) =>
+        var child = client.Task<ChildIn, ChildOut>(MageFlowFixture.Unique("child"), async (i, ctx) =>
         {
             await gate.PassAsync(ctx.CancellationToken);
             return new ChildOut(i.N);
         });
         var callbacks = new Probe<ChildResultsIn>();
-        var onDone = client.Task<ChildResultsIn, int>(MageflowFixture.Unique("done"), (i, _) =>
+        var onDone = client.Task<ChildResultsIn, int>(MageFlowFixture.Unique("done"), (i, _) =>
         {
             callbacks.Record(i);
             return Task.FromResult(0);
         });
         var refs = new ConcurrentQueue<WorkflowRunRef>();
-        var root = client.Task<RootIn, RootOut>(MageflowFixture.Unique("root"), async (input, ctx) =>
+        var root = client.Task<RootIn, RootOut>(MageFlowFixture.Unique("root"), async (input, ctx) =>
         {
             for (var n = 0; n < 3; n++)
             {
@@ -97,7 +97,7 @@ public sealed class RootTaskCaptureTests(MageflowFixture fixture)
             return new RootOut(6);
         }).AsRoot(maxConcurrency: Limit);
         await using var mf = await fixture.AttachAsync(client, prefix);
-        await using var worker = client.Worker(MageflowFixture.Unique("w"), 20);
+        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 20);
         await worker.StartAsync();
 
         var callback = await mf.SignAsync(onDone);
@@ -121,7 +121,7 @@ public sealed class RootTaskCaptureTests(MageflowFixture fixture)
         // The plain triggers' references still give their results (from the signatures they were queued as).
         Assert.Equal(Enumerable.Range(0, 6).Select(n => new ChildOut(n)), await Task.WhenAll(refs.Select(r => r.ResultAsync<ChildOut>().WaitAsync(Wait))));
         await callback.ResultAsync<int>().WaitAsync(Wait);
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageflowFixture.DoneTtl);
+        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
         Assert.Equal(1, callbacks.Count);
     }
 
@@ -129,23 +129,23 @@ public sealed class RootTaskCaptureTests(MageflowFixture fixture)
     public async Task RootBody_WithoutRootSwarm_ExcludedChildrenEscapeLimitAndDoNotHoldCallback()
     {
         const int Limit = 2;
-        var prefix = MageflowFixture.NewPrefix();
+        var prefix = MageFlowFixture.NewPrefix();
         using var tracked = new Gate();
         using var excluded = new Gate();
         await using var client = fixture.NewClient();
-        Mageflow? mageflow = null;
-        var trackedTask = client.Task<ChildIn, ChildOut>(MageflowFixture.Unique("tracked"), async (i, ctx) =>
+        MageFlowClient? mageflow = null;
+        var trackedTask = client.Task<ChildIn, ChildOut>(MageFlowFixture.Unique("tracked"), async (i, ctx) =>
         {
             await tracked.PassAsync(ctx.CancellationToken);
             return new ChildOut(i.N);
         });
-        var excludedTask = client.Task<ChildIn, ChildOut>(MageflowFixture.Unique("excluded"), async (i, ctx) =>
+        var excludedTask = client.Task<ChildIn, ChildOut>(MageFlowFixture.Unique("excluded"), async (i, ctx) =>
         {
             await excluded.PassAsync(ctx.CancellationToken);
             return new ChildOut(i.N);
         });
         var callbacks = new Probe<ChildResultsIn>();
-        var onDone = client.Task<ChildResultsIn, int>(MageflowFixture.Unique("done"), (i, _) =>
+        var onDone = client.Task<ChildResultsIn, int>(MageFlowFixture.Unique("done"), (i, _) =>
         {
             callbacks.Record(i);
             return Task.FromResult(excluded.Running);
@@ -153,15 +153,15 @@ public sealed class RootTaskCaptureTests(MageflowFixture fixture)
         var excludedSignatures = new ConcurrentQueue<Signature>();
         var excludedRuns = new ConcurrentQueue<WorkflowRunRef>();
         var scopes = new ConcurrentQueue<string?>();
-        var root = client.Task<RootIn, RootOut>(MageflowFixture.Unique("root"), async (input, ctx) =>
+        var root = client.Task<RootIn, RootOut>(MageFlowFixture.Unique("root"), async (input, ctx) =>
         {
             var mf = mageflow!;
-            scopes.Enqueue(MageflowScope.CurrentRootSwarmId);
+            scopes.Enqueue(MageFlowScope.CurrentRootSwarmId);
 
             // Excluded first: were they captured, they would take both slots and the tracked children could not start.
-            using (MageflowScope.WithoutRootSwarm())
+            using (MageFlowScope.WithoutRootSwarm())
             {
-                scopes.Enqueue(MageflowScope.CurrentRootSwarmId);
+                scopes.Enqueue(MageFlowScope.CurrentRootSwarmId);
                 for (var n = 100; n < 102; n++)
                 {
                     var sig = await mf.SignAsync(excludedTask);
@@ -172,13 +172,13 @@ public sealed class RootTaskCaptureTests(MageflowFixture fixture)
                 excludedRuns.Enqueue(await excludedTask.RunNoWaitAsync(new ChildIn(102), cancellationToken: ctx.CancellationToken));
             }
 
-            scopes.Enqueue(MageflowScope.CurrentRootSwarmId);
+            scopes.Enqueue(MageFlowScope.CurrentRootSwarmId);
             await (await mf.SignAsync(trackedTask)).RunNoWaitAsync(new ChildIn(0));
             await trackedTask.RunNoWaitAsync(new ChildIn(1), cancellationToken: ctx.CancellationToken);
             return new RootOut(2);
         }).AsRoot(maxConcurrency: Limit);
         await using var mf = mageflow = await fixture.AttachAsync(client, prefix);
-        await using var worker = client.Worker(MageflowFixture.Unique("w"), 20);
+        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 20);
         await worker.StartAsync();
 
         var callback = await mf.SignAsync(onDone);
@@ -202,7 +202,7 @@ public sealed class RootTaskCaptureTests(MageflowFixture fixture)
         excluded.Open();
         foreach (var sig in excludedSignatures)
         {
-            Assert.Equal("done", await RootTaskAssert.FinalStatusAsync(mf, sig.Id));
+            Assert.Equal(SignatureStatus.Done, await RootTaskAssert.FinalStatusAsync(mf, sig.Id));
             Assert.Equal(string.Empty, (await RootTaskAssert.FieldsAsync(fixture.Redis, prefix, sig.Id, "parent"))["parent"]);
         }
 
@@ -214,30 +214,30 @@ public sealed class RootTaskCaptureTests(MageflowFixture fixture)
         Assert.Equal([swarmId, null, swarmId], scopes);
         Assert.Equal("2", (await RootTaskAssert.FieldsAsync(fixture.Redis, prefix, swarmId, "total"))["total"]);
         Assert.Equal(Limit, tracked.Peak);
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageflowFixture.DoneTtl);
+        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
         Assert.Equal(1, callbacks.Count);
     }
 
     [Fact]
     public async Task RootBody_PublishesNothing_CallbacksFireOnReturnWithEmptyList()
     {
-        var prefix = MageflowFixture.NewPrefix();
+        var prefix = MageFlowFixture.NewPrefix();
         await using var client = fixture.NewClient();
         var callbacks = new Probe<ResultsIn>();
-        var onDone = client.Task<ResultsIn, int>(MageflowFixture.Unique("done"), (i, _) =>
+        var onDone = client.Task<ResultsIn, int>(MageFlowFixture.Unique("done"), (i, _) =>
         {
             callbacks.Record(i);
             return Task.FromResult(i.Results?.Count ?? -1);
         });
         var errors = new Probe<RootIn>();
-        var onError = client.Task<RootIn, int>(MageflowFixture.Unique("err"), (i, _) =>
+        var onError = client.Task<RootIn, int>(MageFlowFixture.Unique("err"), (i, _) =>
         {
             errors.Record(i);
             return Task.FromResult(0);
         });
-        var root = client.Task<RootIn, RootOut>(MageflowFixture.Unique("root"), (_, _) => Task.FromResult(new RootOut(0))).AsRoot(maxConcurrency: 3);
+        var root = client.Task<RootIn, RootOut>(MageFlowFixture.Unique("root"), (_, _) => Task.FromResult(new RootOut(0))).AsRoot(maxConcurrency: 3);
         await using var mf = await fixture.AttachAsync(client, prefix);
-        await using var worker = client.Worker(MageflowFixture.Unique("w"), 10);
+        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 10);
         await worker.StartAsync();
 
         var callback = await mf.SignAsync(onDone);
@@ -248,8 +248,8 @@ public sealed class RootTaskCaptureTests(MageflowFixture fixture)
         Assert.Equal([], (await callbacks.First).Results!);
         Assert.Equal(0, await callback.ResultAsync<int>().WaitAsync(Wait));
         Assert.Equal(new RootOut(0), await rootSig.ResultAsync<RootOut>().WaitAsync(Wait));
-        Assert.Equal("canceled", await errorCallback.GetStatusAsync());
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageflowFixture.DoneTtl);
+        Assert.Equal(SignatureStatus.Canceled, await errorCallback.GetStatusAsync());
+        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
         Assert.Equal(1, callbacks.Count);
         Assert.Equal(0, errors.Count);
     }
@@ -257,32 +257,32 @@ public sealed class RootTaskCaptureTests(MageflowFixture fixture)
     [Fact]
     public async Task RootBody_PublishesInnerRoot_OuterCallbackWaitsForInnerChildrenAndInnerCallbackFires()
     {
-        var prefix = MageflowFixture.NewPrefix();
+        var prefix = MageFlowFixture.NewPrefix();
         using var gate = new Gate();
         var timeline = new Timeline();
         await using var client = fixture.NewClient();
-        Mageflow? mageflow = null;
-        var leaf = client.Task<ChildIn, ChildOut>(MageflowFixture.Unique("leaf"), async (i, ctx) =>
+        MageFlowClient? mageflow = null;
+        var leaf = client.Task<ChildIn, ChildOut>(MageFlowFixture.Unique("leaf"), async (i, ctx) =>
         {
             await gate.PassAsync(ctx.CancellationToken);
             timeline.Mark($"leaf-finished:{i.N}");
             return new ChildOut(i.N);
         });
         var innerCallbacks = new Probe<ChildResultsIn>();
-        var onInnerDone = client.Task<ChildResultsIn, int>(MageflowFixture.Unique("innerdone"), (i, _) =>
+        var onInnerDone = client.Task<ChildResultsIn, int>(MageFlowFixture.Unique("innerdone"), (i, _) =>
         {
             timeline.Mark("inner-callback-started");
             innerCallbacks.Record(i);
             return Task.FromResult(0);
         });
         var outerCallbacks = new Probe<ResultsIn>();
-        var onOuterDone = client.Task<ResultsIn, int>(MageflowFixture.Unique("outerdone"), (i, _) =>
+        var onOuterDone = client.Task<ResultsIn, int>(MageFlowFixture.Unique("outerdone"), (i, _) =>
         {
             timeline.Mark("outer-callback-started");
             outerCallbacks.Record(i);
             return Task.FromResult(0);
         });
-        var inner = client.Task<RootIn, RootOut>(MageflowFixture.Unique("inner"), async (input, ctx) =>
+        var inner = client.Task<RootIn, RootOut>(MageFlowFixture.Unique("inner"), async (input, ctx) =>
         {
             for (var n = 0; n < 3; n++)
             {
@@ -292,8 +292,8 @@ public sealed class RootTaskCaptureTests(MageflowFixture fixture)
             return new RootOut(3);
         }).AsRoot(maxConcurrency: 3);
         var innerIds = new ConcurrentQueue<string>();
-        var single = client.Task<ChildIn, ChildOut>(MageflowFixture.Unique("single"), (i, _) => Task.FromResult(new ChildOut(i.N)));
-        var outer = client.Task<RootIn, RootOut>(MageflowFixture.Unique("outer"), async (input, ctx) =>
+        var single = client.Task<ChildIn, ChildOut>(MageFlowFixture.Unique("single"), (i, _) => Task.FromResult(new ChildOut(i.N)));
+        var outer = client.Task<RootIn, RootOut>(MageFlowFixture.Unique("outer"), async (input, ctx) =>
         {
             var mf = mageflow!;
             var innerSig = await mf.SignAsync(inner, successCallbacks: [await mf.SignAsync(onInnerDone)]);
@@ -303,7 +303,7 @@ public sealed class RootTaskCaptureTests(MageflowFixture fixture)
             return new RootOut(2);
         }).AsRoot(maxConcurrency: 2);
         await using var mf = mageflow = await fixture.AttachAsync(client, prefix);
-        await using var worker = client.Worker(MageflowFixture.Unique("w"), 20);
+        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 20);
         await worker.StartAsync();
 
         var outerCallback = await mf.SignAsync(onOuterDone);
@@ -326,7 +326,7 @@ public sealed class RootTaskCaptureTests(MageflowFixture fixture)
         Assert.All(timeline.Matching("leaf-finished:"), finished => Assert.True(finished < timeline["inner-callback-started"], "the inner callback started before an inner child finished"));
         Assert.Equal(3, timeline.Matching("leaf-finished:").Count);
 
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageflowFixture.DoneTtl);
+        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
         Assert.Equal(1, outerCallbacks.Count);
         Assert.Equal(1, innerCallbacks.Count);
         Assert.Equal(2, (await RootTaskAssert.SignaturesNamedAsync(fixture.Redis, prefix, "root-swarm:")).Count);

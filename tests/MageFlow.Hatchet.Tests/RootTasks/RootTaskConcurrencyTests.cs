@@ -5,31 +5,31 @@ namespace MageFlow.Hatchet.Tests.RootTasks;
 
 /// <summary>The root swarm runs captured children under maxConcurrency and fires callbacks only after the last one.</summary>
 [Collection(RootTasksCollection.Name)]
-public sealed class RootTaskConcurrencyTests(MageflowFixture fixture)
+public sealed class RootTaskConcurrencyTests(MageFlowFixture fixture)
 {
-    private static readonly TimeSpan Wait = MageflowFixture.Wait;
+    private static readonly TimeSpan Wait = MageFlowFixture.Wait;
 
     [Fact]
     public async Task RootBody_SpawnsMoreChildrenThanLimit_PeakEqualsMaxConcurrency()
     {
         const int Children = 9;
         const int Limit = 3;
-        var prefix = MageflowFixture.NewPrefix();
+        var prefix = MageFlowFixture.NewPrefix();
         using var gate = new Gate();
         await using var client = fixture.NewClient();
-        Mageflow? mageflow = null;
-        var child = client.Task<ChildIn, ChildOut>(MageflowFixture.Unique("child"), async (i, ctx) =>
+        MageFlowClient? mageflow = null;
+        var child = client.Task<ChildIn, ChildOut>(MageFlowFixture.Unique("child"), async (i, ctx) =>
         {
             await gate.PassAsync(ctx.CancellationToken);
             return new ChildOut(i.N);
         });
         var callbacks = new Probe<ChildResultsIn>();
-        var onDone = client.Task<ChildResultsIn, int>(MageflowFixture.Unique("done"), (i, _) =>
+        var onDone = client.Task<ChildResultsIn, int>(MageFlowFixture.Unique("done"), (i, _) =>
         {
             callbacks.Record(i);
             return Task.FromResult(0);
         });
-        var root = client.Task<RootIn, RootOut>(MageflowFixture.Unique("root"), async (input, ctx) =>
+        var root = client.Task<RootIn, RootOut>(MageFlowFixture.Unique("root"), async (input, ctx) =>
         {
             for (var n = 0; n < Children; n++)
             {
@@ -41,7 +41,7 @@ public sealed class RootTaskConcurrencyTests(MageflowFixture fixture)
         await using var mf = mageflow = await fixture.AttachAsync(client, prefix);
 
         // Far more worker slots than the limit: only the root swarm holds children back.
-        await using var worker = client.Worker(MageflowFixture.Unique("w"), 30);
+        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 30);
         await worker.StartAsync();
 
         var callback = await mf.SignAsync(onDone);
@@ -58,7 +58,7 @@ public sealed class RootTaskConcurrencyTests(MageflowFixture fixture)
         Assert.Equal(Limit, gate.Peak);
         Assert.Equal(Children, gate.Entered);
         await callback.ResultAsync<int>().WaitAsync(Wait);
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageflowFixture.DoneTtl);
+        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
         Assert.Equal(1, callbacks.Count);
     }
 
@@ -66,14 +66,14 @@ public sealed class RootTaskConcurrencyTests(MageflowFixture fixture)
     public async Task RootBody_ReturnsWhileChildrenRun_CallbackStartsAfterEveryChildFinished()
     {
         const int Children = 5;
-        var prefix = MageflowFixture.NewPrefix();
+        var prefix = MageFlowFixture.NewPrefix();
         using var gate = new Gate();
         var timeline = new Timeline();
         using var returned = new SemaphoreSlim(0);
         var childIds = new string[Children];
         await using var client = fixture.NewClient();
-        Mageflow? mageflow = null;
-        var child = client.Task<ChildIn, ChildOut>(MageflowFixture.Unique("child"), async (i, ctx) =>
+        MageFlowClient? mageflow = null;
+        var child = client.Task<ChildIn, ChildOut>(MageFlowFixture.Unique("child"), async (i, ctx) =>
         {
             await gate.PassAsync(ctx.CancellationToken);
             timeline.Mark($"child-finished:{i.N}");
@@ -81,13 +81,13 @@ public sealed class RootTaskConcurrencyTests(MageflowFixture fixture)
             return new ChildOut(i.N);
         });
         var callbacks = new Probe<ChildResultsIn>();
-        var onDone = client.Task<ChildResultsIn, int>(MageflowFixture.Unique("done"), (i, _) =>
+        var onDone = client.Task<ChildResultsIn, int>(MageFlowFixture.Unique("done"), (i, _) =>
         {
             timeline.Mark("callback-started");
             callbacks.Record(i);
             return Task.FromResult(0);
         });
-        var root = client.Task<RootIn, RootOut>(MageflowFixture.Unique("root"), async (input, ctx) =>
+        var root = client.Task<RootIn, RootOut>(MageFlowFixture.Unique("root"), async (input, ctx) =>
         {
             for (var n = 0; n < Children; n++)
             {
@@ -100,7 +100,7 @@ public sealed class RootTaskConcurrencyTests(MageflowFixture fixture)
             return new RootOut(Children);
         }).AsRoot(maxConcurrency: Children);
         await using var mf = mageflow = await fixture.AttachAsync(client, prefix);
-        await using var worker = client.Worker(MageflowFixture.Unique("w"), 20);
+        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 20);
         await worker.StartAsync();
 
         var callback = await mf.SignAsync(onDone);
@@ -122,7 +122,7 @@ public sealed class RootTaskConcurrencyTests(MageflowFixture fixture)
         var held = Assert.Single(Enumerable.Range(0, Children), n => timeline.Matching($"child-finished:{n}").Count == 0);
         foreach (var n in Enumerable.Range(0, Children).Where(n => n != held))
         {
-            Assert.Equal("done", await RootTaskAssert.FinalStatusAsync(mf, childIds[n]));
+            Assert.Equal(SignatureStatus.Done, await RootTaskAssert.FinalStatusAsync(mf, childIds[n]));
         }
 
         var swarmId = (await RootTaskAssert.FieldsAsync(fixture.Redis, prefix, rootSig.Id, "root_swarm"))["root_swarm"]!;
@@ -137,7 +137,7 @@ public sealed class RootTaskConcurrencyTests(MageflowFixture fixture)
         Assert.Equal(Children, finished.Count);
         Assert.All(finished, f => Assert.True(timeline["root-returned"] < f, "a child finished before the root body returned: the test did not hold them"));
         Assert.All(finished, f => Assert.True(f < timeline["callback-started"], "the callback started before every child had finished"));
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageflowFixture.DoneTtl);
+        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
         Assert.Equal(1, callbacks.Count);
     }
 }

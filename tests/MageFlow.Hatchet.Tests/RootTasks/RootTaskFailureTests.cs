@@ -1,3 +1,4 @@
+using MageFlow.Hatchet.Orchestration.State;
 using System.Collections.Concurrent;
 using MageFlow.Hatchet.Orchestration;
 using MageFlow.Hatchet.Tasks;
@@ -7,9 +8,9 @@ namespace MageFlow.Hatchet.Tests.RootTasks;
 
 /// <summary>Failing children, failing and retried root bodies.</summary>
 [Collection(RootTasksCollection.Name)]
-public sealed class RootTaskFailureTests(MageflowFixture fixture)
+public sealed class RootTaskFailureTests(MageFlowFixture fixture)
 {
-    private static readonly TimeSpan Wait = MageflowFixture.Wait;
+    private static readonly TimeSpan Wait = MageFlowFixture.Wait;
 
     public sealed record FlakyIn(int N, bool Fail);
 
@@ -17,12 +18,12 @@ public sealed class RootTaskFailureTests(MageflowFixture fixture)
     public async Task RootSwarm_StopAfterNFailures_QueuedChildrenNeverRunAndErrorCallbacksFireOnce()
     {
         const int Children = 8;
-        var prefix = MageflowFixture.NewPrefix();
+        var prefix = MageFlowFixture.NewPrefix();
         using var gate = new Gate();
         await using var client = fixture.NewClient();
-        Mageflow? mageflow = null;
+        MageFlowClient? mageflow = null;
         var executed = new ConcurrentDictionary<int, int>();
-        var child = client.Task<FlakyIn, ChildOut>(MageflowFixture.Unique("child"), async (i, ctx) =>
+        var child = client.Task<FlakyIn, ChildOut>(MageFlowFixture.Unique("child"), async (i, ctx) =>
         {
             executed.AddOrUpdate(i.N, 1, (_, c) => c + 1);
             if (i.Fail)
@@ -34,19 +35,19 @@ public sealed class RootTaskFailureTests(MageflowFixture fixture)
             return new ChildOut(i.N);
         });
         var successes = new Probe<ResultsIn>();
-        var onDone = client.Task<ResultsIn, int>(MageflowFixture.Unique("done"), (i, _) =>
+        var onDone = client.Task<ResultsIn, int>(MageFlowFixture.Unique("done"), (i, _) =>
         {
             successes.Record(i);
             return Task.FromResult(0);
         });
         var errors = new Probe<RootIn>();
-        var onError = client.Task<RootIn, int>(MageflowFixture.Unique("err"), (i, _) =>
+        var onError = client.Task<RootIn, int>(MageFlowFixture.Unique("err"), (i, _) =>
         {
             errors.Record(i);
             return Task.FromResult(0);
         });
         var childIds = new string[Children];
-        var root = client.Task<RootIn, RootOut>(MageflowFixture.Unique("root"), async (input, ctx) =>
+        var root = client.Task<RootIn, RootOut>(MageFlowFixture.Unique("root"), async (input, ctx) =>
         {
             // Children 0 and 1 fail at once; the first failure starts child 2 (held at the gate); the second stops the swarm.
             for (var n = 0; n < Children; n++)
@@ -59,7 +60,7 @@ public sealed class RootTaskFailureTests(MageflowFixture fixture)
             return new RootOut(Children);
         }).AsRoot(maxConcurrency: 2, stopAfterNFailures: 2);
         await using var mf = mageflow = await fixture.AttachAsync(client, prefix);
-        await using var worker = client.Worker(MageflowFixture.Unique("w"), 20);
+        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 20);
         await worker.StartAsync();
 
         var callback = await mf.SignAsync(onDone);
@@ -74,20 +75,20 @@ public sealed class RootTaskFailureTests(MageflowFixture fixture)
         gate.Open();
 
         Assert.Equal(new RootOut(Children), await rootSig.ResultAsync<RootOut>().WaitAsync(Wait));
-        Assert.Equal("failed", await RootTaskAssert.FinalStatusAsync(mf, childIds[0]));
-        Assert.Equal("failed", await RootTaskAssert.FinalStatusAsync(mf, childIds[1]));
-        Assert.Equal("done", await RootTaskAssert.FinalStatusAsync(mf, childIds[2]));
+        Assert.Equal(SignatureStatus.Failed, await RootTaskAssert.FinalStatusAsync(mf, childIds[0]));
+        Assert.Equal(SignatureStatus.Failed, await RootTaskAssert.FinalStatusAsync(mf, childIds[1]));
+        Assert.Equal(SignatureStatus.Done, await RootTaskAssert.FinalStatusAsync(mf, childIds[2]));
         for (var n = 3; n < Children; n++)
         {
-            Assert.Equal("canceled", await RootTaskAssert.FinalStatusAsync(mf, childIds[n]));
+            Assert.Equal(SignatureStatus.Canceled, await RootTaskAssert.FinalStatusAsync(mf, childIds[n]));
         }
 
         var swarmId = (await RootTaskAssert.FieldsAsync(fixture.Redis, prefix, rootSig.Id, "root_swarm"))["root_swarm"]!;
         var swarm = await RootTaskAssert.FieldsAsync(fixture.Redis, prefix, swarmId, "status", "nfail", "nok", "error");
         Assert.Equal(("failed", "2", "1"), (swarm["status"], swarm["nfail"], swarm["nok"]));
         Assert.Equal("swarm stopped after 2 failure(s)", swarm["error"]);
-        Assert.Equal("canceled", await callback.GetStatusAsync());
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageflowFixture.DoneTtl);
+        Assert.Equal(SignatureStatus.Canceled, await callback.GetStatusAsync());
+        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
         Assert.Equal([0, 1, 2], executed.Keys.Order());
         Assert.All(executed.Values, c => Assert.Equal(1, c));
         Assert.Equal(1, errors.Count);
@@ -97,23 +98,23 @@ public sealed class RootTaskFailureTests(MageflowFixture fixture)
     [Fact]
     public async Task RootBody_FailsOnEveryAttempt_ErrorCallbacksFireOnceAfterLastAttempt()
     {
-        var prefix = MageflowFixture.NewPrefix();
+        var prefix = MageFlowFixture.NewPrefix();
         await using var client = fixture.NewClient();
-        Mageflow? mageflow = null;
+        MageFlowClient? mageflow = null;
         var executed = new ConcurrentDictionary<int, int>();
-        var child = client.Task<ChildIn, ChildOut>(MageflowFixture.Unique("child"), (i, _) =>
+        var child = client.Task<ChildIn, ChildOut>(MageFlowFixture.Unique("child"), (i, _) =>
         {
             executed.AddOrUpdate(i.N, 1, (_, c) => c + 1);
             return Task.FromResult(new ChildOut(i.N));
         });
         var successes = new Probe<ResultsIn>();
-        var onDone = client.Task<ResultsIn, int>(MageflowFixture.Unique("done"), (i, _) =>
+        var onDone = client.Task<ResultsIn, int>(MageFlowFixture.Unique("done"), (i, _) =>
         {
             successes.Record(i);
             return Task.FromResult(0);
         });
         var errors = new Probe<RootIn>();
-        var onError = client.Task<RootIn, int>(MageflowFixture.Unique("err"), (i, _) =>
+        var onError = client.Task<RootIn, int>(MageFlowFixture.Unique("err"), (i, _) =>
         {
             errors.Record(i);
             return Task.FromResult(0);
@@ -121,7 +122,7 @@ public sealed class RootTaskFailureTests(MageflowFixture fixture)
         var attempts = new ConcurrentQueue<int>();
         var childIds = new ConcurrentDictionary<string, int>();
         var root = client.Task<RootIn, RootOut>(
-            MageflowFixture.Unique("root"),
+            MageFlowFixture.Unique("root"),
             async (input, ctx) =>
             {
                 attempts.Enqueue(ctx.RetryCount);
@@ -136,7 +137,7 @@ public sealed class RootTaskFailureTests(MageflowFixture fixture)
             },
             new TaskOptions { Retries = 1 }).AsRoot(maxConcurrency: 4);
         await using var mf = mageflow = await fixture.AttachAsync(client, prefix);
-        await using var worker = client.Worker(MageflowFixture.Unique("w"), 20);
+        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 20);
         await worker.StartAsync();
 
         var callback = await mf.SignAsync(onDone);
@@ -147,7 +148,7 @@ public sealed class RootTaskFailureTests(MageflowFixture fixture)
         Assert.Equal(new RootIn(7, "doomed"), await errors.First);
         await errorCallback.ResultAsync<int>().WaitAsync(Wait);
         var failed = await Assert.ThrowsAsync<SignatureFailedException>(() => rootSig.ResultAsync<RootOut>().WaitAsync(Wait));
-        Assert.Equal("failed", failed.Status);
+        Assert.Equal(SignatureStatus.Failed, failed.Status);
         Assert.Contains("attempt 1 fails", failed.Error, StringComparison.Ordinal);
         Assert.Equal([0, 1], attempts);
 
@@ -155,15 +156,15 @@ public sealed class RootTaskFailureTests(MageflowFixture fixture)
         Assert.Equal(2, childIds.Count);
         foreach (var id in childIds.Keys)
         {
-            Assert.Equal("done", await RootTaskAssert.FinalStatusAsync(mf, id));
+            Assert.Equal(SignatureStatus.Done, await RootTaskAssert.FinalStatusAsync(mf, id));
         }
 
         var swarmId = (await RootTaskAssert.FieldsAsync(fixture.Redis, prefix, rootSig.Id, "root_swarm"))["root_swarm"]!;
         var swarm = await RootTaskAssert.FieldsAsync(fixture.Redis, prefix, swarmId, "status", "error", "total");
         Assert.Equal(("failed", "2"), (swarm["status"], swarm["total"]));
         Assert.StartsWith("root task failed: attempt 1 fails", swarm["error"], StringComparison.Ordinal);
-        Assert.Equal("canceled", await callback.GetStatusAsync());
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageflowFixture.DoneTtl);
+        Assert.Equal(SignatureStatus.Canceled, await callback.GetStatusAsync());
+        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
         Assert.Equal([0, 1], executed.Keys.Order());
         Assert.All(executed.Values, c => Assert.Equal(1, c));
         Assert.Equal(1, errors.Count);
@@ -175,23 +176,23 @@ public sealed class RootTaskFailureTests(MageflowFixture fixture)
     public async Task RootBody_ThrowsRightAfterSpawning_ChildrenJoinTheStoppedSwarmAndNoneIsLeftPending()
     {
         const int Children = 3;
-        var prefix = MageflowFixture.NewPrefix();
+        var prefix = MageFlowFixture.NewPrefix();
         await using var client = fixture.NewClient();
-        Mageflow? mageflow = null;
+        MageFlowClient? mageflow = null;
         var executed = new ConcurrentDictionary<int, int>();
-        var child = client.Task<ChildIn, ChildOut>(MageflowFixture.Unique("child"), (i, _) =>
+        var child = client.Task<ChildIn, ChildOut>(MageFlowFixture.Unique("child"), (i, _) =>
         {
             executed.AddOrUpdate(i.N, 1, (_, c) => c + 1);
             return Task.FromResult(new ChildOut(i.N));
         });
         var errors = new Probe<RootIn>();
-        var onError = client.Task<RootIn, int>(MageflowFixture.Unique("err"), (i, _) =>
+        var onError = client.Task<RootIn, int>(MageFlowFixture.Unique("err"), (i, _) =>
         {
             errors.Record(i);
             return Task.FromResult(0);
         });
         var childIds = new string[Children];
-        var root = client.Task<RootIn, RootOut>(MageflowFixture.Unique("root"), async (input, ctx) =>
+        var root = client.Task<RootIn, RootOut>(MageFlowFixture.Unique("root"), async (input, ctx) =>
         {
             for (var n = 0; n < Children; n++)
             {
@@ -203,7 +204,7 @@ public sealed class RootTaskFailureTests(MageflowFixture fixture)
             throw new InvalidOperationException("fails right after spawning");
         }).AsRoot(maxConcurrency: 1);
         await using var mf = mageflow = await fixture.AttachAsync(client, prefix);
-        await using var worker = client.Worker(MageflowFixture.Unique("w"), 20);
+        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 20);
         await worker.StartAsync();
 
         var errorCallback = await mf.SignAsync(onError);
@@ -215,16 +216,16 @@ public sealed class RootTaskFailureTests(MageflowFixture fixture)
 
         // Published before the failure, so they joined the swarm: the first took the only slot and ran, the queued
         // ones were canceled with the swarm. None may stay pending (it would never run, nor expire soon).
-        Assert.Equal("done", await RootTaskAssert.FinalStatusAsync(mf, childIds[0]));
+        Assert.Equal(SignatureStatus.Done, await RootTaskAssert.FinalStatusAsync(mf, childIds[0]));
         for (var n = 1; n < Children; n++)
         {
-            Assert.Equal("canceled", await RootTaskAssert.FinalStatusAsync(mf, childIds[n]));
+            Assert.Equal(SignatureStatus.Canceled, await RootTaskAssert.FinalStatusAsync(mf, childIds[n]));
         }
 
         var swarmId = (await RootTaskAssert.FieldsAsync(fixture.Redis, prefix, rootSig.Id, "root_swarm"))["root_swarm"]!;
         var swarm = await RootTaskAssert.FieldsAsync(fixture.Redis, prefix, swarmId, "status", "total", "nok");
         Assert.Equal(("failed", "3", "1"), (swarm["status"], swarm["total"], swarm["nok"]));
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageflowFixture.DoneTtl);
+        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
         Assert.Equal([0], executed.Keys);
         Assert.Equal(1, errors.Count);
     }
@@ -233,17 +234,17 @@ public sealed class RootTaskFailureTests(MageflowFixture fixture)
     public async Task RootBody_RetriedAfterSpawningChildren_EachChildRunsOnceInOneSwarm()
     {
         const int K = 4;
-        var prefix = MageflowFixture.NewPrefix();
+        var prefix = MageFlowFixture.NewPrefix();
         await using var client = fixture.NewClient();
-        Mageflow? mageflow = null;
+        MageFlowClient? mageflow = null;
         var executed = new ConcurrentDictionary<int, int>();
-        var child = client.Task<ChildIn, ChildOut>(MageflowFixture.Unique("child"), (i, _) =>
+        var child = client.Task<ChildIn, ChildOut>(MageFlowFixture.Unique("child"), (i, _) =>
         {
             executed.AddOrUpdate(i.N, 1, (_, c) => c + 1);
             return Task.FromResult(new ChildOut(i.N));
         });
         var callbacks = new Probe<ChildResultsIn>();
-        var onDone = client.Task<ChildResultsIn, int>(MageflowFixture.Unique("done"), (i, _) =>
+        var onDone = client.Task<ChildResultsIn, int>(MageFlowFixture.Unique("done"), (i, _) =>
         {
             callbacks.Record(i);
             return Task.FromResult(0);
@@ -251,10 +252,10 @@ public sealed class RootTaskFailureTests(MageflowFixture fixture)
         var idsByAttempt = new ConcurrentDictionary<int, List<string>>();
         var swarmByAttempt = new ConcurrentDictionary<int, string>();
         var root = client.Task<RootIn, RootOut>(
-            MageflowFixture.Unique("root"),
+            MageFlowFixture.Unique("root"),
             async (input, ctx) =>
             {
-                swarmByAttempt[ctx.RetryCount] = MageflowScope.CurrentRootSwarmId!;
+                swarmByAttempt[ctx.RetryCount] = MageFlowScope.CurrentRootSwarmId!;
                 var ids = new List<string>();
                 for (var n = 0; n < K; n++)
                 {
@@ -280,7 +281,7 @@ public sealed class RootTaskFailureTests(MageflowFixture fixture)
             },
             new TaskOptions { Retries = 1 }).AsRoot(maxConcurrency: 2);
         await using var mf = mageflow = await fixture.AttachAsync(client, prefix);
-        await using var worker = client.Worker(MageflowFixture.Unique("w"), 20);
+        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 20);
         await worker.StartAsync();
 
         var callback = await mf.SignAsync(onDone);
@@ -299,8 +300,8 @@ public sealed class RootTaskFailureTests(MageflowFixture fixture)
         Assert.Equal([swarmByAttempt[0]], swarms);
         var swarm = await RootTaskAssert.FieldsAsync(fixture.Redis, prefix, swarms[0], "status", "total", "nok");
         Assert.Equal(("done", "4", "4"), (swarm["status"], swarm["total"], swarm["nok"]));
-        Assert.Equal(K, await fixture.Redis.GetDatabase().ListLengthAsync(MageflowFixture.SwarmKey(prefix, swarms[0], "items")));
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageflowFixture.DoneTtl);
+        Assert.Equal(K, await fixture.Redis.GetDatabase().ListLengthAsync(MageFlowFixture.Keys(prefix).Swarm(swarms[0], SwarmPart.Items)));
+        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
         Assert.Equal(Enumerable.Range(0, K), executed.Keys.Order());
         Assert.All(executed.Values, c => Assert.Equal(1, c));
         Assert.Equal(1, callbacks.Count);
@@ -309,18 +310,18 @@ public sealed class RootTaskFailureTests(MageflowFixture fixture)
     [Fact]
     public async Task RootBody_TimesOutIgnoringCancellation_ErrorCallbacksFireAndSuccessNever()
     {
-        var prefix = MageflowFixture.NewPrefix();
+        var prefix = MageFlowFixture.NewPrefix();
         await using var client = fixture.NewClient();
-        Mageflow? mageflow = null;
-        var child = client.Task<ChildIn, ChildOut>(MageflowFixture.Unique("child"), (i, _) => Task.FromResult(new ChildOut(i.N)));
+        MageFlowClient? mageflow = null;
+        var child = client.Task<ChildIn, ChildOut>(MageFlowFixture.Unique("child"), (i, _) => Task.FromResult(new ChildOut(i.N)));
         var successes = new Probe<ResultsIn>();
-        var onDone = client.Task<ResultsIn, int>(MageflowFixture.Unique("done"), (i, _) =>
+        var onDone = client.Task<ResultsIn, int>(MageFlowFixture.Unique("done"), (i, _) =>
         {
             successes.Record(i);
             return Task.FromResult(0);
         });
         var errors = new Probe<RootIn>();
-        var onError = client.Task<RootIn, int>(MageflowFixture.Unique("err"), (i, _) =>
+        var onError = client.Task<RootIn, int>(MageFlowFixture.Unique("err"), (i, _) =>
         {
             errors.Record(i);
             return Task.FromResult(0);
@@ -328,7 +329,7 @@ public sealed class RootTaskFailureTests(MageflowFixture fixture)
         var stuck = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var bodyReturned = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var root = client.Task<RootIn, RootOut>(
-            MageflowFixture.Unique("root"),
+            MageFlowFixture.Unique("root"),
             async (input, ctx) =>
             {
                 await (await mageflow!.SignAsync(child)).RunNoWaitAsync(new ChildIn(1));
@@ -340,7 +341,7 @@ public sealed class RootTaskFailureTests(MageflowFixture fixture)
             },
             new TaskOptions { ExecutionTimeout = TimeSpan.FromSeconds(1) }).AsRoot(maxConcurrency: 2);
         await using var mf = mageflow = await fixture.AttachAsync(client, prefix);
-        await using var worker = client.Worker(MageflowFixture.Unique("w"), 20);
+        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 20);
         await worker.StartAsync();
 
         var callback = await mf.SignAsync(onDone);
@@ -350,7 +351,7 @@ public sealed class RootTaskFailureTests(MageflowFixture fixture)
 
         Assert.Equal(new RootIn(3, "slow"), await errors.First);
         var failed = await Assert.ThrowsAsync<SignatureFailedException>(() => rootSig.ResultAsync<RootOut>().WaitAsync(Wait));
-        Assert.Equal("failed", failed.Status);
+        Assert.Equal(SignatureStatus.Failed, failed.Status);
 
         await errorCallback.ResultAsync<int>().WaitAsync(Wait);
 
@@ -360,9 +361,9 @@ public sealed class RootTaskFailureTests(MageflowFixture fixture)
         await bodyReturned.Task.WaitAsync(Wait);
         await worker.StopAsync();
         var swarmId = (await RootTaskAssert.FieldsAsync(fixture.Redis, prefix, rootSig.Id, "root_swarm"))["root_swarm"]!;
-        Assert.Equal("failed", await RootTaskAssert.FinalStatusAsync(mf, swarmId));
-        Assert.Equal("canceled", await callback.GetStatusAsync());
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageflowFixture.DoneTtl);
+        Assert.Equal(SignatureStatus.Failed, await RootTaskAssert.FinalStatusAsync(mf, swarmId));
+        Assert.Equal(SignatureStatus.Canceled, await callback.GetStatusAsync());
+        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
         Assert.Equal(1, errors.Count);
         Assert.Equal(0, successes.Count);
     }

@@ -1,3 +1,4 @@
+using MageFlow.Hatchet.Orchestration.State;
 using System.Text.Json;
 using MageFlow.Hatchet.DevEngine;
 using MageFlow.Hatchet.Tests.Orchestration;
@@ -12,9 +13,9 @@ namespace MageFlow.Hatchet.Tests.RootTasks;
 /// still finish exactly once, with every child's result counted once.
 /// </summary>
 [Collection(RootTaskProcessesCollection.Name)]
-public sealed class RootTaskKillTests(MageflowFixture fixture)
+public sealed class RootTaskKillTests(MageFlowFixture fixture)
 {
-    private static readonly TimeSpan Wait = MageflowFixture.Wait;
+    private static readonly TimeSpan Wait = MageFlowFixture.Wait;
 
     public sealed record HostChildOut(int N, int Pid);
 
@@ -26,7 +27,7 @@ public sealed class RootTaskKillTests(MageflowFixture fixture)
 
         // Its own engine, which gives up on a silent worker after 3 s (the hosts beat every second).
         await using var engine = await HatchetDevEngine.StartAsync(new DevEngineOptions { HeartbeatTimeout = TimeSpan.FromSeconds(3) });
-        var prefix = MageflowFixture.NewPrefix();
+        var prefix = MageFlowFixture.NewPrefix();
         var marks = "roothost:" + prefix + ":";
         var db = fixture.Redis.GetDatabase();
         var subscriber = fixture.Redis.GetSubscriber();
@@ -49,7 +50,7 @@ public sealed class RootTaskKillTests(MageflowFixture fixture)
         RootWorkerHostProcess? second = null;
         try
         {
-            first = await RootWorkerHostProcess.StartAsync(engine.ClientEnvironment, MageflowFixture.RedisConfiguration, prefix, Limit);
+            first = await RootWorkerHostProcess.StartAsync(engine.ClientEnvironment, MageFlowFixture.RedisConfiguration, prefix, Limit);
 
             // This process only publishes the root. Its lease is long on purpose: only the second worker may take over.
             await using var client = HatchetClient.Create(HatchetClientOptions.FromEnvironment(engine.ClientEnvironment));
@@ -66,7 +67,7 @@ public sealed class RootTaskKillTests(MageflowFixture fixture)
             }
 
             await first.KillHard();
-            second = await RootWorkerHostProcess.StartAsync(engine.ClientEnvironment, MageflowFixture.RedisConfiguration, prefix, Limit);
+            second = await RootWorkerHostProcess.StartAsync(engine.ClientEnvironment, MageFlowFixture.RedisConfiguration, prefix, Limit);
             await db.StringSetAsync(marks + "release", "1", TimeSpan.FromMinutes(10));
             await subscriber.PublishAsync(RedisChannel.Literal(marks + "release"), "go");
 
@@ -87,9 +88,9 @@ public sealed class RootTaskKillTests(MageflowFixture fixture)
             var swarmId = (await RootTaskAssert.FieldsAsync(fixture.Redis, prefix, root.Id, "root_swarm"))["root_swarm"]!;
             var swarm = await RootTaskAssert.FieldsAsync(fixture.Redis, prefix, swarmId, "status", "total", "nok", "nfail", "running");
             Assert.Equal(("done", "6", "6", "0", "0"), (swarm["status"], swarm["total"], swarm["nok"], swarm["nfail"], swarm["running"]));
-            Assert.Equal(Children, await db.HashLengthAsync(MageflowFixture.SwarmKey(prefix, swarmId, "results")));
+            Assert.Equal(Children, await db.HashLengthAsync(MageFlowFixture.Keys(prefix).Swarm(swarmId, SwarmPart.Results)));
 
-            await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageflowFixture.DoneTtl);
+            await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
             Assert.Equal(1, (int)await db.StringGetAsync(marks + "callback"));
             Assert.Single(await db.ListRangeAsync(marks + "callback-results"));
         }

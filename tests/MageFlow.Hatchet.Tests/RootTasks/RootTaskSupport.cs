@@ -10,18 +10,18 @@ namespace MageFlow.Hatchet.Tests.RootTasks;
 
 /// <summary>
 /// Root-task tests that run everything in this process: one dev engine and the real redis-server of
-/// <see cref="MageflowFixture"/> (a missing Redis fails every test, never skips). A collection of its own, so
+/// <see cref="MageFlowFixture"/> (a missing Redis fails every test, never skips). A collection of its own, so
 /// these run beside the Orchestration tests rather than after them.
 /// </summary>
 [CollectionDefinition(Name)]
-public sealed class RootTasksCollection : ICollectionFixture<MageflowFixture>
+public sealed class RootTasksCollection : ICollectionFixture<MageFlowFixture>
 {
     public const string Name = "root tasks";
 }
 
 /// <summary>Root-task tests with other processes (a TypeScript worker, a killed worker host): mostly waiting, so apart.</summary>
 [CollectionDefinition(Name)]
-public sealed class RootTaskProcessesCollection : ICollectionFixture<MageflowFixture>
+public sealed class RootTaskProcessesCollection : ICollectionFixture<MageFlowFixture>
 {
     public const string Name = "root tasks with other processes";
 }
@@ -62,12 +62,13 @@ internal static class RootTaskAssert
     {
         var db = redis.GetDatabase();
         var found = new List<string>();
-        await foreach (var key in redis.GetServers()[0].KeysAsync(db.Database, "{" + prefix + "}:sig:*", pageSize: 1000))
+        var sigKeys = MageFlowFixture.Keys(prefix).Signature(string.Empty);
+        await foreach (var key in redis.GetServers()[0].KeysAsync(db.Database, sigKeys + "*", pageSize: 1000))
         {
             var name = (string?)await db.HashGetAsync(key, "name");
             if (name?.StartsWith(namePrefix, StringComparison.Ordinal) == true)
             {
-                found.Add(((string)key!)[("{" + prefix + "}:sig:").Length..]);
+                found.Add(((string)key!)[sigKeys.Length..]);
             }
         }
 
@@ -77,18 +78,18 @@ internal static class RootTaskAssert
     /// <summary>Reads fields of a signature hash.</summary>
     public static async Task<Dictionary<string, string?>> FieldsAsync(IConnectionMultiplexer redis, string prefix, string id, params string[] fields)
     {
-        var values = await redis.GetDatabase().HashGetAsync(MageflowFixture.SigKey(prefix, id), [.. fields.Select(f => (RedisValue)f)]);
+        var values = await redis.GetDatabase().HashGetAsync(MageFlowFixture.SigKey(prefix, id), [.. fields.Select(f => (RedisValue)f)]);
         return fields.Zip(values, (f, v) => (f, (string?)v)).ToDictionary(p => p.f, p => p.Item2, StringComparer.Ordinal);
     }
 
     /// <summary>Waits (no polling of our own: MageFlow's waiter) until a signature, contained or not, is final; returns its status.</summary>
-    public static async Task<string> FinalStatusAsync(Mageflow mf, string id)
+    public static async Task<SignatureStatus> FinalStatusAsync(MageFlowClient mf, string id)
     {
         var signature = await mf.GetAsync(id) ?? throw new Xunit.Sdk.XunitException($"signature {id} does not exist");
         try
         {
-            await signature.ResultAsync<JsonElement>().WaitAsync(MageflowFixture.Wait);
-            return "done";
+            await signature.ResultAsync<JsonElement>().WaitAsync(MageFlowFixture.Wait);
+            return SignatureStatus.Done;
         }
         catch (SignatureFailedException e)
         {
@@ -96,7 +97,7 @@ internal static class RootTaskAssert
         }
         catch (TimeoutException)
         {
-            var all = await mf.Redis.GetDatabase().HashGetAllAsync(MageflowFixture.SigKey(mf.Options.KeyPrefix, id));
+            var all = await mf.Redis.GetDatabase().HashGetAllAsync(MageFlowFixture.SigKey(mf.Options.KeyPrefix, id));
             throw new Xunit.Sdk.XunitException($"signature {id} did not finish in time; its record: {string.Join(", ", all.Select(e => $"{e.Name}={e.Value}"))}");
         }
     }

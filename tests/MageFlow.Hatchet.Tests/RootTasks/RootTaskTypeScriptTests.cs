@@ -10,9 +10,9 @@ namespace MageFlow.Hatchet.Tests.RootTasks;
 /// Node.js and the interop package are required: without them the test fails, never skips.
 /// </summary>
 [Collection(RootTaskProcessesCollection.Name)]
-public sealed class RootTaskTypeScriptTests(MageflowFixture fixture)
+public sealed class RootTaskTypeScriptTests(MageFlowFixture fixture)
 {
-    private static readonly TimeSpan Wait = MageflowFixture.Wait;
+    private static readonly TimeSpan Wait = MageFlowFixture.Wait;
 
     public sealed record GreetOut(string Greeting, int Doubled, string Language);
 
@@ -22,21 +22,21 @@ public sealed class RootTaskTypeScriptTests(MageflowFixture fixture)
     public async Task RootBody_TriggersTaskServedOnlyByTypeScriptWorker_CallbackGetsTypeScriptResults()
     {
         const int Limit = 2;
-        var prefix = MageflowFixture.NewPrefix();
+        var prefix = MageFlowFixture.NewPrefix();
         var names = SdkFixture.Unique("rts");
         var greet = $"{names}-ts-greet";
         await using var ts = NodeScript.Start(fixture.Engine, "sdk-worker.js", names);
         await ts.WaitForAsync("ready", Wait);
 
         await using var client = fixture.NewClient();
-        Mageflow? mageflow = null;
+        MageFlowClient? mageflow = null;
         var callbacks = new Probe<GreetingsIn>();
-        var onDone = client.Task<GreetingsIn, int>(MageflowFixture.Unique("done"), (i, _) =>
+        var onDone = client.Task<GreetingsIn, int>(MageFlowFixture.Unique("done"), (i, _) =>
         {
             callbacks.Record(i);
             return Task.FromResult(i.Results?.Count ?? -1);
         });
-        var root = client.Task<RootIn, RootOut>(MageflowFixture.Unique("root"), async (input, ctx) =>
+        var root = client.Task<RootIn, RootOut>(MageFlowFixture.Unique("root"), async (input, ctx) =>
         {
             // Plain SDK triggers by name of a task this process does not serve...
             for (var n = 0; n < 3; n++)
@@ -50,8 +50,8 @@ public sealed class RootTaskTypeScriptTests(MageflowFixture fixture)
             return new RootOut(4);
         }).AsRoot(maxConcurrency: Limit);
         await using var mf = mageflow = await fixture.AttachAsync(client, prefix);
-        await mf.RegisterExternalTasksAsync(greet);
-        await using var worker = client.Worker(MageflowFixture.Unique("w"), 10);
+        await mf.RegisterExternalTasksAsync([greet]);
+        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 10);
         await worker.StartAsync();
 
         var callback = await mf.SignAsync(onDone);
@@ -77,7 +77,7 @@ public sealed class RootTaskTypeScriptTests(MageflowFixture fixture)
         }
 
         Assert.Equal(4, runs.Count);
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageflowFixture.DoneTtl);
+        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
         Assert.Equal(1, callbacks.Count);
     }
 }

@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Logging;
+
+namespace MageFlow.Hatchet.Orchestration.Internal;
+
+/// <summary>MageFlow's log events. Event ids and names are a stable contract.</summary>
+internal static partial class MageFlowLog
+{
+    [LoggerMessage(EventId = 3001, EventName = "TrackFailed", Level = LogLevel.Warning, Message = "Could not record the end of run {RunId} (will retry on the next sweep)")]
+    public static partial void TrackFailed(ILogger logger, string runId, Exception error);
+
+    [LoggerMessage(EventId = 3002, EventName = "SweepFailed", Level = LogLevel.Warning, Message = "MageFlow sweep failed")]
+    public static partial void SweepFailed(ILogger logger, Exception error);
+
+    [LoggerMessage(EventId = 3003, EventName = "PublishFailed", Level = LogLevel.Warning, Message = "Publishing signatures failed (they are retried by the sweeper)")]
+    public static partial void PublishFailed(ILogger logger, Exception error);
+
+    [LoggerMessage(EventId = 3004, EventName = "PublishRefused", Level = LogLevel.Error, Message = "Signature {SignatureId} failed: the engine refused to start '{Workflow}': {Reason}")]
+    public static partial void PublishRefused(ILogger logger, string signatureId, string workflow, string reason);
+
+    [LoggerMessage(EventId = 3005, EventName = "CorruptedState", Level = LogLevel.Error, Message = "The end of run {RunId} could not be recorded: its MageFlow state in Redis is corrupted ({Reason}); its flow stalls, other flows are unaffected")]
+    public static partial void CorruptedState(ILogger logger, string runId, string reason);
+
+    [LoggerMessage(EventId = 3006, EventName = "WorkerReportFailed", Level = LogLevel.Warning, Message = "Recording the end of {Count} signature run(s) from this worker failed; the engine's run events record them instead")]
+    public static partial void WorkerReportFailed(ILogger logger, int count, Exception error);
+
+    [LoggerMessage(EventId = 3007, EventName = "FollowFailed", Level = LogLevel.Warning, Message = "Could not follow {Count} published run(s); the sweeper follows them later")]
+    public static partial void FollowFailed(ILogger logger, int count, Exception error);
+}

@@ -1,0 +1,61 @@
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using MageFlow.Hatchet.Orchestration.Publishing;
+using MageFlow.Hatchet.Orchestration.State;
+using MageFlow.Hatchet.Orchestration.State.Scripts;
+using MageFlow.Hatchet.Orchestration.Tracking;
+using Microsoft.Extensions.Logging;
+
+namespace MageFlow.Hatchet.Orchestration.Internal;
+
+/// <summary>What signatures, root tasks and the worker-side wrapper of one MageFlow instance share.</summary>
+internal sealed class MageFlowServices
+{
+    public required HatchetClient Client { get; init; }
+
+    public required MageFlowOptions Options { get; init; }
+
+    public required RedisKeys Keys { get; init; }
+
+    public required ScriptRunner Runner { get; init; }
+
+    public required MageFlowScripts Scripts { get; init; }
+
+    public required PublishQueue Publishing { get; init; }
+
+    public required FinishWaiter Waiter { get; init; }
+
+    public required ILogger Log { get; init; }
+
+    public TimeProvider Time => Client.Options.TimeProvider;
+
+    public JsonSerializerOptions Json => Client.Options.JsonSerializerOptions;
+
+    /// <summary>Serializes a message or bound input with the client's JSON options; a string is taken as JSON already.</summary>
+    public string Serialize(object? value) =>
+        value switch
+        {
+            null => "{}",
+            string s => s,
+            _ => JsonSerializer.Serialize(value, value.GetType(), Json),
+        };
+
+    /// <summary>The engine name of a task given by name: namespace applied, lower case.</summary>
+    public string EngineName(string name) => (Client.Namespace + name.Trim()).ToLowerInvariant();
+
+    /// <summary>The input field that receives a previous result: the property marked <see cref="ReturnValueAttribute"/>, else
+    /// <c>mageflow_results</c>.</summary>
+    public string ReturnFieldOf(Type inputType)
+    {
+        var property = inputType.GetProperties(BindingFlags.Public | BindingFlags.Instance).FirstOrDefault(p => p.GetCustomAttribute<ReturnValueAttribute>() is not null);
+        if (property is null)
+        {
+            return SignatureRecord.DefaultReturnField;
+        }
+
+        return property.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name
+            ?? Json.PropertyNamingPolicy?.ConvertName(property.Name)
+            ?? property.Name;
+    }
+}

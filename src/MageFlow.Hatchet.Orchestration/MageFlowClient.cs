@@ -1,0 +1,264 @@
+using MageFlow.Hatchet.Exceptions;
+using MageFlow.Hatchet.Orchestration.Exceptions;
+using MageFlow.Hatchet.Orchestration.Execution;
+using MageFlow.Hatchet.Orchestration.Internal;
+using MageFlow.Hatchet.Orchestration.Publishing;
+using MageFlow.Hatchet.Orchestration.RootTasks;
+using MageFlow.Hatchet.Orchestration.Signatures;
+using MageFlow.Hatchet.Orchestration.State;
+using MageFlow.Hatchet.Orchestration.State.Scripts;
+using MageFlow.Hatchet.Orchestration.Tracking;
+using MageFlow.Hatchet.Tasks;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace MageFlow.Hatchet.Orchestration;
+
+/// <summary>
+/// MageFlow on a <see cref="HatchetClient"/>: signatures with success and error callbacks, chains, swarms and root
+/// tasks, with their state in Redis. Attach once per client (before or after declaring its tasks); every worker of the
+/// client then runs signature tasks through MageFlow, and this process helps follow runs to completion.
+/// </summary>
+public sealed class MageFlowClient : IAsyncDisposable
+{
+    private readonly bool _ownsRedis;
+    private readonly SignatureFactory _signatures;
+    private readonly TaskRegistry _registry;
+    private readonly MageFlowInterceptor _interceptor;
+    private readonly StartBatcher _starts;
+    private readonly EndBatcher _ends;
+    private readonly RunFollower _follower;
+    private readonly LeaseSweeper _sweeper;
+    private IDisposable? _attachment;
+    private bool _disposed;
+
+    private MageFlowClient(HatchetClient client, MageFlowOptions options, IConnectionMultiplexer redis, bool ownsRedis)
+    {
+        Client = client;
+        Options = options;
+        Redis = redis;
+        _ownsRedis = ownsRedis;
+        var log = client.LoggerFactory.CreateLogger("MageFlow.Hatchet.Orchestration");
+        var time = client.Options.TimeProvider;
+        Keys = new RedisKeys(options.KeyPrefix);
+        var runner = new ScriptRunner(redis, Keys, time, options.RedisRetry);
+        Scripts = new MageFlowScripts(runner);
+        var publisher = new Publisher(client, Scripts, options.PublishClaimTimeout, log);
+        _follower = new RunFollower(client, Scripts, publisher, options, Guid.NewGuid().ToString("N"), log);
+        Services = new MageFlowServices
+        {
+            Client = client,
+            Options = options,
+            Keys = Keys,
+            Runner = runner,
+            Scripts = Scripts,
+            Publishing = new PublishQueue(publisher, _follower, log),
+            Waiter = new FinishWaiter(redis, Keys, runner, time),
+            Log = log,
+        };
+        _signatures = new SignatureFactory(Services);
+        _registry = new TaskRegistry(runner, Keys);
+        _starts = new StartBatcher(Scripts);
+        _ends = new EndBatcher(Scripts, _follower, options, log);
+        _interceptor = new MageFlowInterceptor(new SignatureRunner(_starts, _ends, new RootRunner(Services)), new RootCapture(Services, _signatures), _registry);
+        _sweeper = new LeaseSweeper(runner, Keys, Scripts, _follower, publisher, options, time, log);
+    }
+
+    /// <summary>Gets the Hatchet client.</summary>
+    public HatchetClient Client { get; }
+
+    /// <summary>Gets the options (a copy).</summary>
+    public MageFlowOptions Options { get; }
+
+    /// <summary>Gets the Redis connection.</summary>
+    public IConnectionMultiplexer Redis { get; }
+
+    /// <summary>Gets this process's owner id: the runs it follows are recorded under it, so another process can take them over.</summary>
+    public string OwnerId => _follower.Owner;
+
+    internal MageFlowServices Services { get; }
+
+    internal RedisKeys Keys { get; }
+
+    internal MageFlowScripts Scripts { get; }
+
+    internal LeaseSweeper Sweeper => _sweeper;
+
+    /// <summary>Attaches MageFlow to a client: connects to Redis, plugs MageFlow into the client's workers and triggers,
+    /// records the client's tasks as signable, and starts following runs.</summary>
+    /// <param name="client">The Hatchet client.</param>
+    /// <param name="options">Redis connection, key prefix, TTLs.</param>
+    /// <param name="cancellationToken">Cancels the attach.</param>
+    /// <returns>The attached instance; dispose it before the client.</returns>
+    /// <exception cref="HatchetConfigurationException">The options are invalid.</exception>
+    /// <exception cref="RedisConnectionException">Redis is unreachable.</exception>
+    public static async Task<MageFlowClient> AttachAsync(HatchetClient client, MageFlowOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var copy = (options ?? new MageFlowOptions()).Clone();
+        copy.Validate();
+        var redis = copy.Redis;
+        var owns = false;
+        if (redis is null)
+        {
+            var config = MageFlowOptions.ParseConfiguration(copy.RedisConfiguration ?? Environment.GetEnvironmentVariable("REDIS_URL") ?? "localhost:6379");
+            config.AbortOnConnectFail = true;
+            redis = await ConnectionMultiplexer.ConnectAsync(config).WaitAsync(cancellationToken).ConfigureAwait(false);
+            owns = true;
+        }
+
+        var mageflow = new MageFlowClient(client, copy, redis, owns);
+        try
+        {
+            await mageflow.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await mageflow.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return mageflow;
+    }
+
+    /// <summary>Records task names that other workers (Python, TypeScript, Go) serve, so they can be signed by name.</summary>
+    /// <param name="taskNames">The names (namespace applied, lower-cased).</param>
+    /// <param name="cancellationToken">Cancels the call (Redis may still apply it).</param>
+    /// <returns>A task that completes when they are recorded.</returns>
+    public Task RegisterExternalTasksAsync(IEnumerable<string> taskNames, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(taskNames);
+        return _registry.RecordAsync(taskNames.Select(Services.EngineName), "external", cancellationToken);
+    }
+
+    /// <summary>Signs a declared task: saves a signature that can run later, with callbacks.</summary>
+    /// <param name="task">The task (or workflow).</param>
+    /// <param name="boundInput">Input fields bound now (merged into every message), as Python MageFlow's kwargs.</param>
+    /// <param name="successCallbacks">Signatures published with the result when this one succeeds.</param>
+    /// <param name="errorCallbacks">Signatures published with the original message when this one fails for good.</param>
+    /// <param name="cancellationToken">Cancels the call (Redis may still apply it).</param>
+    /// <returns>The signature.</returns>
+    /// <exception cref="ArgumentException">The bound input is not a JSON object.</exception>
+    public Task<TaskSignature> SignAsync(WorkflowDeclarationBase task, object? boundInput = null, IEnumerable<Signature>? successCallbacks = null, IEnumerable<Signature>? errorCallbacks = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        return _signatures.CreateTaskAsync(task.WorkflowName, Services.ReturnFieldOf(task.InputType), boundInput, successCallbacks, errorCallbacks, cancellationToken);
+    }
+
+    /// <summary>Signs a task by name. The name must be declared on this client, served by a MageFlow worker, or recorded
+    /// with <see cref="RegisterExternalTasksAsync"/>.</summary>
+    /// <param name="taskName">The task's name.</param>
+    /// <param name="boundInput">Input fields bound now.</param>
+    /// <param name="successCallbacks">Success callbacks.</param>
+    /// <param name="errorCallbacks">Error callbacks.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The signature.</returns>
+    /// <exception cref="MageFlowStateException">No worker registered the task.</exception>
+    public async Task<TaskSignature> SignAsync(string taskName, object? boundInput = null, IEnumerable<Signature>? successCallbacks = null, IEnumerable<Signature>? errorCallbacks = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(taskName);
+        var name = Services.EngineName(taskName);
+        var local = Client.FindWorkflow(name);
+        if (local is null && !await _registry.ContainsAsync(name, cancellationToken).ConfigureAwait(false))
+        {
+            throw new MageFlowStateException(
+                $"cannot sign task '{taskName}': no worker registered it (declare it on a client attached to MageFlow, or call RegisterExternalTasksAsync for tasks of other languages)",
+                "unregistered");
+        }
+
+        var returnField = local is null ? SignatureRecord.DefaultReturnField : Services.ReturnFieldOf(local.InputType);
+        return await _signatures.CreateTaskAsync(name, returnField, boundInput, successCallbacks, errorCallbacks, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Signs one task many times in one Redis round trip (for large swarms).</summary>
+    /// <param name="task">The task.</param>
+    /// <param name="boundInputs">One bound input per signature.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The signatures, in order.</returns>
+    public Task<IReadOnlyList<TaskSignature>> SignManyAsync(WorkflowDeclarationBase task, IEnumerable<object?> boundInputs, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        ArgumentNullException.ThrowIfNull(boundInputs);
+        return _signatures.CreateManyAsync(task.WorkflowName, Services.ReturnFieldOf(task.InputType), boundInputs, cancellationToken);
+    }
+
+    /// <summary>Creates a chain: each task gets the previous task's result; the chain's callbacks get the last result.</summary>
+    /// <param name="tasks">At least two signatures, in order.</param>
+    /// <param name="name">The chain's name (default: from the first task).</param>
+    /// <param name="successCallbacks">Success callbacks.</param>
+    /// <param name="errorCallbacks">Error callbacks.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The chain.</returns>
+    /// <exception cref="ArgumentException">Fewer than two tasks.</exception>
+    public Task<ChainSignature> ChainAsync(IReadOnlyList<Signature> tasks, string? name = null, IEnumerable<Signature>? successCallbacks = null, IEnumerable<Signature>? errorCallbacks = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tasks);
+        if (tasks.Count < 2)
+        {
+            throw new ArgumentException($"a chain needs at least two tasks, got {tasks.Count}", nameof(tasks));
+        }
+
+        return _signatures.CreateChainAsync(tasks, $"chain-task:{name ?? tasks[0].Name}", successCallbacks, errorCallbacks, cancellationToken);
+    }
+
+    /// <summary>Creates a swarm: items run in parallel under <see cref="SwarmConfig.MaxConcurrency"/>; its success callbacks
+    /// get the list of results once it is closed and every item finished.</summary>
+    /// <param name="tasks">Initial items (more can be added while it runs).</param>
+    /// <param name="config">Concurrency, failure and size limits.</param>
+    /// <param name="name">The swarm's name (default <c>swarm-task-&lt;id&gt;</c>).</param>
+    /// <param name="successCallbacks">Success callbacks.</param>
+    /// <param name="errorCallbacks">Error callbacks.</param>
+    /// <param name="closed">Whether no more items will come.</param>
+    /// <param name="boundInput">Fields merged into every item's message.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The swarm.</returns>
+    /// <exception cref="ArgumentException">A limit of <paramref name="config"/> is out of range.</exception>
+    public Task<SwarmSignature> SwarmAsync(IReadOnlyList<Signature>? tasks = null, SwarmConfig? config = null, string? name = null, IEnumerable<Signature>? successCallbacks = null, IEnumerable<Signature>? errorCallbacks = null, bool closed = false, object? boundInput = null, CancellationToken cancellationToken = default)
+    {
+        var cfg = config ?? new SwarmConfig();
+        cfg.Validate(name ?? "swarm");
+        return _signatures.CreateSwarmAsync(name, cfg, tasks, successCallbacks, errorCallbacks, closed, boundInput, cancellationToken);
+    }
+
+    /// <summary>Loads a signature by id.</summary>
+    /// <param name="id">The id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The signature, or <see langword="null"/> when Redis has no such record (never created, or expired).</returns>
+    public Task<Signature?> GetAsync(string id, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        return _signatures.LoadAsync(id, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _attachment?.Dispose();
+
+        // Every loop of this instance stops here, in dependency order: nothing outlives its owner.
+        await _sweeper.DisposeAsync().ConfigureAwait(false);
+        await _starts.DisposeAsync().ConfigureAwait(false);
+        await _ends.DisposeAsync().ConfigureAwait(false);
+        await Services.Publishing.DisposeAsync().ConfigureAwait(false);
+        await _follower.DisposeAsync().ConfigureAwait(false);
+        await Services.Waiter.DisposeAsync().ConfigureAwait(false);
+        if (_ownsRedis)
+        {
+            await Redis.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await Services.Waiter.StartAsync().ConfigureAwait(false);
+        await _registry.RecordAsync(Client.Workflows, cancellationToken).ConfigureAwait(false);
+        _attachment = Client.AddInterceptor(_interceptor);
+        _sweeper.Start();
+    }
+}

@@ -1,0 +1,127 @@
+using MageFlow.Hatchet.Exceptions;
+using MageFlow.Hatchet.Orchestration.Signatures;
+using MageFlow.Hatchet.Resilience;
+using StackExchange.Redis;
+
+namespace MageFlow.Hatchet.Orchestration;
+
+/// <summary>Settings of <see cref="MageFlowClient"/>.</summary>
+public sealed class MageFlowOptions
+{
+    /// <summary>Gets or sets a Redis connection to use (and not dispose).</summary>
+    /// <value>The default value is <see langword="null"/>: connect with <see cref="RedisConfiguration"/>.</value>
+    public IConnectionMultiplexer? Redis { get; set; }
+
+    /// <summary>Gets or sets the Redis to connect to: a StackExchange.Redis configuration string or a <c>redis://</c> URL.</summary>
+    /// <value>The default value is <c>REDIS_URL</c> from the environment, else <c>localhost:6379</c> (as Python MageFlow).</value>
+    public string? RedisConfiguration { get; set; }
+
+    /// <summary>Gets or sets the key prefix. Keys look like <c>{prefix}:sig:&lt;id&gt;</c>; the braces keep one deployment's keys in one cluster slot.</summary>
+    /// <value>The default value is <c>mageflow</c>.</value>
+    public string KeyPrefix { get; set; } = "mageflow";
+
+    /// <summary>Gets or sets the default record lifetimes.</summary>
+    /// <value>The default value is 24 hours while active and 5 minutes once done.</value>
+    public TtlOptions Ttl { get; set; } = new(TimeSpan.FromHours(24), TimeSpan.FromMinutes(5));
+
+    /// <summary>Gets or sets lifetimes for task signatures, overriding <see cref="Ttl"/>.</summary>
+    public TtlOptions? TaskTtl { get; set; }
+
+    /// <summary>Gets or sets lifetimes for chains, overriding <see cref="Ttl"/>.</summary>
+    public TtlOptions? ChainTtl { get; set; }
+
+    /// <summary>Gets or sets lifetimes for swarms, overriding <see cref="Ttl"/>.</summary>
+    public TtlOptions? SwarmTtl { get; set; }
+
+    /// <summary>Gets or sets how long a process may stay silent before another one takes over the runs it followed.</summary>
+    /// <value>The default value is 15 seconds.</value>
+    public TimeSpan OwnerLeaseTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Gets or sets how often a process renews its lease and looks for dead owners and stalled publishes.</summary>
+    /// <value>The default value is 2 seconds.</value>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Gets or sets how long a claimed publish may stay unfinished before another process publishes it.</summary>
+    /// <value>The default value is 30 seconds.</value>
+    public TimeSpan PublishClaimTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Gets or sets how Redis calls are retried on connection faults and timeouts.</summary>
+    /// <value>The default value is 4 retries, starting at 50 ms and doubling up to 2 s, with jitter.</value>
+    public RetryOptions RedisRetry { get; set; } = new() { MaxRetryAttempts = 4, Delay = TimeSpan.FromMilliseconds(50), MaxDelay = TimeSpan.FromSeconds(2) };
+
+    internal TtlOptions TtlFor(SignatureKind kind) => kind switch
+    {
+        SignatureKind.Task => TaskTtl ?? Ttl,
+        SignatureKind.Chain => ChainTtl ?? Ttl,
+        _ => SwarmTtl ?? Ttl,
+    };
+
+    internal MageFlowOptions Clone()
+    {
+        var copy = (MageFlowOptions)MemberwiseClone();
+        copy.RedisRetry = RedisRetry.Clone();
+        return copy;
+    }
+
+    internal void Validate()
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(KeyPrefix) || KeyPrefix.Contains('{', StringComparison.Ordinal) || KeyPrefix.Contains('}', StringComparison.Ordinal))
+        {
+            errors.Add("KeyPrefix must be non-empty and must not contain braces.");
+        }
+
+        foreach (var (name, ttl) in new[] { ("Ttl", Ttl), ("TaskTtl", TaskTtl), ("ChainTtl", ChainTtl), ("SwarmTtl", SwarmTtl) })
+        {
+            if (ttl is not null && (ttl.Active < TimeSpan.FromSeconds(1) || ttl.Done < TimeSpan.FromSeconds(1) || ttl.Done > ttl.Active))
+            {
+                errors.Add($"{name} needs Active and Done of at least 1 s, with Done no longer than Active.");
+            }
+        }
+
+        if (OwnerLeaseTimeout <= SweepInterval * 2)
+        {
+            errors.Add("OwnerLeaseTimeout must be more than twice SweepInterval.");
+        }
+
+        errors.AddRange(RedisRetry.GetValidationErrors(nameof(RedisRetry)));
+        HatchetConfigurationException.ThrowIfAny(nameof(MageFlowOptions), errors);
+    }
+
+    /// <summary>Turns <c>redis://[user:password@]host[:port][/db]</c> (or <c>rediss://</c> for TLS) into a StackExchange.Redis configuration.</summary>
+    /// <param name="value">A URL or a StackExchange.Redis configuration string.</param>
+    /// <returns>The configuration.</returns>
+    public static ConfigurationOptions ParseConfiguration(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (!value.StartsWith("redis://", StringComparison.OrdinalIgnoreCase) && !value.StartsWith("rediss://", StringComparison.OrdinalIgnoreCase))
+        {
+            return ConfigurationOptions.Parse(value);
+        }
+
+        var uri = new Uri(value);
+        var options = new ConfigurationOptions { Ssl = uri.Scheme.Equals("rediss", StringComparison.OrdinalIgnoreCase), AbortOnConnectFail = false };
+        options.EndPoints.Add(uri.Host, uri.Port > 0 ? uri.Port : 6379);
+        if (!string.IsNullOrEmpty(uri.UserInfo))
+        {
+            var parts = Uri.UnescapeDataString(uri.UserInfo).Split(':', 2);
+            if (parts.Length == 2)
+            {
+                options.User = parts[0].Length > 0 ? parts[0] : null;
+                options.Password = parts[1];
+            }
+            else
+            {
+                options.Password = parts[0];
+            }
+        }
+
+        var db = uri.AbsolutePath.Trim('/');
+        if (db.Length > 0 && int.TryParse(db, System.Globalization.CultureInfo.InvariantCulture, out var n))
+        {
+            options.DefaultDatabase = n;
+        }
+
+        return options;
+    }
+}

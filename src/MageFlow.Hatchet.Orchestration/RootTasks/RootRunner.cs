@@ -1,0 +1,52 @@
+using MageFlow.Hatchet.Orchestration.Internal;
+using MageFlow.Hatchet.Orchestration.Signatures;
+using MageFlow.Hatchet.Orchestration.State;
+using MageFlow.Hatchet.Tasks;
+
+namespace MageFlow.Hatchet.Orchestration.RootTasks;
+
+/// <summary>
+/// Runs a root task's body: creates its swarm (once per task run: a retry finds the same swarm and re-adds the same
+/// children), captures what the body publishes, then closes the swarm when the body returns or stops it when the body
+/// fails for good.
+/// </summary>
+internal sealed class RootRunner(MageFlowServices services)
+{
+    public async Task<string> RunAsync(TaskContext context, string? signatureId, SwarmConfig config, Func<Task<string>> body)
+    {
+        var swarmId = SignatureIds.Derived(context.TaskRunExternalId + "#root-swarm");
+        var swarmName = "root-swarm:" + context.Workflow.Name;
+        var swarm = new SwarmRecord(
+            new SignatureRecord(SignatureKind.Swarm, swarmName, services.Options.TtlFor(SignatureKind.Swarm)) { Status = SignatureStatus.Active },
+            config,
+            Started: true);
+        await services.Scripts.RootBegin.RunAsync(swarmId, signatureId, swarm, CancellationToken.None).ConfigureAwait(false);
+        string output;
+        var scope = new RootScope(services, swarmId, swarmName, context);
+        using (MageFlowScope.Enter(scope))
+        {
+            try
+            {
+                output = await body().ConfigureAwait(false);
+                await scope.Buffer.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception e) when (!context.WillRetry(e))
+            {
+                // Children published before the failure join the swarm first (queued ones are then canceled with it);
+                // left in the buffer, their signatures would stay pending, never run and never expire soon.
+                await scope.Buffer.FlushAsync(CancellationToken.None, throwOnError: false).ConfigureAwait(false);
+                await EndAsync(swarmId, returned: false, e.Message).ConfigureAwait(false);
+                throw;
+            }
+        }
+
+        await EndAsync(swarmId, returned: true, string.Empty).ConfigureAwait(false);
+        return output;
+    }
+
+    private async Task EndAsync(string swarmId, bool returned, string error)
+    {
+        var reply = await services.Scripts.RootEnd.RunAsync(swarmId, returned, error, CancellationToken.None).ConfigureAwait(false);
+        await services.Publishing.PublishAsync(reply.Queued, CancellationToken.None).ConfigureAwait(false);
+    }
+}

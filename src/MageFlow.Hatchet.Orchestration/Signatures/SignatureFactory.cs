@@ -1,0 +1,119 @@
+using MageFlow.Hatchet.Orchestration.Internal;
+using MageFlow.Hatchet.Orchestration.RootTasks;
+using MageFlow.Hatchet.Orchestration.State;
+
+namespace MageFlow.Hatchet.Orchestration.Signatures;
+
+/// <summary>Creates signatures in Redis (one script each) and loads them back.</summary>
+internal sealed class SignatureFactory(MageFlowServices services)
+{
+    public async Task<TaskSignature> CreateTaskAsync(string engineName, string returnField, object? kwargs, IEnumerable<Signature>? success, IEnumerable<Signature>? error, CancellationToken cancellationToken)
+    {
+        var record = TaskRecord(engineName, returnField, KwargsOf(engineName, kwargs)) with
+        {
+            SuccessCallbacks = IdsOf(success),
+            ErrorCallbacks = IdsOf(error),
+        };
+        var id = SignatureIds.New();
+        if (MageFlowScope.Current is { } scope && scope.Services == services)
+        {
+            // Inside a root body, children are signed by the thousand: pipeline the write (a task signature cannot
+            // fail to be created; a Redis fault surfaces when the child is added).
+            await services.Scripts.Create.SendAsync(id, record.Ttl.Active, record.ToFields()).ConfigureAwait(false);
+        }
+        else
+        {
+            await services.Scripts.Create.RunAsync(id, record.Ttl.Active, record.ToFields(), "task", cancellationToken).ConfigureAwait(false);
+        }
+
+        return new TaskSignature(services, id, engineName);
+    }
+
+    public async Task<IReadOnlyList<TaskSignature>> CreateManyAsync(string engineName, string returnField, IEnumerable<object?> kwargs, CancellationToken cancellationToken)
+    {
+        // Every signature shares its fields but its bound input: they travel once, then one (id, kwargs) pair each.
+        var shared = TaskRecord(engineName, returnField, "{}").ToFields(withKwargs: false);
+        var created = kwargs.Select(k => (Id: SignatureIds.New(), Kwargs: KwargsOf(engineName, k))).ToList();
+        if (created.Count > 0)
+        {
+            await services.Scripts.CreateMany.RunAsync(SignatureIds.AreRandom, shared, created, cancellationToken).ConfigureAwait(false);
+        }
+
+        return [.. created.Select(c => new TaskSignature(services, c.Id, engineName))];
+    }
+
+    public async Task<ChainSignature> CreateChainAsync(IReadOnlyList<Signature> steps, string name, IEnumerable<Signature>? success, IEnumerable<Signature>? error, CancellationToken cancellationToken)
+    {
+        var record = new ChainRecord(
+            new SignatureRecord(SignatureKind.Chain, name, services.Options.TtlFor(SignatureKind.Chain)) { SuccessCallbacks = IdsOf(success), ErrorCallbacks = IdsOf(error) },
+            [.. steps.Select(s => s.Id)]);
+        var id = SignatureIds.New();
+        await services.Scripts.Create.RunAsync(id, record.Signature.Ttl.Active, record.ToFields(), "chain", cancellationToken).ConfigureAwait(false);
+        return new ChainSignature(services, id, name);
+    }
+
+    public async Task<SwarmSignature> CreateSwarmAsync(string? name, SwarmConfig config, IReadOnlyList<Signature>? items, IEnumerable<Signature>? success, IEnumerable<Signature>? error, bool closed, object? kwargs, CancellationToken cancellationToken)
+    {
+        var id = SignatureIds.New();
+        name ??= $"swarm-task-{id}";
+        var record = new SwarmRecord(
+            new SignatureRecord(SignatureKind.Swarm, name, services.Options.TtlFor(SignatureKind.Swarm))
+            {
+                Kwargs = services.Serialize(kwargs),
+                SuccessCallbacks = IdsOf(success),
+                ErrorCallbacks = IdsOf(error),
+            },
+            config);
+        var created = await services.Scripts.Create.RunAsync(id, record.Signature.Ttl.Active, record.ToFields(), "swarm", cancellationToken).ConfigureAwait(false);
+        var swarm = new SwarmSignature(services, id, name);
+        if (created && items is { Count: > 0 })
+        {
+            await swarm.AddTasksAsync(items, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (created && closed)
+        {
+            await swarm.CloseAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return swarm;
+    }
+
+    /// <summary>Creates the signature of a plain trigger captured by a root task: its metadata is replayed when it runs.</summary>
+    public async Task<TaskSignature> CreateCapturedAsync(string engineName, string metadataJson)
+    {
+        var record = TaskRecord(engineName, SignatureRecord.DefaultReturnField, "{}") with { Metadata = metadataJson };
+        var id = SignatureIds.New();
+        await services.Scripts.Create.SendAsync(id, record.Ttl.Active, record.ToFields()).ConfigureAwait(false);
+        return new TaskSignature(services, id, engineName);
+    }
+
+    public async Task<Signature?> LoadAsync(string id, CancellationToken cancellationToken)
+    {
+        var h = await services.Runner.DoAsync(db => db.HashGetAsync(services.Keys.Signature(id), [Fields.Kind, Fields.Name]), cancellationToken).ConfigureAwait(false);
+        var name = (string?)h[1] ?? string.Empty;
+        return WireNames.KindOf(h[0]) switch
+        {
+            SignatureKind.Task => new TaskSignature(services, id, name),
+            SignatureKind.Chain => new ChainSignature(services, id, name),
+            SignatureKind.Swarm => new SwarmSignature(services, id, name),
+            _ => null,
+        };
+    }
+
+    private SignatureRecord TaskRecord(string engineName, string returnField, string kwargs) =>
+        new(SignatureKind.Task, engineName, services.Options.TtlFor(SignatureKind.Task)) { ReturnField = returnField, Kwargs = kwargs };
+
+    private string KwargsOf(string engineName, object? kwargs)
+    {
+        var json = services.Serialize(kwargs);
+        if (!json.TrimStart().StartsWith('{'))
+        {
+            throw new ArgumentException($"kwargs for task '{engineName}' must serialize to a JSON object, got: {json}", nameof(kwargs));
+        }
+
+        return json;
+    }
+
+    private static string[] IdsOf(IEnumerable<Signature>? signatures) => [.. (signatures ?? []).Select(s => s.Id)];
+}

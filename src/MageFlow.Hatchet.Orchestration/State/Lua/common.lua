@@ -1,0 +1,388 @@
+-- MageFlow state transitions: shared helpers prepended to every script (docs/redis-schema.md describes the keys).
+-- ARGV[1] = key prefix with hash tag, e.g. "{mageflow}"; ARGV[2] = now (ms).
+-- Every script is one atomic step; each is safe to repeat (duplicated or reordered reports change nothing).
+local P = ARGV[1]
+local NOW = tonumber(ARGV[2])
+local out = {}
+
+-- Keys. RedisKeys.cs builds the same names for C#.
+local function sk(id) return P .. ':sig:' .. id end
+local function swk(id, part) return P .. ':swarm:' .. id .. ':' .. part end
+local function owner_runs(owner) return P .. ':owner:' .. owner .. ':runs' end
+local INFLIGHT = P .. ':inflight'
+
+-- A numeric field of a record: absent or empty gives the default; anything else that is not a number is
+-- corrupted state, an error (scripts that handle many flows isolate it to the flow it belongs to).
+local function num(v, name, default, id)
+  if not v or v == '' then return default end
+  local n = tonumber(v)
+  if not n then
+    error('corrupted state' .. (id and (' of ' .. id) or '') .. ': field ' .. name .. ' is not a number: ' .. tostring(v))
+  end
+  return n
+end
+local function is_final(st) return st == 'done' or st == 'failed' or st == 'canceled' end
+
+local function ttl_of(id, field)
+  local t = redis.call('HGET', sk(id), field)
+  return num(t, field, 86400, id)
+end
+
+local function set_ttl(id, field, kind, ttl)
+  ttl = ttl or ttl_of(id, field)
+  kind = kind or redis.call('HGET', sk(id), 'kind')
+  redis.call('EXPIRE', sk(id), ttl)
+  if kind == 'swarm' then
+    for _, part in ipairs({'queue', 'items', 'results'}) do
+      redis.call('EXPIRE', swk(id, part), ttl)
+    end
+  end
+end
+
+-- The in-flight index: task signatures queued for publishing (score -queued_at), claimed or published but not yet
+-- followed (score claimed_at), until a tracker follows the run or its end is recorded. The sweeper publishes again
+-- what stays too long. Writes are buffered and sent by reply(): one ZADD and one ZREM per script, not one per item.
+local index_ops, index_order = {}, {}
+local function index_set(id, op, score)
+  if not index_ops[id] then table.insert(index_order, id) end
+  index_ops[id] = {op, score}
+end
+local function index_queue(id) index_set(id, 'add', -NOW) end
+local function index_claim(id) index_set(id, 'add', NOW) end
+local function index_remove(id) index_set(id, 'rem') end
+
+local function send_chunked(cmd, key, values, step)
+  for i = 1, #values, step do
+    redis.call(cmd, key, unpack(values, i, math.min(i + step - 1, #values)))
+  end
+end
+
+local function flush_index()
+  local adds, rems = {}, {}
+  for _, id in ipairs(index_order) do
+    local op = index_ops[id]
+    if op[1] == 'add' then
+      table.insert(adds, op[2])
+      table.insert(adds, id)
+    else
+      table.insert(rems, id)
+    end
+  end
+  send_chunked('ZADD', INFLIGHT, adds, 2000)
+  send_chunked('ZREM', INFLIGHT, rems, 1000)
+  index_ops, index_order = {}, {}
+end
+
+-- Every script returns through here: {status, ids queued for publishing...}, after flushing buffered writes.
+local function reply(status)
+  flush_index()
+  local r = {status}
+  for _, v in ipairs(out) do table.insert(r, v) end
+  return r
+end
+
+-- The message and kwargs of a parent swarm (''s for other parents), cached for the script.
+local parent_swarms = {}
+local function swarm_input(parent)
+  if not parent or parent == '' then return '', '' end
+  local w = parent_swarms[parent]
+  if not w then
+    w = redis.call('HMGET', sk(parent), 'kind', 'msg', 'kwargs')
+    parent_swarms[parent] = w
+  end
+  if w[1] == 'swarm' then return w[2] or '', w[3] or '' end
+  return '', ''
+end
+
+-- Whether a queued signature (status st, not missing) can be published now: 'ok'; 'published' (it has a run),
+-- 'held' (final, suspended or interrupted), 'claimed' (someone claimed it less than claim_ttl ago: its in-flight
+-- score is the claim time), or 'container' (a chain or swarm: started in Redis, not in the engine).
+local function publish_status(st, run, score, kind, claim_ttl)
+  if run and run ~= '' then return 'published' end
+  if is_final(st) or st == 'suspended' or st == 'interrupted' then return 'held' end
+  if score and score > 0 and NOW - score < claim_ttl then return 'claimed' end
+  if kind ~= 'task' then return 'container' end
+  return 'ok'
+end
+
+-- How a queued signature's input is built: a swarm item always from the swarm's message and its own parts, so
+-- its mode is not stored; other signatures store it when they are queued.
+local function input_mode(inmode, pkind)
+  if (not inmode or inmode == '') and pkind == 'swarm' then return 'swarm' end
+  return inmode or ''
+end
+
+-- A publish entry: what the publisher needs to start a signature's run, ENTRY_WIDTH values in the order
+-- PublishEntry.cs reads them: id, status, name, kwargs, rf, input mode, input value, item message, swarm message,
+-- swarm kwargs, run metadata, trigger options, run id (set only for an adopted run).
+local ENTRY_FIELDS = {'name', 'kwargs', 'rf', 'inmode', 'inval', 'imsg', 'parent', 'pkind', 'meta', 'topts'}
+local function entry(id, status, h, mode, value, run)
+  local wmsg, wkw = swarm_input(h[7])
+  return {id, status, h[1] or '', h[2] or '', h[3] or '', mode, value, h[6] or '', wmsg, wkw, h[9] or '', h[10] or '', run or ''}
+end
+
+-- Set by scripts that hand what they queue straight to their caller's publisher (on_finished): queued signatures
+-- are claimed in the same step, as prepare_many would, and collected as entries.
+local claimer = nil
+
+local function claim_now(id, mode, value)
+  local c = claimer
+  local k = sk(id)
+  value = value or ''
+  local e = c.index[id]
+  if e then
+    -- Queued twice in one step: the later input wins, as it would in the index.
+    e[6], e[7] = mode, value
+    redis.call('HSET', k, 'inmode', mode, 'inval', value)
+    return
+  end
+  local fields = {unpack(ENTRY_FIELDS)}
+  table.insert(fields, 'status')
+  table.insert(fields, 'run')
+  table.insert(fields, 'kind')
+  local h = redis.call('HMGET', k, unpack(fields))
+  local st = h[11]
+  if not st or is_final(st) then return end
+  -- Whoever queues a signature claims it first: it has no in-flight score yet.
+  local status = publish_status(st, h[12], nil, h[13], c.ttl)
+  if mode ~= 'swarm' then redis.call('HSET', k, 'inmode', mode, 'inval', value) end
+  if status == 'ok' then index_claim(id) end
+  if status ~= 'ok' and status ~= 'container' then return end
+  e = entry(id, status, h, mode, value)
+  c.index[id] = e
+  table.insert(c.entries, e)
+end
+
+-- Queue a signature for publishing: the publisher computes its input from (mode, value).
+local function qpub(id, mode, value)
+  if claimer then return claim_now(id, mode, value) end
+  local k = sk(id)
+  local st = redis.call('HGET', k, 'status')
+  if not st or is_final(st) then return end
+  if mode ~= 'swarm' then redis.call('HSET', k, 'inmode', mode, 'inval', value or '') end
+  index_queue(id)
+  table.insert(out, id)
+end
+
+local function cancel_sig(id)
+  local k = sk(id)
+  local h = redis.call('HMGET', k, 'status', 'kind')
+  if not h[1] or is_final(h[1]) then return end
+  redis.call('HSET', k, 'status', 'canceled', 'finished_at', NOW)
+  if h[2] == 'task' then index_remove(id) end
+  set_ttl(id, 'ttl_d', h[2])
+end
+
+local item_done
+local stop_swarm
+
+-- The fields finish() needs, read in one HMGET; callers that read a signature anyway pass them in (extra names
+-- are read too), so that ending a run reads its record once.
+local FINISH_FIELDS = {'status', 'succ', 'err', 'parent', 'ttl_d', 'kind', 'input', 'root_swarm', 'pkind'}
+
+local function read_fields(k, extra)
+  local names = {unpack(FINISH_FIELDS)}
+  for _, n in ipairs(extra or {}) do table.insert(names, n) end
+  local v = redis.call('HMGET', k, unpack(names))
+  local f = {}
+  for i, n in ipairs(names) do f[n] = v[i] end
+  return f
+end
+
+local function finish(id, ok, value, f)
+  local k = sk(id)
+  f = f or read_fields(k)
+  if not f.status or is_final(f.status) then return false end
+  local fire = ok and f.succ or f.err
+  local other = ok and f.err or f.succ
+  if ok then
+    redis.call('HSET', k, 'status', 'done', 'result', value, 'finished_at', NOW)
+  else
+    redis.call('HSET', k, 'status', 'failed', 'error', value, 'finished_at', NOW)
+  end
+  if f.kind == 'task' then index_remove(id) end
+  if fire and fire ~= '' then
+    for cb in string.gmatch(fire, '[^,]+') do
+      if ok then qpub(cb, 'result', value) else qpub(cb, 'msg', f.input or '{}') end
+    end
+  end
+  -- The other branch never fires: cancel it so it expires with this signature (unless it also fires).
+  if other and other ~= '' then
+    local fired = ',' .. (fire or '') .. ','
+    for cb in string.gmatch(other, '[^,]+') do
+      if not string.find(fired, ',' .. cb .. ',', 1, true) then cancel_sig(cb) end
+    end
+  end
+  set_ttl(id, 'ttl_d', f.kind, num(f.ttl_d, 'ttl_d', 300, id))
+  -- A root task's run failed for good (even one whose body never reported back, e.g. timed out): stop its root swarm.
+  if (not ok) and f.root_swarm and f.root_swarm ~= '' then
+    local rs = redis.call('HGET', sk(f.root_swarm), 'status')
+    if rs and not is_final(rs) then stop_swarm(f.root_swarm, 'root task failed: ' .. value) end
+  end
+  if f.parent and f.parent ~= '' then
+    item_done(f.parent, id, ok, value, f.pkind)
+  else
+    -- Only top-level signatures are usually awaited; contained ones are polled if someone waits on them.
+    redis.call('PUBLISH', P .. ':finished', id)
+  end
+  return true
+end
+
+-- Start queued items while there is room. Returns the new running count; it is stored unless the caller
+-- stores it itself (defer), together with other counters, in one write.
+local function fill(wid, h, defer)
+  local wk = sk(wid)
+  h = h or redis.call('HMGET', wk, 'started', 'status', 'running', 'maxc')
+  local running = num(h[3], 'running', 0, wid)
+  if h[1] ~= '1' or h[2] ~= 'pending' and h[2] ~= 'active' then return running end
+  local maxc = num(h[4], 'maxc', 30, wid)
+  local room = maxc - running
+  if room <= 0 then return running end
+  local started = running
+  local next_ids = redis.call('LPOP', swk(wid, 'queue'), room)
+  if next_ids then
+    for _, nid in ipairs(next_ids) do
+      running = running + 1
+      qpub(nid, 'swarm', '')
+    end
+  end
+  if running ~= started and not defer then redis.call('HSET', wk, 'running', running) end
+  return running
+end
+
+local function swarm_results(wid)
+  local items = redis.call('LRANGE', swk(wid, 'items'), 0, -1)
+  local parts = {}
+  local chunk = 1000
+  for i = 1, #items, chunk do
+    local got = redis.call('HMGET', swk(wid, 'results'), unpack(items, i, math.min(i + chunk - 1, #items)))
+    for _, r in ipairs(got) do
+      if r then table.insert(parts, r) end
+    end
+  end
+  return '[' .. table.concat(parts, ',') .. ']'
+end
+
+local function check_swarm_done(wid, h)
+  h = h or redis.call('HMGET', sk(wid), 'closed', 'total', 'nok', 'nfail', 'status', 'started')
+  if is_final(h[5]) or h[6] ~= '1' then return end
+  if h[1] == '1' and num(h[3], 'nok', 0, wid) + num(h[4], 'nfail', 0, wid) >= num(h[2], 'total', 0, wid) then
+    finish(wid, true, swarm_results(wid))
+  end
+end
+
+-- Stop a swarm for good: queued items are canceled (running ones finish on their own), error callbacks fire.
+stop_swarm = function(wid, reason)
+  local queued = redis.call('LRANGE', swk(wid, 'queue'), 0, -1)
+  for _, qid in ipairs(queued) do cancel_sig(qid) end
+  redis.call('DEL', swk(wid, 'queue'))
+  redis.call('HSET', sk(wid), 'closed', '1')
+  finish(wid, false, reason)
+end
+
+local function chain_item_done(cid, id, ok, value)
+  local ck = sk(cid)
+  if is_final(redis.call('HGET', ck, 'status')) then return end
+  local list = {}
+  for t in string.gmatch(redis.call('HGET', ck, 'tasks') or '', '[^,]+') do table.insert(list, t) end
+  local idx = num(redis.call('HGET', ck, 'idx'), 'idx', 0, cid)
+  if list[idx + 1] ~= id then return end
+  if ok then
+    if idx + 1 < #list then
+      redis.call('HSET', ck, 'idx', idx + 1)
+      qpub(list[idx + 2], 'result', value)
+    else
+      finish(cid, true, value)
+    end
+  else
+    for j = idx + 2, #list do cancel_sig(list[j]) end
+    finish(cid, false, value)
+  end
+end
+
+-- Scripts that end many items at once (on_finished) batch swarm bookkeeping: a swarm's counters are read at its
+-- first item end and kept here, with the results of its items; each item end still refills its slot at once (so
+-- the order of events is the same as one report at a time), and the counters and results are written, and the
+-- swarm checked for its end, once, by flush_swarms(). Every other script writes through.
+local batch_swarms = nil
+local batch_order = {}
+
+local function write_results(wid, s)
+  if #s.results == 0 then return end
+  send_chunked('HSET', swk(wid, 'results'), s.results, 2000)
+  if s.fresh_results then redis.call('EXPIRE', swk(wid, 'results'), s.ttl) end
+  s.results = {}
+  s.fresh_results = false
+end
+
+local function settle(wid, s)
+  write_results(wid, s)
+  redis.call('HSET', sk(wid), 'running', s.running, 'nok', s.nok, 'nfail', s.nfail)
+  check_swarm_done(wid, {s.closed, s.total, s.nok, s.nfail, s.status, s.started})
+end
+
+-- An item's end is counted once: finish() only calls this on the item's own transition to a final status.
+local function swarm_item_done(wid, id, ok, value)
+  local wk = sk(wid)
+  local s = batch_swarms and batch_swarms[wid]
+  if not s then
+    local h = redis.call('HMGET', wk, 'status', 'running', 'nok', 'nfail', 'stopn', 'ttl_a', 'started', 'maxc', 'closed', 'total')
+    if not h[1] then return end
+    s = {
+      status = h[1], running = num(h[2], 'running', 1, wid), nok = num(h[3], 'nok', 0, wid), nfail = num(h[4], 'nfail', 0, wid),
+      stopn = num(h[5], 'stopn', 0, wid), ttl = num(h[6], 'ttl_a', 86400, wid),
+      started = h[7], maxc = h[8], closed = h[9], total = h[10], results = {},
+    }
+    s.fresh_results = s.nok == 0
+  end
+  s.running = s.running - 1
+  if ok then
+    s.nok = s.nok + 1
+    table.insert(s.results, id)
+    table.insert(s.results, value)
+  else
+    s.nfail = s.nfail + 1
+  end
+  if is_final(s.status) or ((not ok) and s.stopn > 0 and s.nfail >= s.stopn) then
+    if batch_swarms then batch_swarms[wid] = nil end
+    write_results(wid, s)
+    redis.call('HSET', wk, 'running', s.running, 'nok', s.nok, 'nfail', s.nfail)
+    if is_final(s.status) then
+      -- A late item of a stopped swarm: what it just wrote must expire with the swarm, not live for the active TTL.
+      set_ttl(wid, 'ttl_d', 'swarm')
+    else
+      stop_swarm(wid, 'swarm stopped after ' .. s.nfail .. ' failure(s)')
+    end
+    return
+  end
+  s.running = fill(wid, {s.started, s.status, s.running, s.maxc}, true)
+  if batch_swarms then
+    if not batch_swarms[wid] then
+      batch_swarms[wid] = s
+      table.insert(batch_order, wid)
+    end
+    return
+  end
+  settle(wid, s)
+end
+
+-- Settles every swarm a batch touched; a swarm that ends may end its own container's swarm, which is settled too.
+-- Each swarm is isolated: an error (corrupted state) is returned in errors as 'error:<swarm id>:<reason>'.
+local function flush_swarms(errors)
+  while #batch_order > 0 do
+    local wid = table.remove(batch_order, 1)
+    local s = batch_swarms[wid]
+    if s then
+      batch_swarms[wid] = nil
+      local fine, res = pcall(settle, wid, s)
+      if not fine then table.insert(errors, 'error:' .. wid .. ':' .. tostring(res and (res.err or res) or 'unknown')) end
+    end
+  end
+end
+
+-- pkind: the container's kind as recorded on the item when it joined (saves a read); older records lack it.
+item_done = function(parent, id, ok, value, pkind)
+  local kind = (pkind and pkind ~= '') and pkind or redis.call('HGET', sk(parent), 'kind')
+  if kind == 'chain' then chain_item_done(parent, id, ok, value)
+  elseif kind == 'swarm' then swarm_item_done(parent, id, ok, value) end
+end

@@ -1,0 +1,63 @@
+using System.Globalization;
+using StackExchange.Redis;
+
+namespace MageFlow.Hatchet.Orchestration.State.Scripts;
+
+/// <summary><c>on_finished.lua</c>: records the ends of runs and claims what they queue, in one step.</summary>
+internal sealed class OnFinishedScript(ScriptRunner runner)
+{
+    /// <summary>Who reports the ends.</summary>
+    public enum Source
+    {
+        /// <summary>A tracker saw the engine's run event.</summary>
+        Engine,
+
+        /// <summary>The C# worker that ran the signature's task.</summary>
+        Worker,
+    }
+
+    /// <summary>One run's end.</summary>
+    /// <param name="RunId">The run.</param>
+    /// <param name="SignatureId">Its signature.</param>
+    /// <param name="Succeeded">Whether it succeeded.</param>
+    /// <param name="Value">The result (JSON) or the error.</param>
+    public sealed record End(string RunId, string SignatureId, bool Succeeded, string Value);
+
+    /// <summary>What the report did.</summary>
+    /// <param name="FirstStatus">For the first run: 'ok', 'dup', 'untracked', 'stale', 'held', 'missing' or 'error'.</param>
+    /// <param name="Claimed">Signatures it queued and claimed: publish them.</param>
+    /// <param name="Errors">Flows whose state is corrupted, as 'error:&lt;id&gt;:&lt;reason&gt;'.</param>
+    public sealed record Outcome(string FirstStatus, IReadOnlyList<PublishEntry> Claimed, IReadOnlyList<string> Errors);
+
+    public async Task<Outcome> RunAsync(string owner, TimeSpan claimTimeout, Source source, IReadOnlyList<End> ends, CancellationToken cancellationToken)
+    {
+        var args = new RedisValue[3 + (ends.Count * 4)];
+        args[0] = owner;
+        args[1] = ((long)claimTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+        args[2] = source == Source.Worker ? "worker" : "engine";
+        for (var i = 0; i < ends.Count; i++)
+        {
+            args[3 + (i * 4)] = ends[i].RunId;
+            args[4 + (i * 4)] = ends[i].SignatureId;
+            args[5 + (i * 4)] = ends[i].Succeeded ? "1" : "0";
+            args[6 + (i * 4)] = ends[i].Value;
+        }
+
+        var reader = new ResultReader((RedisResult[])(await runner.EvalAsync("on_finished", args, cancellationToken).ConfigureAwait(false))!);
+        var first = reader.String();
+        var count = reader.Int();
+        var claimed = new List<PublishEntry>(count);
+        for (var i = 0; i < count; i++)
+        {
+            claimed.Add(PublishEntry.Read(ref reader));
+        }
+
+        var errors = new List<string>();
+        while (reader.HasMore)
+        {
+            errors.Add(reader.String());
+        }
+
+        return new Outcome(first, claimed, errors);
+    }
+}

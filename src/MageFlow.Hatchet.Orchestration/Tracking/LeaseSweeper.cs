@@ -1,0 +1,104 @@
+using MageFlow.Hatchet.Orchestration.Internal;
+using MageFlow.Hatchet.Orchestration.Publishing;
+using MageFlow.Hatchet.Orchestration.State;
+using MageFlow.Hatchet.Orchestration.State.Scripts;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace MageFlow.Hatchet.Orchestration.Tracking;
+
+/// <summary>
+/// Every <see cref="MageFlowOptions.SweepInterval"/>: renews this process's lease, takes over the followed runs of
+/// processes whose lease lapsed, follows again runs whose report failed here, and publishes again what stayed in the
+/// in-flight index past <see cref="MageFlowOptions.PublishClaimTimeout"/> (or adopts it, when its run started but
+/// nobody follows it).
+/// </summary>
+internal sealed class LeaseSweeper(ScriptRunner runner, RedisKeys keys, MageFlowScripts scripts, RunFollower follower, Publisher publisher, MageFlowOptions options, TimeProvider time, ILogger log) : IAsyncDisposable
+{
+    private const int MaxStalledPerSweep = 200;
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _loop;
+
+    public void Start()
+    {
+        using (ExecutionContext.SuppressFlow())
+        {
+            _loop = Task.Run(LoopAsync);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        if (_loop is not null)
+        {
+            await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        _stop.Dispose();
+    }
+
+    /// <summary>One sweep (the loop runs it; tests call it directly).</summary>
+    public async Task SweepAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        foreach (var (runId, signatureId) in await scripts.Owners.RunAsync(follower.Owner, now - options.OwnerLeaseTimeout, cancellationToken).ConfigureAwait(false))
+        {
+            follower.Follow(runId, signatureId);
+        }
+
+        if (follower.TakeRefollowRequest())
+        {
+            foreach (var run in await runner.DoAsync(db => db.HashGetAllAsync(keys.OwnerRuns(follower.Owner)), cancellationToken).ConfigureAwait(false))
+            {
+                follower.Follow(run.Name!, run.Value!);
+            }
+        }
+
+        // Queued entries have score -queued_at and claimed ones claimed_at: both are stale inside this one range.
+        var stale = (now - options.PublishClaimTimeout).ToUnixTimeMilliseconds();
+        var stalled = await runner.DoAsync(db => db.SortedSetRangeByScoreAsync(keys.Inflight, -stale, stale, take: MaxStalledPerSweep), cancellationToken).ConfigureAwait(false);
+        if (stalled.Length == 0)
+        {
+            return;
+        }
+
+        var entries = await scripts.Prepare.RunAsync(stalled.Select(s => (string)s!).ToArray(), options.PublishClaimTimeout, follower.Owner, cancellationToken).ConfigureAwait(false);
+        foreach (var adopted in entries.Where(e => e.Status == "adopted"))
+        {
+            follower.Follow(adopted.RunId, adopted.Id);
+        }
+
+        var published = await publisher.PublishEntriesAsync(entries, cancellationToken).ConfigureAwait(false);
+        await follower.TrackAsync(published, waitForWorkers: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task LoopAsync()
+    {
+        using var timer = new PeriodicTimer(options.SweepInterval, time);
+        do
+        {
+            try
+            {
+                await SweepAsync(_stop.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (!_stop.IsCancellationRequested)
+            {
+                MageFlowLog.SweepFailed(log, e);
+            }
+        }
+        while (await TickAsync(timer, _stop.Token).ConfigureAwait(false));
+    }
+
+    private static async Task<bool> TickAsync(PeriodicTimer timer, CancellationToken token)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}

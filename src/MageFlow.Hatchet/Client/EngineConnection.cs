@@ -1,0 +1,132 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Grpc.Net.Client;
+using MageFlow.Hatchet.Exceptions;
+using MageFlow.Hatchet.Resilience;
+using Polly;
+using Polly.Retry;
+
+namespace MageFlow.Hatchet.Client;
+
+/// <summary>The client's single gRPC channel to the engine, its auth, and the retry pipelines of its calls.</summary>
+internal sealed class EngineConnection : IDisposable
+{
+    private readonly GrpcChannel _channel;
+    private readonly HatchetClientOptions _options;
+
+    public EngineConnection(HatchetClientOptions options, ResolvedConfig config)
+    {
+        _options = options;
+        var handler = new SocketsHttpHandler
+        {
+            EnableMultipleHttp2Connections = true,
+            KeepAlivePingDelay = TimeSpan.FromSeconds(10),
+            KeepAlivePingTimeout = TimeSpan.FromSeconds(60),
+            KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
+            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+        };
+        HatchetClientOptions.TrySplitHostPort(config.HostPort, out var host, out _);
+        if (options.TlsStrategy != TlsStrategy.None)
+        {
+            handler.SslOptions = BuildSsl(options, options.TlsServerName ?? host);
+        }
+
+        var scheme = options.TlsStrategy == TlsStrategy.None ? "http" : "https";
+        _channel = GrpcChannel.ForAddress($"{scheme}://{config.HostPort}", new GrpcChannelOptions
+        {
+            HttpHandler = handler,
+            MaxReceiveMessageSize = options.MaxMessageSize,
+            MaxSendMessageSize = options.MaxMessageSize,
+            LoggerFactory = options.LoggerFactory,
+            DisposeHttpClient = true,
+
+            // gRPC's default reconnect backoff grows to 120 s, and calls fail at once while it waits: after an outage of
+            // a few seconds the worker would stay unschedulable (heartbeats lapse after 5 s) and triggers would fail for
+            // minutes. Retrying the connection every few seconds at most keeps recovery within a heartbeat interval.
+            MaxReconnectBackoff = TimeSpan.FromSeconds(2),
+        });
+        var token = options.Token!.Trim();
+        var invoker = _channel.Intercept(metadata =>
+        {
+            metadata.Add("authorization", "bearer " + token);
+            return metadata;
+        });
+        Dispatcher = new Protocol.Dispatcher.DispatcherClient(invoker);
+        Workflows = new Protocol.WorkflowService.WorkflowServiceClient(invoker);
+        Events = new Protocol.EventsService.EventsServiceClient(invoker);
+        Admin = new Protocol.V1.AdminService.AdminServiceClient(invoker);
+        Unary = options.Retry.ToPipeline(e => e is RpcException r && IsTransient(r.StatusCode), options.TimeProvider);
+    }
+
+    public Protocol.Dispatcher.DispatcherClient Dispatcher { get; }
+
+    public Protocol.WorkflowService.WorkflowServiceClient Workflows { get; }
+
+    public Protocol.EventsService.EventsServiceClient Events { get; }
+
+    public Protocol.V1.AdminService.AdminServiceClient Admin { get; }
+
+    /// <summary>Gets the pipeline of unary calls: retries on <c>UNAVAILABLE</c> and <c>DEADLINE_EXCEEDED</c>.</summary>
+    public ResiliencePipeline Unary { get; }
+
+    public static bool IsTransient(StatusCode code) => code is StatusCode.Unavailable or StatusCode.DeadlineExceeded;
+
+    /// <summary>Builds a pipeline that keeps a stream alive: retries for ever, backing off up to <see cref="HatchetClientOptions.MaxReconnectDelay"/>.</summary>
+    public ResiliencePipeline ReconnectPipeline(Func<Exception, bool> shouldRetry, Func<OnRetryArguments<object>, ValueTask> onRetry) =>
+        new RetryOptions { MaxRetryAttempts = int.MaxValue, Delay = TimeSpan.FromMilliseconds(100), MaxDelay = _options.MaxReconnectDelay }
+            .ToPipeline(shouldRetry, _options.TimeProvider, onRetry);
+
+    /// <summary>Runs a unary call with the retry pipeline, turning gRPC errors into <see cref="HatchetRpcException"/>.</summary>
+    public async Task<T> CallAsync<T>(string operation, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Unary.ExecuteAsync(async ct => await call(ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        }
+        catch (RpcException e) when (e.StatusCode != StatusCode.Cancelled || !cancellationToken.IsCancellationRequested)
+        {
+            throw new HatchetRpcException(operation, e);
+        }
+    }
+
+    public void Dispose() => _channel.Dispose();
+
+    private static SslClientAuthenticationOptions BuildSsl(HatchetClientOptions options, string serverName)
+    {
+        var ssl = new SslClientAuthenticationOptions { TargetHost = serverName };
+        if (options.TlsRootCaFile is { } caFile)
+        {
+            var roots = new X509Certificate2Collection();
+            roots.ImportFromPemFile(caFile);
+            ssl.RemoteCertificateValidationCallback = (_, cert, _, errors) =>
+            {
+                if (cert is null)
+                {
+                    return false;
+                }
+
+                if ((errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
+                {
+                    return false;
+                }
+
+                using var chain = new X509Chain();
+                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+                chain.ChainPolicy.CustomTrustStore.AddRange(roots);
+                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+                return chain.Build(new X509Certificate2(cert));
+            };
+        }
+
+        if (options.TlsStrategy == TlsStrategy.Mtls)
+        {
+            var client = X509Certificate2.CreateFromPemFile(options.TlsCertFile!, options.TlsKeyFile);
+            ssl.ClientCertificates = [client];
+        }
+
+        return ssl;
+    }
+}

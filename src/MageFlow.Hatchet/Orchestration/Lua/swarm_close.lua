@@ -1,9 +1,0 @@
--- Close a swarm: no more items. ARGV[3] = swarm id. Returns {status, ids to publish...}.
-local wid = ARGV[3]
-local wk = sk(wid)
-if redis.call('EXISTS', wk) == 0 then return {'missing'} end
-redis.call('HSET', wk, 'closed', '1')
-check_swarm_done(wid)
-local r = {'ok'}
-for _, v in ipairs(out) do table.insert(r, v) end
-return r

@@ -1,0 +1,17 @@
+using System.Text.Json;
+
+namespace MageFlow.Hatchet.Tasks;
+
+/// <summary>What a task context needs from the worker that runs it.</summary>
+internal interface ITaskRunServices
+{
+    string WorkerId { get; }
+
+    JsonSerializerOptions Json { get; }
+
+    Task LogAsync(TaskContext context, string message, string level, CancellationToken cancellationToken);
+
+    Task<DateTimeOffset> RefreshTimeoutAsync(TaskContext context, TimeSpan by, CancellationToken cancellationToken);
+
+    Task ReleaseSlotAsync(TaskContext context, CancellationToken cancellationToken);
+}

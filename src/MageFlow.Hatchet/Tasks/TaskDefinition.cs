@@ -1,0 +1,66 @@
+using System.Globalization;
+using System.Text.Json;
+using MageFlow.Hatchet.Protocol.V1;
+
+namespace MageFlow.Hatchet.Tasks;
+
+/// <summary>One task of a workflow as the worker runs it and as the engine registers it.</summary>
+internal sealed class TaskDefinition
+{
+    public required string Name { get; init; }
+
+    public required IReadOnlyList<string> Parents { get; init; }
+
+    public required TaskOptions Options { get; init; }
+
+    /// <summary>Deserializes the input, runs the handler and returns the output as JSON.</summary>
+    public required Func<TaskContext, JsonSerializerOptions, Task<string>> Invoke { get; init; }
+
+    /// <summary>Gets the declaration this task belongs to.</summary>
+    public required WorkflowDeclarationBase Owner { get; init; }
+
+    /// <summary>Gets whether this task is the whole run of its workflow (not a DAG step or an on-failure task).</summary>
+    public bool IsWholeRun => Owner.IsSingleTask && ReferenceEquals(Owner.TaskDefinitions[0], this);
+
+    public CreateTaskOpts ToProto(string workflowName)
+    {
+        var o = Options;
+        var proto = new CreateTaskOpts
+        {
+            ReadableId = Name,
+            Action = workflowName + ":" + Name,
+            Timeout = Durations.Format(o.ExecutionTimeout),
+            ScheduleTimeout = Durations.Format(o.ScheduleTimeout),
+            Retries = o.Retries,
+            Inputs = "{}",
+        };
+        proto.Parents.AddRange(Parents);
+        if (o.BackoffFactor is { } factor)
+        {
+            proto.BackoffFactor = (float)factor;
+        }
+
+        if (o.BackoffMaxSeconds is { } max)
+        {
+            proto.BackoffMaxSeconds = max;
+        }
+
+        foreach (var c in o.Concurrency)
+        {
+            proto.Concurrency.Add(c.ToProto());
+        }
+
+        foreach (var r in o.RateLimits)
+        {
+            proto.RateLimits.Add(new CreateTaskRateLimit { Key = r.Key, Units = r.Units });
+        }
+
+        foreach (var (key, label) in o.DesiredWorkerLabels)
+        {
+            proto.WorkerLabels[key] = label.ToProto();
+        }
+
+        proto.SlotRequests["default"] = o.SlotCost;
+        return proto;
+    }
+}

@@ -1,0 +1,42 @@
+using System.Text.Json;
+using Google.Protobuf.WellKnownTypes;
+using MageFlow.Hatchet.Client;
+using MageFlow.Hatchet.Protocol;
+using MageFlow.Hatchet.Tasks;
+
+namespace MageFlow.Hatchet.Worker;
+
+/// <summary>What a running task asks of the engine through its context: logs, timeout refreshes, slot release.</summary>
+internal sealed class TaskRunServices(EngineConnection engine, WorkerSession session, HatchetClientOptions options) : ITaskRunServices
+{
+    public string WorkerId => session.WorkerId ?? string.Empty;
+
+    public JsonSerializerOptions Json => options.JsonSerializerOptions;
+
+    public async Task LogAsync(TaskContext context, string message, string level, CancellationToken cancellationToken)
+    {
+        var request = new PutLogRequest
+        {
+            TaskRunExternalId = context.TaskRunExternalId,
+            CreatedAt = Timestamp.FromDateTimeOffset(options.TimeProvider.GetUtcNow()),
+            Message = message,
+            Level = level,
+            Metadata = string.Empty,
+            TaskRetryCount = context.RetryCount,
+        };
+        await engine.CallAsync("PutLog", ct => engine.Events.PutLogAsync(request, cancellationToken: ct).ResponseAsync, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<DateTimeOffset> RefreshTimeoutAsync(TaskContext context, TimeSpan by, CancellationToken cancellationToken)
+    {
+        var request = new RefreshTimeoutRequest { TaskRunExternalId = context.TaskRunExternalId, IncrementTimeoutBy = Durations.Format(by) };
+        var response = await engine.CallAsync("RefreshTimeout", ct => engine.Dispatcher.RefreshTimeoutAsync(request, cancellationToken: ct).ResponseAsync, cancellationToken).ConfigureAwait(false);
+        return response.TimeoutAt.ToDateTimeOffset();
+    }
+
+    public async Task ReleaseSlotAsync(TaskContext context, CancellationToken cancellationToken)
+    {
+        var request = new ReleaseSlotRequest { TaskRunExternalId = context.TaskRunExternalId };
+        await engine.CallAsync("ReleaseSlot", ct => engine.Dispatcher.ReleaseSlotAsync(request, cancellationToken: ct).ResponseAsync, cancellationToken).ConfigureAwait(false);
+    }
+}

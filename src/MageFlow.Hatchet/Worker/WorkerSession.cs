@@ -1,0 +1,34 @@
+namespace MageFlow.Hatchet.Worker;
+
+/// <summary>What a worker's loops share: its id at the engine and the action stream now open.</summary>
+internal sealed class WorkerSession
+{
+    private volatile string? _workerId;
+    private CancellationTokenSource? _currentListen;
+    private long _listenOpenedAt;
+
+    /// <summary>Gets or sets the id the engine gave the worker at its last registration.</summary>
+    public string? WorkerId
+    {
+        get => _workerId;
+        set => _workerId = value;
+    }
+
+    /// <summary>Records the stream just opened; cancelling <paramref name="listen"/> makes the listener reconnect.</summary>
+    public void ListenOpened(CancellationTokenSource listen, long timestamp)
+    {
+        Volatile.Write(ref _listenOpenedAt, timestamp);
+        Volatile.Write(ref _currentListen, listen);
+    }
+
+    public void ListenClosed() => Volatile.Write(ref _currentListen, null);
+
+    /// <summary>Makes the listener reopen its stream now, unless the stream was opened less than <paramref name="grace"/> ago.</summary>
+    public async Task ReconnectListenAsync(TimeProvider time, TimeSpan grace)
+    {
+        if (Volatile.Read(ref _currentListen) is { } listen && time.GetElapsedTime(Volatile.Read(ref _listenOpenedAt)) >= grace)
+        {
+            await listen.CancelAsync().ConfigureAwait(false);
+        }
+    }
+}
