@@ -228,6 +228,57 @@ local function finish(id, ok, value, f)
   return true
 end
 
+-- Scripts that end many items at once (on_finished) set batch_swarms (below) and batch_remaining: how many reports
+-- of the batch are still to come. Each item end frees at most one slot, so a swarm's first refill in the batch pops
+-- what every later refill could need in one LPOP, and hands it out one end at a time (the order of events is the
+-- same as one report at a time); flush_swarms() puts back what was not needed.
+local batch_swarms = nil
+local batch_order = {}
+local batch_remaining = 0
+local prefetched = {}
+
+local function pop_queue(wid, room)
+  if not batch_swarms then return redis.call('LPOP', swk(wid, 'queue'), room) end
+  local b = prefetched[wid]
+  if not b then
+    b = {ids = redis.call('LPOP', swk(wid, 'queue'), room + batch_remaining) or {}, pos = 1}
+    prefetched[wid] = b
+  end
+  local got = {}
+  while #got < room and b.pos <= #b.ids do
+    table.insert(got, b.ids[b.pos])
+    b.pos = b.pos + 1
+  end
+  -- A nested swarm's end frees a slot too, which the estimate does not count: take the rest from the queue.
+  if #got < room then
+    local more = redis.call('LPOP', swk(wid, 'queue'), room - #got)
+    if more then for _, id in ipairs(more) do table.insert(got, id) end end
+  end
+  if #got == 0 then return nil end
+  return got
+end
+
+-- What a swarm's prefetch did not hand out, in queue order; the prefetch is forgotten.
+local function take_prefetched(wid)
+  local b = prefetched[wid]
+  if not b then return {} end
+  prefetched[wid] = nil
+  local rest = {}
+  for i = b.pos, #b.ids do table.insert(rest, b.ids[i]) end
+  return rest
+end
+
+local function put_back_prefetched()
+  for wid, _ in pairs(prefetched) do
+    local rest = take_prefetched(wid)
+    if #rest > 0 then
+      local reversed = {}
+      for i = #rest, 1, -1 do table.insert(reversed, rest[i]) end
+      send_chunked('LPUSH', swk(wid, 'queue'), reversed, 1000)
+    end
+  end
+end
+
 -- Start queued items while there is room. Returns the new running count; it is stored unless the caller
 -- stores it itself (defer), together with other counters, in one write.
 local function fill(wid, h, defer)
@@ -239,7 +290,7 @@ local function fill(wid, h, defer)
   local room = maxc - running
   if room <= 0 then return running end
   local started = running
-  local next_ids = redis.call('LPOP', swk(wid, 'queue'), room)
+  local next_ids = pop_queue(wid, room)
   if next_ids then
     for _, nid in ipairs(next_ids) do
       running = running + 1
@@ -273,6 +324,7 @@ end
 
 -- Stop a swarm for good: queued items are canceled (running ones finish on their own), error callbacks fire.
 stop_swarm = function(wid, reason)
+  for _, qid in ipairs(take_prefetched(wid)) do cancel_sig(qid) end
   local queued = redis.call('LRANGE', swk(wid, 'queue'), 0, -1)
   for _, qid in ipairs(queued) do cancel_sig(qid) end
   redis.call('DEL', swk(wid, 'queue'))
@@ -300,12 +352,10 @@ local function chain_item_done(cid, id, ok, value)
   end
 end
 
--- Scripts that end many items at once (on_finished) batch swarm bookkeeping: a swarm's counters are read at its
--- first item end and kept here, with the results of its items; each item end still refills its slot at once (so
--- the order of events is the same as one report at a time), and the counters and results are written, and the
--- swarm checked for its end, once, by flush_swarms(). Every other script writes through.
-local batch_swarms = nil
-local batch_order = {}
+-- In a batch (on_finished), a swarm's counters are read at its first item end and kept in batch_swarms, with the
+-- results of its items; each item end still refills its slot at once (so the order of events is the same as one
+-- report at a time), and the counters and results are written, and the swarm checked for its end, once, by
+-- flush_swarms(). Every other script writes through.
 
 local function write_results(wid, s)
   if #s.results == 0 then return end
@@ -369,6 +419,7 @@ end
 -- Settles every swarm a batch touched; a swarm that ends may end its own container's swarm, which is settled too.
 -- Each swarm is isolated: an error (corrupted state) is returned in errors as 'error:<swarm id>:<reason>'.
 local function flush_swarms(errors)
+  put_back_prefetched()
   while #batch_order > 0 do
     local wid = table.remove(batch_order, 1)
     local s = batch_swarms[wid]

@@ -42,8 +42,12 @@ end
 
 batch_swarms = {}
 claimer = {ttl = tonumber(ARGV[4]), entries = {}, index = {}}
+batch_remaining = (#ARGV - 5) / 4 - 1
 local first = guarded(ARGV[6], ARGV[7], ARGV[8], ARGV[9])
-for i = 10, #ARGV, 4 do guarded(ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]) end
+for i = 10, #ARGV, 4 do
+  batch_remaining = batch_remaining - 1
+  guarded(ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3])
+end
 flush_swarms(errors)
 flush_index()
 local r = {first, #claimer.entries}
