@@ -139,6 +139,7 @@ public sealed class MageFlowClient : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the call (Redis may still apply it).</param>
     /// <returns>The signature.</returns>
     /// <exception cref="ArgumentException">The bound input is not a JSON object.</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their required first parameter (a declaration or a name), so no call is ambiguous.")]
     public Task<TaskSignature> SignAsync(WorkflowDeclarationBase task, object? boundInput = null, IEnumerable<Signature>? successCallbacks = null, IEnumerable<Signature>? errorCallbacks = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(task);
@@ -154,6 +155,7 @@ public sealed class MageFlowClient : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The signature.</returns>
     /// <exception cref="MageFlowStateException">No worker registered the task.</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their required first parameter (a declaration or a name), so no call is ambiguous.")]
     public async Task<TaskSignature> SignAsync(string taskName, object? boundInput = null, IEnumerable<Signature>? successCallbacks = null, IEnumerable<Signature>? errorCallbacks = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(taskName);
