@@ -43,8 +43,9 @@ public sealed class MageFlowClient : IAsyncDisposable
         Keys = new RedisKeys(options.KeyPrefix);
         var runner = new ScriptRunner(redis, Keys, time, options.RedisRetry);
         Scripts = new MageFlowScripts(runner);
-        var publisher = new Publisher(client, Scripts, options.PublishClaimTimeout, log);
-        _follower = new RunFollower(client, Scripts, publisher, options, Guid.NewGuid().ToString("N"), log);
+        var canceller = new RunCanceller(client, log);
+        var publisher = new Publisher(client, Scripts, canceller, options.PublishClaimTimeout, log);
+        _follower = new RunFollower(client, Scripts, publisher, canceller, options, Guid.NewGuid().ToString("N"), log);
         Services = new MageFlowServices
         {
             Client = client,
@@ -54,13 +55,14 @@ public sealed class MageFlowClient : IAsyncDisposable
             Scripts = Scripts,
             Publishing = new PublishQueue(publisher, _follower, log),
             Waiter = new FinishWaiter(redis, Keys, runner, time),
+            Canceller = canceller,
             Log = log,
         };
         _signatures = new SignatureFactory(Services);
         _registry = new TaskRegistry(runner, Keys);
         _starts = new StartBatcher(Scripts);
-        _ends = new EndBatcher(Scripts, _follower, options, log);
-        _interceptor = new MageFlowInterceptor(new SignatureRunner(_starts, _ends, new RootRunner(Services)), new RootCapture(Services, _signatures), _registry);
+        _ends = new EndBatcher(Scripts, _follower, canceller, options, log);
+        _interceptor = new MageFlowInterceptor(new SignatureRunner(_starts, _ends, new RootRunner(Services, _signatures)), new RootCapture(Services, _signatures), _registry);
         _sweeper = new LeaseSweeper(runner, Keys, Scripts, _follower, publisher, options, time, log);
     }
 
@@ -75,6 +77,15 @@ public sealed class MageFlowClient : IAsyncDisposable
 
     /// <summary>Gets this process's owner id: the runs it follows are recorded under it, so another process can take them over.</summary>
     public string OwnerId => _follower.Owner;
+
+    /// <summary>Gets the MageFlow instance attached to the client whose worker runs the current task: inside any task body
+    /// (and anything it awaits) signing, chaining and swarming work without a captured instance, as the specification's
+    /// global <c>mageflow</c> module.</summary>
+    /// <exception cref="InvalidOperationException">No task runs on this async flow, or its client has no MageFlow attached.</exception>
+    public static MageFlowClient Current =>
+        TaskContext.Current is { } context
+            ? For(context.Workflow.Client)
+            : throw new InvalidOperationException("MageFlowClient.Current is only available inside a task body run by a worker of a client with MageFlow attached; elsewhere use the instance MageFlowClient.AttachAsync returned, or MageFlowClient.For(client)");
 
     internal MageFlowServices Services { get; }
 
@@ -110,6 +121,7 @@ public sealed class MageFlowClient : IAsyncDisposable
         var mageflow = new MageFlowClient(client, copy, redis, owns);
         try
         {
+            Attachments.Add(client, mageflow);
             await mageflow.StartAsync(cancellationToken).ConfigureAwait(false);
         }
         catch
@@ -119,6 +131,16 @@ public sealed class MageFlowClient : IAsyncDisposable
         }
 
         return mageflow;
+    }
+
+    /// <summary>Gets the MageFlow instance attached to <paramref name="client"/>.</summary>
+    /// <param name="client">The Hatchet client.</param>
+    /// <returns>The instance.</returns>
+    /// <exception cref="InvalidOperationException">No MageFlow is attached to the client.</exception>
+    public static MageFlowClient For(HatchetClient client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        return Attachments.Find(client) ?? throw new InvalidOperationException("no MageFlow is attached to this Hatchet client; call MageFlowClient.AttachAsync(client) first");
     }
 
     /// <summary>Records task names that other workers (Python, TypeScript, Go) serve, so they can be signed by name.</summary>
@@ -242,6 +264,7 @@ public sealed class MageFlowClient : IAsyncDisposable
 
         _disposed = true;
         _attachment?.Dispose();
+        Attachments.Remove(Client, this);
 
         // Every loop of this instance stops here, in dependency order: nothing outlives its owner.
         await _sweeper.DisposeAsync().ConfigureAwait(false);

@@ -115,8 +115,21 @@ public sealed partial class HatchetClient : IAsyncDisposable
     /// <param name="options">Retries, timeouts, concurrency, triggers.</param>
     /// <returns>The declaration, to trigger the task or refine it.</returns>
     /// <exception cref="InvalidWorkflowException">The name is taken on this client or the options are invalid.</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in the handler's delegate type; a lambda that returns nothing binds to the other one.")]
     public TaskDeclaration<TIn, TOut> Task<TIn, TOut>(string name, Func<TIn, TaskContext, Task<TOut>> handler, TaskOptions? options = null) =>
         _workflows.Add(new TaskDeclaration<TIn, TOut>(this, name, handler, options));
+
+    /// <summary>Declares a standalone task whose handler returns nothing (it reports an empty object): a task that only
+    /// acts, or only throws.</summary>
+    /// <typeparam name="TIn">The input type.</typeparam>
+    /// <param name="name">The task's name, unique in the tenant (namespace applied, lower-cased).</param>
+    /// <param name="handler">The task body.</param>
+    /// <param name="options">Retries, timeouts, concurrency, triggers.</param>
+    /// <returns>The declaration.</returns>
+    /// <exception cref="InvalidWorkflowException">The name is taken on this client or the options are invalid.</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in the handler's delegate type; a lambda that returns a value binds to the other one.")]
+    public TaskDeclaration<TIn, NoOutput> Task<TIn>(string name, Func<TIn, TaskContext, Task> handler, TaskOptions? options = null) =>
+        Task(name, HandlerAdapter.WithoutOutput(handler), options);
 
     /// <summary>Declares a multi-task workflow; add tasks with <see cref="WorkflowDeclaration{TIn}.Task{TOut}"/>.</summary>
     /// <typeparam name="TIn">The workflow input type.</typeparam>

@@ -1,4 +1,5 @@
 using MageFlow.Hatchet.Orchestration.Internal;
+using MageFlow.Hatchet.Orchestration.Publishing;
 using MageFlow.Hatchet.Orchestration.State.Scripts;
 using MageFlow.Hatchet.Orchestration.Tracking;
 using Microsoft.Extensions.Logging;
@@ -15,15 +16,17 @@ internal sealed class EndBatcher : IAsyncDisposable
 {
     private readonly MageFlowScripts _scripts;
     private readonly RunFollower _follower;
+    private readonly RunCanceller _canceller;
     private readonly MageFlowOptions _options;
     private readonly ILogger _log;
     private readonly CancellationTokenSource _stop = new();
     private readonly Coalescer<OnFinishedScript.End> _ends;
 
-    public EndBatcher(MageFlowScripts scripts, RunFollower follower, MageFlowOptions options, ILogger log)
+    public EndBatcher(MageFlowScripts scripts, RunFollower follower, RunCanceller canceller, MageFlowOptions options, ILogger log)
     {
         _scripts = scripts;
         _follower = follower;
+        _canceller = canceller;
         _options = options;
         _log = log;
 
@@ -55,6 +58,7 @@ internal sealed class EndBatcher : IAsyncDisposable
 
         RunOutcomes.LogErrors(_log, outcome.Errors);
         _follower.Forget(batch.Select(b => b.RunId));
+        await _canceller.CancelAsync(outcome.RunsToCancel, _stop.Token).ConfigureAwait(false);
         await _follower.PublishClaimedAsync(outcome.Claimed).ConfigureAwait(false);
     }
 }

@@ -23,6 +23,12 @@ internal static partial class MageFlowLog
     [LoggerMessage(EventId = 3006, EventName = "WorkerReportFailed", Level = LogLevel.Warning, Message = "Recording the end of {Count} signature run(s) from this worker failed; the engine's run events record them instead")]
     public static partial void WorkerReportFailed(ILogger logger, int count, Exception error);
 
+    [LoggerMessage(EventId = 3008, EventName = "CancelFailed", Level = LogLevel.Warning, Message = "Could not cancel {Count} run(s) through the engine; they finish on their own")]
+    public static partial void CancelFailed(ILogger logger, int count, Exception error);
+
+    [LoggerMessage(EventId = 3009, EventName = "PublishedIntoStoppedRoot", Level = LogLevel.Warning, Message = "Root swarm {SwarmName} ({SwarmId}) has stopped: child {ChildId} ({ChildName}) published by its body was canceled instead of joining it")]
+    public static partial void PublishedIntoStoppedRoot(ILogger logger, string swarmName, string swarmId, string childId, string childName);
+
     [LoggerMessage(EventId = 3007, EventName = "FollowFailed", Level = LogLevel.Warning, Message = "Could not follow {Count} published run(s); the sweeper follows them later")]
     public static partial void FollowFailed(ILogger logger, int count, Exception error);
 }

@@ -14,7 +14,7 @@ namespace MageFlow.Hatchet.Orchestration.Publishing;
 /// what it queues is published in the same call. Each run carries its signature's id in its metadata (<c>task_id</c>),
 /// as Python MageFlow's runs do. The caller decides how the runs are followed.
 /// </summary>
-internal sealed class Publisher(HatchetClient client, MageFlowScripts scripts, TimeSpan claimTimeout, ILogger log)
+internal sealed class Publisher(HatchetClient client, MageFlowScripts scripts, RunCanceller canceller, TimeSpan claimTimeout, ILogger log)
 {
     /// <summary>The metadata key that carries a signature id (as Python MageFlow names it).</summary>
     public const string SignatureMetadataKey = "task_id";
@@ -57,7 +57,7 @@ internal sealed class Publisher(HatchetClient client, MageFlowScripts scripts, T
                     continue;
                 }
 
-                runs.Add(new TriggerRun(entry.Name, input) { AdditionalMetadata = Metadata(entry) });
+                runs.Add(CapturedTriggerOptions.Apply(new TriggerRun(entry.Name, input) { AdditionalMetadata = Metadata(entry) }, entry.TriggerOptions));
                 starting.Add((entry.Id, input));
             }
 
@@ -102,6 +102,7 @@ internal sealed class Publisher(HatchetClient client, MageFlowScripts scripts, T
                 {
                     MageFlowLog.PublishRefused(log, starting[i].Id, runs[i].WorkflowName, one.Detail);
                     var reply = await scripts.PublishFailed.RunAsync(starting[i].Id, $"the engine refused to start '{runs[i].WorkflowName}': {one.Detail}", cancellationToken).ConfigureAwait(false);
+                    await canceller.CancelAsync(reply.RunsToCancel, cancellationToken).ConfigureAwait(false);
                     more.AddRange(reply.Queued);
                 }
             }

@@ -68,7 +68,15 @@ internal sealed class RootBuffer(MageFlowServices services, string swarmId, stri
             {
                 try
                 {
-                    await new SwarmSignature(services, swarmId, swarmName).AddManyAsync(batch, cancellationToken).ConfigureAwait(false);
+                    if (!await new SwarmSignature(services, swarmId, swarmName).AddManyAsync(batch, cancelIfStopped: true, cancellationToken).ConfigureAwait(false))
+                    {
+                        // The root stopped (a failure, stopAfterNFailures, a cancel) while its body goes on: the body is not
+                        // failed for it (that would cost a retry that fails the same way); the children are canceled.
+                        foreach (var (child, _) in batch)
+                        {
+                            MageFlowLog.PublishedIntoStoppedRoot(services.Log, swarmName, swarmId, child.Id, child.Name);
+                        }
+                    }
                 }
                 catch (Exception e) when (e is MageFlowStateException or StackExchange.Redis.RedisException)
                 {

@@ -54,7 +54,7 @@ internal sealed class RootCapture(MageFlowServices services, SignatureFactory si
     private async Task<WorkflowRunRef> CaptureAsync(RootScope scope, TriggerRun run, CancellationToken cancellationToken)
     {
         var metadata = run.AdditionalMetadata.Where(m => m.Key != Publisher.SignatureMetadataKey).ToDictionary(m => m.Key, m => m.Value, StringComparer.Ordinal);
-        var signature = await signatures.CreateCapturedAsync(run.WorkflowName, JsonSerializer.Serialize(metadata)).ConfigureAwait(false);
+        var signature = await signatures.CreateCapturedAsync(run.WorkflowName, JsonSerializer.Serialize(metadata), CapturedTriggerOptions.From(run), run.ChildKey).ConfigureAwait(false);
         await scope.Buffer.AddAsync(signature, run.InputJson, cancellationToken).ConfigureAwait(false);
         var taskName = services.Client.FindWorkflow(run.WorkflowName) is { TaskNames: [var single] } ? single : run.WorkflowName;
         return new CapturedRunRef(services, scope.Buffer, run.WorkflowName, taskName, signature.Id);

@@ -10,16 +10,27 @@ namespace MageFlow.Hatchet.Orchestration.RootTasks;
 /// children), captures what the body publishes, then closes the swarm when the body returns or stops it when the body
 /// fails for good.
 /// </summary>
-internal sealed class RootRunner(MageFlowServices services)
+internal sealed class RootRunner(MageFlowServices services, SignatureFactory signatures)
 {
-    public async Task<string> RunAsync(TaskContext context, string? signatureId, SwarmConfig config, Func<Task<string>> body)
+    public async Task<string> RunAsync(TaskContext context, string? signatureId, RootTaskOptions root, Func<Task<string>> body)
     {
         var swarmId = SignatureIds.Derived(context.TaskRunExternalId + "#root-swarm");
         var swarmName = "root-swarm:" + context.Workflow.Name;
+
+        // Registration-time callbacks are signed by every run (ids derived from the run, so a retry signs the same ones);
+        // root_begin puts them after the callbacks the root's signature was given.
+        var success = await SignAllAsync(root.SuccessCallbacks).ConfigureAwait(false);
+        var error = await SignAllAsync(root.ErrorCallbacks).ConfigureAwait(false);
         var swarm = new SwarmRecord(
-            new SignatureRecord(SignatureKind.Swarm, swarmName, services.Options.TtlFor(SignatureKind.Swarm)) { Status = SignatureStatus.Active },
-            config,
-            Started: true);
+            new SignatureRecord(SignatureKind.Swarm, swarmName, services.Options.TtlFor(SignatureKind.Swarm))
+            {
+                Status = SignatureStatus.Active,
+                SuccessCallbacks = success,
+                ErrorCallbacks = error,
+            },
+            root.Config,
+            Started: true,
+            DefaultStopMode: SwarmStopMode.WaitForRunning);
         await services.Scripts.RootBegin.RunAsync(swarmId, signatureId, swarm, CancellationToken.None).ConfigureAwait(false);
         string output;
         var scope = new RootScope(services, swarmId, swarmName, context);
@@ -44,9 +55,21 @@ internal sealed class RootRunner(MageFlowServices services)
         return output;
     }
 
+    private async Task<string[]> SignAllAsync(IReadOnlyList<WorkflowDeclarationBase> tasks)
+    {
+        var ids = new string[tasks.Count];
+        for (var i = 0; i < tasks.Count; i++)
+        {
+            var task = tasks[i];
+            ids[i] = (await signatures.CreateTaskAsync(task.WorkflowName, services.ReturnFieldOf(task.InputType), null, null, null, CancellationToken.None).ConfigureAwait(false)).Id;
+        }
+
+        return ids;
+    }
+
     private async Task EndAsync(string swarmId, bool returned, string error)
     {
         var reply = await services.Scripts.RootEnd.RunAsync(swarmId, returned, error, CancellationToken.None).ConfigureAwait(false);
-        await services.Publishing.PublishAsync(reply.Queued, CancellationToken.None).ConfigureAwait(false);
+        await services.ApplyAsync(reply, CancellationToken.None).ConfigureAwait(false);
     }
 }

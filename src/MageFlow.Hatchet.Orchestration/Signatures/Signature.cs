@@ -28,6 +28,10 @@ public abstract class Signature
     /// <summary>Gets the name: the engine task name for tasks, the chain or swarm name otherwise.</summary>
     public string Name { get; }
 
+    /// <summary>Gets the whole flow this signature starts: for a root task, the task with every child its body published
+    /// (transitively); for a swarm or chain, its items. Await it, or read its progress.</summary>
+    public Flows.FlowHandle Flow => new(Services, this);
+
     private protected MageFlowServices Services { get; }
 
     /// <summary>Publishes the signature with a message and returns at once. Inside a root task's body, it joins the
@@ -129,17 +133,12 @@ public abstract class Signature
 
     private async Task LifecycleAsync(string operation, CancellationToken cancellationToken)
     {
-        var outcome = await Services.Scripts.Lifecycle.RunAsync(Id, operation, cancellationToken).ConfigureAwait(false);
-        if (outcome.Status == "missing")
+        var reply = await Services.Scripts.Lifecycle.RunAsync(Id, operation, cancellationToken).ConfigureAwait(false);
+        if (reply.Status == "missing")
         {
             throw new MageFlowStateException($"{Describe()} does not exist (removed or expired)", "missing");
         }
 
-        if (outcome.RunsToCancel.Count > 0)
-        {
-            await Services.Client.Runs.CancelAsync(outcome.RunsToCancel, cancellationToken).ConfigureAwait(false);
-        }
-
-        await Services.Publishing.PublishAsync(outcome.Queued, cancellationToken).ConfigureAwait(false);
+        await Services.ApplyAsync(reply, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -79,11 +79,14 @@ internal sealed class SignatureFactory(MageFlowServices services)
         return swarm;
     }
 
-    /// <summary>Creates the signature of a plain trigger captured by a root task: its metadata is replayed when it runs.</summary>
-    public async Task<TaskSignature> CreateCapturedAsync(string engineName, string metadataJson)
+    /// <summary>Creates the signature of a plain trigger captured by a root task: its metadata and trigger options are
+    /// replayed when it runs. A child key names the signature, so the same key twice in one root run is one child.</summary>
+    public async Task<TaskSignature> CreateCapturedAsync(string engineName, string metadataJson, string? triggerOptionsJson, string? childKey)
     {
-        var record = TaskRecord(engineName, SignatureRecord.DefaultReturnField, "{}") with { Metadata = metadataJson };
-        var id = SignatureIds.New();
+        var record = TaskRecord(engineName, SignatureRecord.DefaultReturnField, "{}") with { Metadata = metadataJson, TriggerOptions = triggerOptionsJson };
+        var id = childKey is not null && Hatchet.Tasks.TaskContext.Current is { } parent
+            ? SignatureIds.Derived($"{parent.TaskRunExternalId}#key#{childKey}")
+            : SignatureIds.New();
         await services.Scripts.Create.SendAsync(id, record.Ttl.Active, record.ToFields()).ConfigureAwait(false);
         return new TaskSignature(services, id, engineName);
     }

@@ -66,17 +66,28 @@ public sealed class SwarmSignature : Signature
         await Services.Publishing.PublishAsync(reply.Queued, cancellationToken).ConfigureAwait(false);
     }
 
-    internal async Task AddManyAsync(IReadOnlyList<(Signature Task, object? Message)> items, CancellationToken cancellationToken)
+    internal async Task AddManyAsync(IReadOnlyList<(Signature Task, object? Message)> items, CancellationToken cancellationToken) =>
+        await AddManyAsync(items, cancelIfStopped: false, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Adds items. With <paramref name="cancelIfStopped"/> (a root body's children), items that cannot join a swarm
+    /// that has stopped are canceled and the call returns <see langword="false"/> instead of throwing.</summary>
+    internal async Task<bool> AddManyAsync(IReadOnlyList<(Signature Task, object? Message)> items, bool cancelIfStopped, CancellationToken cancellationToken)
     {
         if (items.Count == 0)
         {
-            return;
+            return true;
         }
 
         var reply = await Services.Scripts.SwarmAdd.RunAsync(
             Id,
             [.. items.Select(i => (i.Task.Id, i.Message is null ? string.Empty : Services.Serialize(i.Message)))],
+            cancelIfStopped,
             cancellationToken).ConfigureAwait(false);
+        if (cancelIfStopped && reply.Status is "closed" or "canceled")
+        {
+            return false;
+        }
+
         if (reply.Status != "ok")
         {
             var parts = reply.Status.Split(':');
@@ -95,5 +106,6 @@ public sealed class SwarmSignature : Signature
         // Items are queued durably in Redis; publishing them must not hold up the caller (a root body adding
         // thousands of children), and a failed publish is retried by the sweeper.
         Services.Publishing.Enqueue(reply.Queued);
+        return true;
     }
 }

@@ -33,5 +33,8 @@ internal static class Fields
     public const string Total = "total";
     public const string Succeeded = "nok";
     public const string Failed = "nfail";
+    public const string Canceled = "ncanc";
+    public const string StopMode = "onstop";
+    public const string Failing = "failing";
     public const string Message = "msg";
 }

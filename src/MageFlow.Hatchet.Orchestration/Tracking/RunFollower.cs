@@ -23,6 +23,7 @@ internal sealed class RunFollower : IRunObserver, IAsyncDisposable
     private readonly HatchetClient _client;
     private readonly MageFlowScripts _scripts;
     private readonly Publisher _publisher;
+    private readonly RunCanceller _canceller;
     private readonly MageFlowOptions _options;
     private readonly ILogger _log;
     private readonly TimeProvider _time;
@@ -41,11 +42,12 @@ internal sealed class RunFollower : IRunObserver, IAsyncDisposable
     private Task? _delayLoop;
     private int _refollow;
 
-    public RunFollower(HatchetClient client, MageFlowScripts scripts, Publisher publisher, MageFlowOptions options, string owner, ILogger log)
+    public RunFollower(HatchetClient client, MageFlowScripts scripts, Publisher publisher, RunCanceller canceller, MageFlowOptions options, string owner, ILogger log)
     {
         _client = client;
         _scripts = scripts;
         _publisher = publisher;
+        _canceller = canceller;
         _options = options;
         _log = log;
         _time = client.Options.TimeProvider;
@@ -237,6 +239,7 @@ internal sealed class RunFollower : IRunObserver, IAsyncDisposable
 
         RunOutcomes.LogErrors(_log, outcome.Errors);
         Forget(batch.Select(e => e.RunId));
+        await _canceller.CancelAsync(outcome.RunsToCancel, _stop.Token).ConfigureAwait(false);
         await PublishClaimedAsync(outcome.Claimed).ConfigureAwait(false);
     }
 

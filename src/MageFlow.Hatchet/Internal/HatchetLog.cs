@@ -20,6 +20,9 @@ internal static partial class HatchetLog
     [LoggerMessage(EventId = 2104, EventName = "TaskFailed", Level = LogLevel.Warning, Message = "Task {Action} run {TaskRunId} attempt {RetryCount} failed")]
     public static partial void TaskFailed(ILogger logger, string action, string taskRunId, int retryCount, Exception error);
 
+    [LoggerMessage(EventId = 2110, EventName = "InputBindingFailed", Level = LogLevel.Error, Message = "Task {Action} run {TaskRunId} cannot read its input: field {Field} should be {ExpectedShape} ({ExpectedType}) but is {ActualShape}; it fails without retries")]
+    public static partial void InputBindingFailed(ILogger logger, string action, string taskRunId, string field, string expectedShape, string expectedType, string actualShape);
+
     [LoggerMessage(EventId = 2105, EventName = "UnknownAction", Level = LogLevel.Error, Message = "Worker {WorkerName} was assigned action {Action}, which it does not serve")]
     public static partial void UnknownAction(ILogger logger, string workerName, string action);
 

@@ -60,6 +60,7 @@ public sealed class WorkflowDeclaration<TIn> : WorkflowDeclarationBase
     /// <param name="parents">Names of tasks that must complete first; their outputs are available through <see cref="TaskContext.ParentOutput{T}"/>.</param>
     /// <returns>This workflow, for chaining.</returns>
     /// <exception cref="InvalidWorkflowException">The name is taken, or a parent is unknown.</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in the handler's delegate type.")]
     public WorkflowDeclaration<TIn> Task<TOut>(string name, Func<TIn, TaskContext, Task<TOut>> handler, TaskOptions? options = null, params string[] parents)
     {
         ArgumentNullException.ThrowIfNull(handler);
@@ -75,6 +76,7 @@ public sealed class WorkflowDeclaration<TIn> : WorkflowDeclarationBase
     /// <param name="handler">The task body.</param>
     /// <param name="options">The task's options.</param>
     /// <returns>This workflow, for chaining.</returns>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in the handler's delegate type.")]
     public WorkflowDeclaration<TIn> OnFailure<TOut>(string name, Func<TIn, TaskContext, Task<TOut>> handler, TaskOptions? options = null)
     {
         if (_onFailure is not null)
@@ -92,6 +94,7 @@ public sealed class WorkflowDeclaration<TIn> : WorkflowDeclarationBase
     /// <param name="handler">The task body.</param>
     /// <param name="options">The task's options.</param>
     /// <returns>This workflow, for chaining.</returns>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in the handler's delegate type.")]
     public WorkflowDeclaration<TIn> OnSuccess<TOut>(string name, Func<TIn, TaskContext, Task<TOut>> handler, TaskOptions? options = null)
     {
         if (_onSuccess is not null)
@@ -104,6 +107,35 @@ public sealed class WorkflowDeclaration<TIn> : WorkflowDeclarationBase
         _onSuccess = task;
         return this;
     }
+
+    /// <summary>Adds a task whose handler returns nothing (it reports an empty object). Parents must already be declared.</summary>
+    /// <param name="name">The task's name (unique in the workflow).</param>
+    /// <param name="handler">The task body; it receives the workflow input.</param>
+    /// <param name="options">The task's options.</param>
+    /// <param name="parents">Names of tasks that must complete first.</param>
+    /// <returns>This workflow, for chaining.</returns>
+    /// <exception cref="InvalidWorkflowException">The name is taken, or a parent is unknown.</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in the handler's delegate type.")]
+    public WorkflowDeclaration<TIn> Task(string name, Func<TIn, TaskContext, Task> handler, TaskOptions? options = null, params string[] parents) =>
+        Task(name, HandlerAdapter.WithoutOutput(handler), options, parents);
+
+    /// <summary>Sets the task that runs when the workflow fails, with a handler that returns nothing.</summary>
+    /// <param name="name">The task's name.</param>
+    /// <param name="handler">The task body.</param>
+    /// <param name="options">The task's options.</param>
+    /// <returns>This workflow, for chaining.</returns>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in the handler's delegate type.")]
+    public WorkflowDeclaration<TIn> OnFailure(string name, Func<TIn, TaskContext, Task> handler, TaskOptions? options = null) =>
+        OnFailure(name, HandlerAdapter.WithoutOutput(handler), options);
+
+    /// <summary>Sets the task that runs after every other task succeeded, with a handler that returns nothing.</summary>
+    /// <param name="name">The task's name.</param>
+    /// <param name="handler">The task body.</param>
+    /// <param name="options">The task's options.</param>
+    /// <returns>This workflow, for chaining.</returns>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in the handler's delegate type.")]
+    public WorkflowDeclaration<TIn> OnSuccess(string name, Func<TIn, TaskContext, Task> handler, TaskOptions? options = null) =>
+        OnSuccess(name, HandlerAdapter.WithoutOutput(handler), options);
 
     /// <summary>Runs the workflow and waits for every task's output.</summary>
     /// <param name="input">The input.</param>

@@ -105,7 +105,16 @@ internal sealed class TaskRunner(
         }
         catch (Exception e)
         {
-            HatchetLog.TaskFailed(log, action.ActionId, action.TaskRunExternalId, action.RetryCount, e);
+            if (e is InputBindingException binding)
+            {
+                // Loud: a caller (often a MageFlow callback's producer) sent data of another shape; retrying cannot help.
+                HatchetLog.InputBindingFailed(log, action.ActionId, action.TaskRunExternalId, binding.Field, binding.ExpectedShape, binding.ExpectedType, binding.ActualShape);
+            }
+            else
+            {
+                HatchetLog.TaskFailed(log, action.ActionId, action.TaskRunExternalId, action.RetryCount, e);
+            }
+
             await started.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             await reporter.ReportAsync(action, StepActionEventType.StepEventTypeFailed, TaskErrorFormatter.Format(e), e is NonRetryableException).ConfigureAwait(false);
         }

@@ -4,6 +4,8 @@
 local P = ARGV[1]
 local NOW = tonumber(ARGV[2])
 local out = {}
+-- Engine runs a script wants cancelled (by the caller, through the engine): reply() returns them after '|'.
+local cancel_runs = {}
 
 -- Keys. RedisKeys.cs builds the same names for C#.
 local function sk(id) return P .. ':sig:' .. id end
@@ -73,11 +75,14 @@ local function flush_index()
   index_ops, index_order = {}, {}
 end
 
--- Every script returns through here: {status, ids queued for publishing...}, after flushing buffered writes.
+-- Every script returns through here: {status, ids queued for publishing..., '|', runs to cancel...}, after
+-- flushing buffered writes.
 local function reply(status)
   flush_index()
   local r = {status}
   for _, v in ipairs(out) do table.insert(r, v) end
+  table.insert(r, '|')
+  for _, v in ipairs(cancel_runs) do table.insert(r, v) end
   return r
 end
 
@@ -178,7 +183,7 @@ local stop_swarm
 
 -- The fields finish() needs, read in one HMGET; callers that read a signature anyway pass them in (extra names
 -- are read too), so that ending a run reads its record once.
-local FINISH_FIELDS = {'status', 'succ', 'err', 'parent', 'ttl_d', 'kind', 'input', 'root_swarm', 'pkind'}
+local FINISH_FIELDS = {'status', 'succ', 'err', 'parent', 'ttl_d', 'kind', 'input', 'root_swarm', 'pkind', 'cancelling'}
 
 local function read_fields(k, extra)
   local names = {unpack(FINISH_FIELDS)}
@@ -189,21 +194,25 @@ local function read_fields(k, extra)
   return f
 end
 
-local function finish(id, ok, value, f)
+-- A signature reaches its final status: done (ok) or failed, or canceled when its container had asked the engine
+-- to cancel its run. Error callbacks receive the original message, or failure_msg when the caller built one.
+local function finish(id, ok, value, f, failure_msg)
   local k = sk(id)
   f = f or read_fields(k)
   if not f.status or is_final(f.status) then return false end
+  local canceled = (not ok) and f.cancelling == '1'
   local fire = ok and f.succ or f.err
   local other = ok and f.err or f.succ
   if ok then
     redis.call('HSET', k, 'status', 'done', 'result', value, 'finished_at', NOW)
   else
-    redis.call('HSET', k, 'status', 'failed', 'error', value, 'finished_at', NOW)
+    redis.call('HSET', k, 'status', canceled and 'canceled' or 'failed', 'error', value, 'finished_at', NOW)
   end
   if f.kind == 'task' then index_remove(id) end
+  if canceled then fire, other = nil, (f.succ or '') .. ',' .. (f.err or '') end
   if fire and fire ~= '' then
     for cb in string.gmatch(fire, '[^,]+') do
-      if ok then qpub(cb, 'result', value) else qpub(cb, 'msg', f.input or '{}') end
+      if ok then qpub(cb, 'result', value) else qpub(cb, 'msg', failure_msg or f.input or '{}') end
     end
   end
   -- The other branch never fires: cancel it so it expires with this signature (unless it also fires).
@@ -220,7 +229,7 @@ local function finish(id, ok, value, f)
     if rs and not is_final(rs) then stop_swarm(f.root_swarm, 'root task failed: ' .. value) end
   end
   if f.parent and f.parent ~= '' then
-    item_done(f.parent, id, ok, value, f.pkind)
+    item_done(f.parent, id, ok, value, f.pkind, canceled)
   else
     -- Only top-level signatures are usually awaited; contained ones are polled if someone waits on them.
     redis.call('PUBLISH', P .. ':finished', id)
@@ -314,22 +323,87 @@ local function swarm_results(wid)
   return '[' .. table.concat(parts, ',') .. ']'
 end
 
-local function check_swarm_done(wid, h)
-  h = h or redis.call('HMGET', sk(wid), 'closed', 'total', 'nok', 'nfail', 'status', 'started')
-  if is_final(h[5]) or h[6] ~= '1' then return end
-  if h[1] == '1' and num(h[3], 'nok', 0, wid) + num(h[4], 'nfail', 0, wid) >= num(h[2], 'total', 0, wid) then
+-- The message a failed swarm's error callbacks receive: its own message, plus mageflow_error with the reason and
+-- how its items ended.
+local function with_error(input, reason, total, nok, nfail, ncanc)
+  local err = cjson.encode({error = reason, children = {total = total, done = nok, failed = nfail, canceled = ncanc}})
+  local brace = input and string.find(input, '{', 1, true)
+  if not brace or string.match(input, '^%s*{%s*}%s*$') then return '{"mageflow_error":' .. err .. '}' end
+  return '{"mageflow_error":' .. err .. ',' .. string.sub(input, brace + 1)
+end
+
+-- A stopping swarm whose last running item ended fails now: its error callbacks fire once, after every item.
+local function fail_drained(wid)
+  local h = redis.call('HMGET', sk(wid), 'failing', 'total', 'nok', 'nfail', 'ncanc', 'input')
+  local total, nok, nfail, ncanc = num(h[2], 'total', 0, wid), num(h[3], 'nok', 0, wid), num(h[4], 'nfail', 0, wid), num(h[5], 'ncanc', 0, wid)
+  finish(wid, false, h[1], nil, with_error(h[6], h[1], total, nok, nfail, ncanc))
+end
+
+-- Counters of a swarm, by name: s.closed, s.total, s.nok, s.nfail, s.ncanc, s.status, s.started, s.running, s.failing.
+local function check_swarm_done(wid, s)
+  if not s then
+    local h = redis.call('HMGET', sk(wid), 'closed', 'total', 'nok', 'nfail', 'status', 'started', 'ncanc', 'running', 'failing')
+    s = {closed = h[1], total = h[2], nok = h[3], nfail = h[4], status = h[5], started = h[6], ncanc = h[7], running = h[8], failing = h[9]}
+  end
+  if is_final(s.status) or s.started ~= '1' then return end
+  if s.failing and s.failing ~= '' then
+    if num(s.running, 'running', 0, wid) <= 0 then fail_drained(wid) end
+    return
+  end
+  local ended = num(s.nok, 'nok', 0, wid) + num(s.nfail, 'nfail', 0, wid) + num(s.ncanc, 'ncanc', 0, wid)
+  if s.closed == '1' and ended >= num(s.total, 'total', 0, wid) then
     finish(wid, true, swarm_results(wid))
   end
 end
 
--- Stop a swarm for good: queued items are canceled (running ones finish on their own), error callbacks fire.
+-- Stops the items of a stopping swarm that are still running: tasks whose run started are cancelled through the
+-- engine (their end is then recorded as canceled); those not started yet, and chains and swarms, are canceled now.
+-- Returns how many ended now.
+local cancel_tree
+local function cancel_running_items(wid)
+  local ended = 0
+  for _, item in ipairs(redis.call('LRANGE', swk(wid, 'items'), 0, -1)) do
+    local h = redis.call('HMGET', sk(item), 'status', 'run', 'kind')
+    if h[1] and not is_final(h[1]) then
+      if h[3] == 'task' and h[2] and h[2] ~= '' then
+        redis.call('HSET', sk(item), 'cancelling', '1')
+        table.insert(cancel_runs, h[2])
+      else
+        cancel_tree(item)
+        ended = ended + 1
+      end
+    end
+  end
+  return ended
+end
+
+-- Stop a swarm for good: queued items are canceled, and error callbacks fire once. onstop decides what happens to
+-- running items and when the callbacks fire: '' (an explicit swarm, as Python MageFlow) at once while running items
+-- finish on their own; 'drain' (a root task's default) once every running item has finished; 'cancel' once every
+-- running item has been cancelled through the engine.
 stop_swarm = function(wid, reason)
-  for _, qid in ipairs(take_prefetched(wid)) do cancel_sig(qid) end
+  -- Stopping already (the root's body failed, then its run's failure is recorded): the first reason stands.
+  local stopping = redis.call('HGET', sk(wid), 'failing')
+  if stopping and stopping ~= '' then return end
+  local canceled = 0
+  for _, qid in ipairs(take_prefetched(wid)) do cancel_sig(qid); canceled = canceled + 1 end
   local queued = redis.call('LRANGE', swk(wid, 'queue'), 0, -1)
-  for _, qid in ipairs(queued) do cancel_sig(qid) end
+  for _, qid in ipairs(queued) do cancel_sig(qid); canceled = canceled + 1 end
   redis.call('DEL', swk(wid, 'queue'))
-  redis.call('HSET', sk(wid), 'closed', '1')
-  finish(wid, false, reason)
+  local h = redis.call('HMGET', sk(wid), 'onstop', 'ncanc', 'running')
+  if not h[1] or h[1] == '' then
+    redis.call('HSET', sk(wid), 'closed', '1')
+    finish(wid, false, reason)
+    return
+  end
+  local running = num(h[3], 'running', 0, wid)
+  if h[1] == 'cancel' then
+    local ended = cancel_running_items(wid)
+    running = running - ended
+    canceled = canceled + ended
+  end
+  redis.call('HSET', sk(wid), 'closed', '1', 'failing', reason, 'ncanc', num(h[2], 'ncanc', 0, wid) + canceled, 'running', running)
+  if running <= 0 then fail_drained(wid) end
 end
 
 local function chain_item_done(cid, id, ok, value)
@@ -367,21 +441,22 @@ end
 
 local function settle(wid, s)
   write_results(wid, s)
-  redis.call('HSET', sk(wid), 'running', s.running, 'nok', s.nok, 'nfail', s.nfail)
-  check_swarm_done(wid, {s.closed, s.total, s.nok, s.nfail, s.status, s.started})
+  redis.call('HSET', sk(wid), 'running', s.running, 'nok', s.nok, 'nfail', s.nfail, 'ncanc', s.ncanc)
+  check_swarm_done(wid, s)
 end
 
 -- An item's end is counted once: finish() only calls this on the item's own transition to a final status.
-local function swarm_item_done(wid, id, ok, value)
+local function swarm_item_done(wid, id, ok, value, canceled)
   local wk = sk(wid)
   local s = batch_swarms and batch_swarms[wid]
   if not s then
-    local h = redis.call('HMGET', wk, 'status', 'running', 'nok', 'nfail', 'stopn', 'ttl_a', 'started', 'maxc', 'closed', 'total')
+    local h = redis.call('HMGET', wk, 'status', 'running', 'nok', 'nfail', 'stopn', 'ttl_a', 'started', 'maxc', 'closed', 'total', 'ncanc', 'failing')
     if not h[1] then return end
     s = {
       status = h[1], running = num(h[2], 'running', 1, wid), nok = num(h[3], 'nok', 0, wid), nfail = num(h[4], 'nfail', 0, wid),
       stopn = num(h[5], 'stopn', 0, wid), ttl = num(h[6], 'ttl_a', 86400, wid),
-      started = h[7], maxc = h[8], closed = h[9], total = h[10], results = {},
+      started = h[7], maxc = h[8], closed = h[9], total = h[10], ncanc = num(h[11], 'ncanc', 0, wid), failing = h[12] or '',
+      results = {},
     }
     s.fresh_results = s.nok == 0
   end
@@ -390,13 +465,27 @@ local function swarm_item_done(wid, id, ok, value)
     s.nok = s.nok + 1
     table.insert(s.results, id)
     table.insert(s.results, value)
+  elseif canceled then
+    s.ncanc = s.ncanc + 1
   else
     s.nfail = s.nfail + 1
   end
-  if is_final(s.status) or ((not ok) and s.stopn > 0 and s.nfail >= s.stopn) then
+  -- A stopping swarm starts nothing more; it fails once its last running item has ended.
+  if s.failing ~= '' and not is_final(s.status) then
+    if batch_swarms then
+      if not batch_swarms[wid] then
+        batch_swarms[wid] = s
+        table.insert(batch_order, wid)
+      end
+      return
+    end
+    settle(wid, s)
+    return
+  end
+  if is_final(s.status) or ((not ok) and (not canceled) and s.stopn > 0 and s.nfail >= s.stopn) then
     if batch_swarms then batch_swarms[wid] = nil end
     write_results(wid, s)
-    redis.call('HSET', wk, 'running', s.running, 'nok', s.nok, 'nfail', s.nfail)
+    redis.call('HSET', wk, 'running', s.running, 'nok', s.nok, 'nfail', s.nfail, 'ncanc', s.ncanc)
     if is_final(s.status) then
       -- A late item of a stopped swarm: what it just wrote must expire with the swarm, not live for the active TTL.
       set_ttl(wid, 'ttl_d', 'swarm')
@@ -432,8 +521,32 @@ local function flush_swarms(errors)
 end
 
 -- pkind: the container's kind as recorded on the item when it joined (saves a read); older records lack it.
-item_done = function(parent, id, ok, value, pkind)
+item_done = function(parent, id, ok, value, pkind, canceled)
   local kind = (pkind and pkind ~= '') and pkind or redis.call('HGET', sk(parent), 'kind')
   if kind == 'chain' then chain_item_done(parent, id, ok, value)
-  elseif kind == 'swarm' then swarm_item_done(parent, id, ok, value) end
+  elseif kind == 'swarm' then swarm_item_done(parent, id, ok, value, canceled) end
+end
+
+-- The items of a chain or swarm.
+local function children_of(id, kind)
+  if kind == 'chain' then
+    local list = {}
+    for t in string.gmatch(redis.call('HGET', sk(id), 'tasks') or '', '[^,]+') do table.insert(list, t) end
+    return list
+  elseif kind == 'swarm' then
+    return redis.call('LRANGE', swk(id, 'items'), 0, -1)
+  end
+  return {}
+end
+
+-- Cancels a signature and everything it contains; a root task's flow goes with its signature. Running task runs
+-- are cancelled through the engine (cancel_runs).
+cancel_tree = function(id)
+  local h = redis.call('HMGET', sk(id), 'status', 'run', 'kind', 'root_swarm')
+  if not h[1] then return end
+  if h[4] and h[4] ~= '' then cancel_tree(h[4]) end
+  if is_final(h[1]) then return end
+  if h[3] == 'task' and h[2] and h[2] ~= '' then table.insert(cancel_runs, h[2]) end
+  cancel_sig(id)
+  for _, c in ipairs(children_of(id, h[3])) do cancel_tree(c) end
 end

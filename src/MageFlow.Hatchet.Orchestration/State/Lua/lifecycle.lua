@@ -1,20 +1,8 @@
--- Suspend, interrupt, resume or cancel a signature and everything it contains.
+-- Suspend, interrupt, resume or cancel a signature and everything it contains. On a root task's signature it acts
+-- on the whole flow (the root swarm and every child), whether the body still runs or has already returned.
 -- ARGV[3] = id, ARGV[4] = operation. Returns {status, ids to publish..., '|', run ids to cancel...}.
 local op = ARGV[4]
-local cancel_runs = {}
-
-local function children(id)
-  local k = sk(id)
-  local kind = redis.call('HGET', k, 'kind')
-  if kind == 'chain' then
-    local list = {}
-    for t in string.gmatch(redis.call('HGET', k, 'tasks') or '', '[^,]+') do table.insert(list, t) end
-    return list
-  elseif kind == 'swarm' then
-    return redis.call('LRANGE', swk(id, 'items'), 0, -1)
-  end
-  return {}
-end
+local touched = {}
 
 -- Whether a task was handed to the publisher at least once: others store how their input is built when queued; a
 -- swarm item was queued when it left its swarm's queue.
@@ -26,11 +14,24 @@ local function was_queued(id, inmode, parent, pkind)
   return false
 end
 
-local function apply(id)
+-- An item canceled on its own inside a running swarm ends there now: it leaves the queue (or frees its slot) and
+-- counts as canceled, so the swarm neither starts nor waits for it.
+local function count_canceled_item(id, parent, pkind)
+  if pkind ~= 'swarm' or not parent or parent == '' then return end
+  local ps = redis.call('HGET', sk(parent), 'status')
+  if not ps or is_final(ps) then return end
+  if redis.call('LREM', swk(parent, 'queue'), 1, id) == 0 then redis.call('HINCRBY', sk(parent), 'running', -1) end
+  redis.call('HINCRBY', sk(parent), 'ncanc', 1)
+  touched[parent] = true
+end
+
+-- top: the signature the call names (or the root swarm of a root signature it names), not one of its children.
+local function apply(id, top)
   local k = sk(id)
-  if redis.call('EXISTS', k) == 0 then return end
-  local h = redis.call('HMGET', k, 'status', 'prev', 'run', 'kind', 'inmode', 'parent', 'pkind')
+  local h = redis.call('HMGET', k, 'status', 'prev', 'run', 'kind', 'inmode', 'parent', 'pkind', 'root_swarm')
   local st = h[1]
+  if not st then return end
+  if h[8] and h[8] ~= '' then apply(h[8], top) end
   if is_final(st) then return end
   if op == 'suspend' then
     if st ~= 'suspended' and st ~= 'interrupted' then redis.call('HSET', k, 'status', 'suspended', 'prev', st) end
@@ -51,21 +52,22 @@ local function apply(id)
         index_queue(id)
         table.insert(out, id)
       end
+      if h[4] == 'swarm' and top then touched[id] = true end
     end
   elseif op == 'cancel' then
+    if top then count_canceled_item(id, h[6], h[7]) end
     if h[3] and h[3] ~= '' and h[4] == 'task' then table.insert(cancel_runs, h[3]) end
     cancel_sig(id)
   end
-  for _, c in ipairs(children(id)) do apply(c) end
+  for _, c in ipairs(children_of(id, h[4])) do apply(c, false) end
 end
 
 local id = ARGV[3]
 if redis.call('EXISTS', sk(id)) == 0 then return reply('missing') end
-apply(id)
-if op == 'resume' and redis.call('HGET', sk(id), 'kind') == 'swarm' then
-  fill(id)
+apply(id, true)
+-- Swarms that got room (a resumed swarm, or one whose item was canceled) start their next items, or end.
+for wid, _ in pairs(touched) do
+  fill(wid)
+  check_swarm_done(wid)
 end
-table.insert(out, '|')
-local r = reply('ok')
-for _, v in ipairs(cancel_runs) do table.insert(r, v) end
-return r
+return reply('ok')

@@ -4,7 +4,8 @@
 -- burst of completions costs one round trip. Both reports may arrive, in either order: the first records the end,
 -- the other changes nothing. What the reports queue for publishing (next swarm items, chain steps, callbacks) is
 -- claimed at once, as prepare_many would.
--- Returns {status of the first run, N, then N entries (see entry() in common.lua), then 'error:<id>:<reason>'...}.
+-- Returns {status of the first run, N, then N entries (see entry() in common.lua), then 'error:<id>:<reason>' and
+-- 'cancel:<run id>' (runs a stopping swarm wants cancelled through the engine)...}.
 local owner = ARGV[3]
 local from_engine = ARGV[5] ~= 'worker'
 
@@ -55,4 +56,5 @@ for _, e in ipairs(claimer.entries) do
   for _, v in ipairs(e) do table.insert(r, v) end
 end
 for _, e in ipairs(errors) do table.insert(r, e) end
+for _, run in ipairs(cancel_runs) do table.insert(r, 'cancel:' .. run) end
 return r

@@ -12,7 +12,14 @@ if rid ~= '' then
   local rk = sk(rid)
   local r = redis.call('HMGET', rk, 'succ', 'err', 'parent', 'input', 'pkind')
   if r[1] then
-    redis.call('HSET', wk, 'succ', r[1], 'err', r[2] or '', 'parent', r[3] or '', 'pkind', r[5] or '', 'input', r[4] or '{}')
+    -- The signature's own callbacks first, then those the root task was registered with (already in the fields).
+    local reg = redis.call('HMGET', wk, 'succ', 'err')
+    local function join(a, b)
+      if not a or a == '' then return b or '' end
+      if not b or b == '' then return a end
+      return a .. ',' .. b
+    end
+    redis.call('HSET', wk, 'succ', join(r[1], reg[1]), 'err', join(r[2], reg[2]), 'parent', r[3] or '', 'pkind', r[5] or '', 'input', r[4] or '{}')
     redis.call('HSET', rk, 'succ', '', 'err', '', 'parent', '', 'pkind', '', 'root_swarm', wid)
     local parent = r[3]
     if parent and parent ~= '' then

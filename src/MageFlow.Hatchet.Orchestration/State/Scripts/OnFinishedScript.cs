@@ -27,7 +27,8 @@ internal sealed class OnFinishedScript(ScriptRunner runner)
     /// <param name="FirstStatus">For the first run: 'ok', 'dup', 'untracked', 'stale', 'held', 'missing' or 'error'.</param>
     /// <param name="Claimed">Signatures it queued and claimed: publish them.</param>
     /// <param name="Errors">Flows whose state is corrupted, as 'error:&lt;id&gt;:&lt;reason&gt;'.</param>
-    public sealed record Outcome(string FirstStatus, IReadOnlyList<PublishEntry> Claimed, IReadOnlyList<string> Errors);
+    /// <param name="RunsToCancel">Runs of a stopping swarm to cancel through the engine.</param>
+    public sealed record Outcome(string FirstStatus, IReadOnlyList<PublishEntry> Claimed, IReadOnlyList<string> Errors, IReadOnlyList<string> RunsToCancel);
 
     public async Task<Outcome> RunAsync(string owner, TimeSpan claimTimeout, Source source, IReadOnlyList<End> ends, CancellationToken cancellationToken)
     {
@@ -53,11 +54,20 @@ internal sealed class OnFinishedScript(ScriptRunner runner)
         }
 
         var errors = new List<string>();
+        var cancel = new List<string>();
         while (reader.HasMore)
         {
-            errors.Add(reader.String());
+            var value = reader.String();
+            if (value.StartsWith("cancel:", StringComparison.Ordinal))
+            {
+                cancel.Add(value[7..]);
+            }
+            else
+            {
+                errors.Add(value);
+            }
         }
 
-        return new Outcome(first, claimed, errors);
+        return new Outcome(first, claimed, errors, cancel);
     }
 }
