@@ -9,5 +9,5 @@ source "$root/scripts/lib.sh"
 
 ensure_redis
 log "building the fan-out/fan-in sample"
-dotnet build samples/Sample3_FanOutFanIn -c Release -nologo -v quiet >/dev/null
-exec dotnet run -c Release --no-build --project samples/Sample3_FanOutFanIn
+dotnet build samples/Sample9_FanOutFanIn -c Release -nologo -v quiet >/dev/null
+exec dotnet run -c Release --no-build --project samples/Sample9_FanOutFanIn

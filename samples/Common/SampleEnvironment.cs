@@ -6,24 +6,31 @@ using MageFlow.Hatchet.Worker;
 namespace MageFlow.Hatchet.Samples;
 
 /// <summary>
-/// What every sample needs: a Hatchet engine (the one HATCHET_CLIENT_TOKEN points at, or else an in-process
-/// dev engine), a client, MageFlow on Redis (REDIS_URL, default localhost:6379) and a worker.
+/// What every sample needs: a Hatchet engine (the one HATCHET_CLIENT_TOKEN points at, or else an in-process dev engine),
+/// a client with MageFlow attached (Redis from REDIS_URL, default localhost:6379), a worker, and a way to check that
+/// the behaviour the sample shows really happened: the sample exits 0 only if every check held.
 /// </summary>
 internal sealed class SampleEnvironment : IAsyncDisposable
 {
     private readonly HatchetDevEngine? _engine;
     private HatchetWorker? _worker;
+    private int _failures;
 
-    private SampleEnvironment(HatchetDevEngine? engine, HatchetClient client)
+    private SampleEnvironment(HatchetDevEngine? engine, HatchetClient client, MageFlowClient mageflow)
     {
         _engine = engine;
         Client = client;
+        MageFlow = mageflow;
     }
 
     public HatchetClient Client { get; }
 
-    public MageFlowClient MageFlow { get; private set; } = null!;
+    public MageFlowClient MageFlow { get; }
 
+    /// <summary>Gets the exit code: 0 when every check held.</summary>
+    public int ExitCode => _failures == 0 ? 0 : 1;
+
+    /// <summary>Connects and attaches MageFlow. Tasks may be declared after this: MageFlow records them when the worker starts.</summary>
     public static async Task<SampleEnvironment> CreateAsync()
     {
         HatchetDevEngine? engine = null;
@@ -39,15 +46,26 @@ internal sealed class SampleEnvironment : IAsyncDisposable
             options = HatchetClientOptions.FromEnvironment();
         }
 
-        return new SampleEnvironment(engine, await HatchetClient.ConnectAsync(options));
+        var client = await HatchetClient.ConnectAsync(options);
+        var mageflow = await MageFlowClient.AttachAsync(client, new MageFlowOptions { KeyPrefix = "mageflow-samples" });
+        return new SampleEnvironment(engine, client, mageflow);
     }
 
-    /// <summary>Attaches MageFlow (after the tasks are declared) and starts a worker serving them.</summary>
-    public async Task StartAsync(string workerName, int slots = 50)
+    /// <summary>Starts a worker serving every task declared so far.</summary>
+    public async Task StartWorkerAsync(string workerName, int slots = 50)
     {
-        MageFlow = await MageFlowClient.AttachAsync(Client, new MageFlowOptions { KeyPrefix = "mageflow-samples" });
         _worker = Client.Worker(workerName, slots);
         await _worker.StartAsync();
+    }
+
+    /// <summary>Prints what was checked, and remembers a failure.</summary>
+    public void Check(bool holds, string what)
+    {
+        Console.WriteLine($"{(holds ? "  ok " : "  FAILED ")} {what}");
+        if (!holds)
+        {
+            _failures++;
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -57,11 +75,7 @@ internal sealed class SampleEnvironment : IAsyncDisposable
             await _worker.DisposeAsync();
         }
 
-        if (MageFlow is not null)
-        {
-            await MageFlow.DisposeAsync();
-        }
-
+        await MageFlow.DisposeAsync();
         await Client.DisposeAsync();
         if (_engine is not null)
         {

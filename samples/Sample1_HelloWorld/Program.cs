@@ -14,11 +14,16 @@ var greet = hatchet.Task<GreetInput, GreetOutput>("greet", async (input, ctx) =>
 });
 
 await using var worker = hatchet.Worker("hello-worker", slots: 10);
+var greeting = string.Empty;
 await worker.ExecuteAsync(async () =>
 {
     var output = await greet.RunAsync(new GreetInput("world"));
     Console.WriteLine(output.Greeting);
+    greeting = output.Greeting;
 });
+
+// Samples double as checks: CI runs each one, and a sample exits 0 only if it saw what it shows.
+return greeting == "Hello, world!" ? 0 : 1;
 
 internal sealed record GreetInput(string Name);
 

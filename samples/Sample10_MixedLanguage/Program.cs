@@ -1,10 +1,9 @@
 using System.Diagnostics;
-using MageFlow.Hatchet.Orchestration;
 using MageFlow.Hatchet.Samples;
 using MageFlow.Hatchet.Tasks;
 
 // Mixed languages: a C# root task whose children are a TypeScript task ("ts-word-count", served by
-// ts-worker.js with the official Hatchet TypeScript SDK). The children are triggered by name; their
+// ts-worker.js with the official Hatchet TypeScript SDK, as published to npm). The children are triggered by name; their
 // completion counts toward the root swarm through the engine's run events.
 await using var env = await SampleEnvironment.CreateAsync();
 var hatchet = env.Client;
@@ -43,20 +42,22 @@ psi.Environment["HATCHET_CLIENT_LOG_LEVEL"] = "WARN";
 using var tsWorker = Process.Start(psi)!;
 Console.WriteLine(await tsWorker.StandardOutput.ReadLineAsync()); // "TypeScript worker ready"
 
-await env.StartAsync("mixed-language-worker");
+await env.StartWorkerAsync("mixed-language-worker");
 await env.MageFlow.RegisterExternalTasksAsync(["ts-word-count"]);
-var rootSig = await env.MageFlow.SignAsync(countAll, successCallbacks: [await env.MageFlow.SignAsync(collect)]);
+var rootSig = await countAll.SignAsync(successCallbacks: [await collect.SignAsync()]);
 await rootSig.RunNoWaitAsync(new Documents(documents));
-foreach (var c in await done.Task.WaitAsync(TimeSpan.FromMinutes(1)))
+var counts = await done.Task.WaitAsync(TimeSpan.FromMinutes(1));
+foreach (var c in counts)
 {
     Console.WriteLine($"{c.Words} words (counted in TypeScript): {c.Text}");
 }
 
 tsWorker.Kill();
-return 0;
+env.Check(counts.Count == documents.Length && counts.All(c => c.Words == c.Text.Split(' ').Length), "every TypeScript child counted its document, and the C# callback got all counts");
+return env.ExitCode;
 
 internal sealed record Documents(IReadOnlyList<string> Texts);
 
 internal sealed record WordCount(string Text, int Words);
 
-internal sealed record CountsInput([property: ReturnValue] List<WordCount> Counts);
+internal sealed record CountsInput([property: MageFlow.Hatchet.Orchestration.ReturnValue] List<WordCount> Counts);

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using MageFlow.Hatchet.Orchestration;
 using MageFlow.Hatchet.Samples;
 using MageFlow.Hatchet.Tasks;
 
@@ -33,7 +32,7 @@ var distributedAnalysis = hatchet.Task("distributed-analysis", async (AnalysisMe
     // Fan-out: every publish in the body joins the root swarm (at most 4 run at once).
     foreach (var source in msg.DataSources)
     {
-        var sig = await env.MageFlow.SignAsync(analyzeSource);
+        var sig = await analyzeSource.SignAsync();
         await sig.RunNoWaitAsync(new SourceMessage(source));
     }
 
@@ -41,16 +40,18 @@ var distributedAnalysis = hatchet.Task("distributed-analysis", async (AnalysisMe
     return new { sources = msg.DataSources.Count };
 }).AsRoot(maxConcurrency: 4);
 
-await env.StartAsync("fan-out-fan-in-worker", slots: 20);
+await env.StartWorkerAsync("fan-out-fan-in-worker", slots: 20);
 
 // Fan-in: the aggregate callback gets the list of every child's result.
-var aggregate = await env.MageFlow.SignAsync(aggregateResults);
-var root = await env.MageFlow.SignAsync(distributedAnalysis, successCallbacks: [aggregate]);
+var aggregate = await aggregateResults.SignAsync();
+var root = await distributedAnalysis.SignAsync(successCallbacks: [aggregate]);
 Console.WriteLine($"Fan-out/fan-in over {sources.Length} data sources (maxConcurrency 4):");
 await root.RunNoWaitAsync(new AnalysisMessage(sources));
 
 var result = await done.Task.WaitAsync(TimeSpan.FromMinutes(2));
 Console.WriteLine($"Aggregated result: {result.Sources} sources, {result.TotalFindings} findings in total, most in {result.Busiest} ({clock.ElapsedMilliseconds} ms)");
+env.Check(result.Sources == sources.Length && Volatile.Read(ref finished) == sources.Length, "the aggregate callback fired once every analysis had finished, with all their results");
+return env.ExitCode;
 
 internal sealed record AnalysisMessage(IReadOnlyList<string> DataSources);
 
@@ -58,6 +59,6 @@ internal sealed record SourceMessage(string Source);
 
 internal sealed record SourceReport(string Source, int Findings);
 
-internal sealed record AggregateInput([property: ReturnValue] IReadOnlyList<SourceReport> Reports);
+internal sealed record AggregateInput([property: MageFlow.Hatchet.Orchestration.ReturnValue] IReadOnlyList<SourceReport> Reports);
 
 internal sealed record AggregateReport(int Sources, int TotalFindings, string Busiest);
