@@ -169,13 +169,17 @@ local function qpub(id, mode, value)
   table.insert(out, id)
 end
 
+-- A canceled signature never runs, and neither do its callbacks: they are canceled with it, so that they expire soon.
 local function cancel_sig(id)
   local k = sk(id)
-  local h = redis.call('HMGET', k, 'status', 'kind')
+  local h = redis.call('HMGET', k, 'status', 'kind', 'succ', 'err')
   if not h[1] or is_final(h[1]) then return end
   redis.call('HSET', k, 'status', 'canceled', 'finished_at', NOW)
   if h[2] == 'task' then index_remove(id) end
   set_ttl(id, 'ttl_d', h[2])
+  for _, callbacks in ipairs({h[3] or '', h[4] or ''}) do
+    for cb in string.gmatch(callbacks, '[^,]+') do cancel_sig(cb) end
+  end
 end
 
 local item_done
