@@ -62,7 +62,7 @@ public sealed class MageFlowClient : IAsyncDisposable
         _registry = new TaskRegistry(runner, Keys);
         _starts = new StartBatcher(Scripts);
         _ends = new EndBatcher(Scripts, _follower, canceller, options, log);
-        _interceptor = new MageFlowInterceptor(new SignatureRunner(_starts, _ends, new RootRunner(Services, _signatures)), new RootCapture(Services, _signatures), _registry);
+        _interceptor = new MageFlowInterceptor(new SignatureRunner(_starts, _ends, new RootRunner(Services, _signatures, _follower)), new RootCapture(Services, _signatures), _registry);
         _sweeper = new LeaseSweeper(runner, Keys, Scripts, _follower, publisher, options, time, log);
     }
 

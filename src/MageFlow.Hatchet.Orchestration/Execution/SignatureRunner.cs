@@ -44,15 +44,15 @@ internal sealed class SignatureRunner(StartBatcher starts, EndBatcher ends, Root
         // When this task is the whole run (not a step of a DAG, whose run ends with its last task), its end is
         // recorded now rather than when the engine's event comes back to the run's follower: the next swarm item or
         // chain step starts a round trip sooner. Should this report fail, the engine's event records the end instead.
-        // A failure is reported only when the engine will not retry it; a cancellation (or timeout) is always left to
-        // the engine.
+        // A failure is reported only when the engine certainly will not retry it (FailsForGood: the worker cannot tell
+        // the last application attempt); any other failure, and a cancellation or timeout, is left to the engine.
         var wholeRun = id is not null && context.IsWholeRun;
         string output;
         try
         {
             output = root is null ? await next().ConfigureAwait(false) : await roots.RunAsync(context, id, root, next).ConfigureAwait(false);
         }
-        catch (Exception e) when (wholeRun && !context.WillRetry(e) && !context.CancellationToken.IsCancellationRequested && !HatchetException.IsCanceledException(e))
+        catch (Exception e) when (wholeRun && context.FailsForGood(e) && !context.CancellationToken.IsCancellationRequested && !HatchetException.IsCanceledException(e))
         {
             ends.Report(new OnFinishedScript.End(context.WorkflowRunId, id!, false, TaskErrorFormatter.Format(e)));
             throw;

@@ -1,6 +1,8 @@
 using MageFlow.Hatchet.Orchestration.Internal;
+using MageFlow.Hatchet.Orchestration.Publishing;
 using MageFlow.Hatchet.Orchestration.Signatures;
 using MageFlow.Hatchet.Orchestration.State;
+using MageFlow.Hatchet.Orchestration.Tracking;
 using MageFlow.Hatchet.Tasks;
 
 namespace MageFlow.Hatchet.Orchestration.RootTasks;
@@ -10,7 +12,7 @@ namespace MageFlow.Hatchet.Orchestration.RootTasks;
 /// children), captures what the body publishes, then closes the swarm when the body returns or stops it when the body
 /// fails for good.
 /// </summary>
-internal sealed class RootRunner(MageFlowServices services, SignatureFactory signatures)
+internal sealed class RootRunner(MageFlowServices services, SignatureFactory signatures, RunFollower follower)
 {
     public async Task<string> RunAsync(TaskContext context, string? signatureId, RootTaskOptions root, Func<Task<string>> body)
     {
@@ -31,7 +33,22 @@ internal sealed class RootRunner(MageFlowServices services, SignatureFactory sig
             root.Config,
             Started: true,
             DefaultStopMode: SwarmStopMode.WaitForRunning);
-        await services.Scripts.RootBegin.RunAsync(swarmId, signatureId, swarm, CancellationToken.None).ConfigureAwait(false);
+        // A plain run of a root task (not a signature's) that is the whole run gets a signature of its own, followed
+        // through the engine's events: only the engine knows when it failed for good (the last retry, a timeout, a
+        // lost worker), and that failure then stops the root swarm as a signature's would. A retry finds it again.
+        (SignatureRecord, string)? plain = null;
+        if (signatureId is null && context.IsWholeRun)
+        {
+            signatureId = SignatureIds.Derived(context.TaskRunExternalId + "#root");
+            plain = (new SignatureRecord(SignatureKind.Task, context.Workflow.Name, services.Options.TtlFor(SignatureKind.Task)) { Status = SignatureStatus.Active }, context.WorkflowRunId);
+        }
+
+        await services.Scripts.RootBegin.RunAsync(swarmId, signatureId, swarm, plain, CancellationToken.None).ConfigureAwait(false);
+        if (plain is not null)
+        {
+            await follower.TrackAsync([new PublishedRun(signatureId!, context.WorkflowRunId, "{}", ReportedByWorker: false)], waitForWorkers: false, CancellationToken.None).ConfigureAwait(false);
+        }
+
         string output;
         var scope = new RootScope(services, swarmId, swarmName, context);
         using (MageFlowScope.Enter(scope))
@@ -41,12 +58,12 @@ internal sealed class RootRunner(MageFlowServices services, SignatureFactory sig
                 output = await body().ConfigureAwait(false);
                 await scope.Buffer.FlushAsync(CancellationToken.None).ConfigureAwait(false);
             }
-            catch (Exception e) when (!context.WillRetry(e))
+            catch (Exception e) when (context.FailsForGood(e))
             {
                 // Children published before the failure join the swarm first (queued ones are then canceled with it);
                 // left in the buffer, their signatures would stay pending, never run and never expire soon.
                 await scope.Buffer.FlushAsync(CancellationToken.None, throwOnError: false).ConfigureAwait(false);
-                await EndAsync(swarmId, returned: false, e.Message).ConfigureAwait(false);
+                await EndAsync(swarmId, returned: false, e.GetType().Name + ": " + e.Message).ConfigureAwait(false);
                 throw;
             }
         }

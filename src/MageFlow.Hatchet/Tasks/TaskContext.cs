@@ -37,7 +37,8 @@ public sealed class TaskContext
     /// <summary>Gets the action id (<c>workflow:task</c>).</summary>
     public string ActionId => _action.ActionId;
 
-    /// <summary>Gets the retry count: 0 on the first attempt.</summary>
+    /// <summary>Gets the engine's retry count: 0 on the first attempt. It counts application retries, and also
+    /// reassignments from lost workers and internal retries (see <see cref="FailsForGood"/>).</summary>
     public int RetryCount => _action.RetryCount;
 
     /// <summary>Gets the worker id.</summary>
@@ -71,9 +72,6 @@ public sealed class TaskContext
     /// DAG nor an on-failure task. Its end is then the run's end.</summary>
     public bool IsWholeRun => Definition.IsWholeRun;
 
-    /// <summary>Gets a value indicating whether this is the last attempt the task's retries allow.</summary>
-    public bool IsLastAttempt => RetryCount >= Definition.Options.Retries;
-
     /// <summary>Gets state that interceptors and helpers keep for this attempt (thread-safe).</summary>
     public System.Collections.Concurrent.ConcurrentDictionary<string, object?> Items { get; } = new(StringComparer.Ordinal);
 
@@ -81,10 +79,16 @@ public sealed class TaskContext
 
     internal TaskDefinition Definition { get; }
 
-    /// <summary>Returns whether the engine will run this task again if this attempt fails with <paramref name="error"/>.</summary>
+    /// <summary>
+    /// Returns whether the engine will certainly not run this task again once this attempt fails with
+    /// <paramref name="error"/>: a <see cref="Exceptions.NonRetryableException"/>, or a task declared without retries.
+    /// Otherwise it may retry. <see cref="RetryCount"/> cannot tell the last application attempt: the engine also raises
+    /// it when it reassigns a task from a lost worker or retries an internal failure, and counts application retries
+    /// apart. The run's end event says how the run ended.
+    /// </summary>
     /// <param name="error">The failure.</param>
-    /// <returns><see langword="false"/> on the last attempt, or for a <see cref="Exceptions.NonRetryableException"/>.</returns>
-    public bool WillRetry(Exception error) => !IsLastAttempt && error is not Exceptions.NonRetryableException;
+    /// <returns><see langword="true"/> when no retry can follow.</returns>
+    public bool FailsForGood(Exception error) => error is Exceptions.NonRetryableException || Definition.Options.Retries == 0;
 
     /// <summary>Reads the output of a completed parent task.</summary>
     /// <typeparam name="T">The output type.</typeparam>

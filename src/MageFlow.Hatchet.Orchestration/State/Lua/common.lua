@@ -230,7 +230,8 @@ local function finish(id, ok, value, f, failure_msg)
   -- A root task's run failed for good (even one whose body never reported back, e.g. timed out): stop its root swarm.
   if (not ok) and f.root_swarm and f.root_swarm ~= '' then
     local rs = redis.call('HGET', sk(f.root_swarm), 'status')
-    if rs and not is_final(rs) then stop_swarm(f.root_swarm, 'root task failed: ' .. value) end
+    -- The reason keeps the error's first line ("Type: message"), as a worker's own report of the failure does.
+    if rs and not is_final(rs) then stop_swarm(f.root_swarm, 'root task failed: ' .. (string.match(value, '^[^\n]*') or value)) end
   end
   if f.parent and f.parent ~= '' then
     item_done(f.parent, id, ok, value, f.pkind, canceled)

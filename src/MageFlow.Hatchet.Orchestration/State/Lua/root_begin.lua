@@ -1,17 +1,26 @@
 -- A root task starts: create its root swarm (once; a retried root finds it again) and move the root
 -- signature's callbacks and container membership to the swarm, so that they follow the swarm's end.
--- ARGV[3] = swarm id, ARGV[4] = root signature id ('' for a plain run), then swarm field/value pairs.
+-- ARGV[3] = swarm id, ARGV[4] = root signature id, ARGV[5] = N, then N swarm field/value items, then the field/value
+-- items of a signature to create under the root signature id when none exists: a plain run of a root task (not a
+-- signature's) gets one, followed through the engine's events, so that its final failure, which only the engine
+-- knows (retries, timeouts, lost workers), stops the root swarm as a signature's would.
 local wid = ARGV[3]
 local rid = ARGV[4]
 local wk = sk(wid)
 if redis.call('EXISTS', wk) == 1 then return {'exists'} end
+local n = tonumber(ARGV[5])
 local fields = {'created_at', NOW}
-for i = 5, #ARGV do table.insert(fields, ARGV[i]) end
+for i = 6, 5 + n do table.insert(fields, ARGV[i]) end
 redis.call('HSET', wk, unpack(fields))
 if rid ~= '' then
   local rk = sk(rid)
   local r = redis.call('HMGET', rk, 'succ', 'err', 'parent', 'input', 'pkind')
-  if r[1] then
+  if not r[1] and #ARGV > 5 + n then
+    local own = {'created_at', NOW, 'root_swarm', wid}
+    for i = 6 + n, #ARGV do table.insert(own, ARGV[i]) end
+    redis.call('HSET', rk, unpack(own))
+    redis.call('EXPIRE', rk, ttl_of(rid, 'ttl_a'))
+  elseif r[1] then
     -- The signature's own callbacks first, then those the root task was registered with (already in the fields).
     local reg = redis.call('HMGET', wk, 'succ', 'err')
     local function join(a, b)
