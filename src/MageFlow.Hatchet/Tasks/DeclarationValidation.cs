@@ -23,9 +23,15 @@ internal static class DeclarationValidation
             errors.Add($"ScheduleTimeout must be at least 1 s ({o.ScheduleTimeout})");
         }
 
-        if (o.BackoffFactor is <= 0 || o.BackoffMaxSeconds is <= 0)
+        // The engine's own bounds (pkg/repository/workflow.go, CreateStepOpts): out of them, PutWorkflow fails.
+        if (o.BackoffFactor is { } factor && (double.IsNaN(factor) || factor < 1 || factor > 1000))
         {
-            errors.Add("BackoffFactor and BackoffMaxSeconds must be positive");
+            errors.Add($"BackoffFactor must be between 1 and 1000 ({factor})");
+        }
+
+        if (o.BackoffMaxSeconds is < 1 or > 86_400)
+        {
+            errors.Add($"BackoffMaxSeconds must be between 1 and 86400 ({o.BackoffMaxSeconds})");
         }
 
         if (o.DefaultPriority is < 1 or > 3)

@@ -7,6 +7,8 @@ namespace MageFlow.Hatchet.Tasks;
 /// <summary>One task of a workflow as the worker runs it and as the engine registers it.</summary>
 internal sealed class TaskDefinition
 {
+    private bool? _feeds;
+
     public required string Name { get; init; }
 
     public required IReadOnlyList<string> Parents { get; init; }
@@ -18,6 +20,10 @@ internal sealed class TaskDefinition
 
     /// <summary>Gets the declaration this task belongs to.</summary>
     public required WorkflowDeclarationBase Owner { get; init; }
+
+    /// <summary>Gets whether other tasks of the workflow read this task's output (it is a parent, or a leaf before an
+    /// on-success task): the engine then passes it on as a JSON object only.</summary>
+    public bool FeedsOtherTasks => _feeds ??= Owner.TaskDefinitions.Any(t => t.Parents.Contains(Name, StringComparer.Ordinal));
 
     /// <summary>Gets whether this task is the whole run of its workflow (not a DAG step or an on-failure task).</summary>
     public bool IsWholeRun => Owner.IsSingleTask && ReferenceEquals(Owner.TaskDefinitions[0], this);

@@ -7,11 +7,13 @@ public sealed class TaskOptions
     /// <value>The default value is 0.</value>
     public int Retries { get; set; }
 
-    /// <summary>Gets or sets the backoff factor: retry <c>n</c> waits <c>min(BackoffMaxSeconds, BackoffFactor^n)</c> seconds.</summary>
+    /// <summary>Gets or sets the backoff factor, 1 to 1000: application retry <c>n</c> waits
+    /// <c>min(BackoffMaxSeconds, BackoffFactor^n)</c> seconds.</summary>
     /// <value>The default value is none: retries start at once.</value>
     public double? BackoffFactor { get; set; }
 
-    /// <summary>Gets or sets the longest backoff, in seconds.</summary>
+    /// <summary>Gets or sets the longest backoff, 1 to 86,400 seconds.</summary>
+    /// <value>The default value is none: the engine caps a backoff at 86,400 s (one day).</value>
     public int? BackoffMaxSeconds { get; set; }
 
     /// <summary>Gets or sets how long one attempt may run before the engine cancels and fails it.</summary>

@@ -85,6 +85,8 @@ internal sealed class TaskRunner(
                 {
                     output = await interceptors.ExecuteTaskAsync(new TaskExecutionInput(context), x => definition.Invoke(x.Context, services.Json)).ConfigureAwait(false);
                 }
+
+                TaskOutputRules.Check(definition, output);
             }
             catch (JsonException e)
             {
