@@ -1,5 +1,5 @@
 using System.Text.Json;
-using MageFlow.Hatchet.DevEngine.Tests.Infrastructure;
+using MageFlow.Hatchet.TestUtils;
 using MageFlow.Hatchet.Exceptions;
 using MageFlow.Hatchet.Tasks;
 using Xunit.Abstractions;

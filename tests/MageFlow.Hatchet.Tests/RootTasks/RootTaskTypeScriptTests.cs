@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using MageFlow.Hatchet.DevEngine.Tests.Infrastructure;
+using NodeScript = MageFlow.Hatchet.TestUtils.NodeScript;
 using MageFlow.Hatchet.Orchestration;
 using MageFlow.Hatchet.Tests.Orchestration;
 

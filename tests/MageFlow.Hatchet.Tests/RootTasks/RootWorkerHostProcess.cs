@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text;
-using MageFlow.Hatchet.DevEngine.Tests.Infrastructure;
+using Repo = MageFlow.Hatchet.TestUtils.Repo;
 
 namespace MageFlow.Hatchet.Tests.RootTasks;
 
