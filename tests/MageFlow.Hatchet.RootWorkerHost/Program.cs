@@ -7,7 +7,7 @@ using MageFlow.Hatchet.Orchestration.RootTasks;
 using MageFlow.Hatchet.Worker;
 using StackExchange.Redis;
 
-// A worker process for the root-task kill test (tests/MageFlow.Hatchet.Tests/RootTasks/RootTaskKillTests.cs).
+// A worker process for the root-task kill test (tests/MageFlow.Hatchet.Orchestration.Tests/RootTasks/RootTaskKillTests.cs).
 //
 // Usage: MageFlow.Hatchet.RootWorkerHost <key prefix> [max concurrency (default 3)]
 //

@@ -7,7 +7,7 @@ using MageFlow.Hatchet.Exceptions;
 namespace MageFlow.Hatchet.Tests;
 
 [Collection(SdkCollection.Name)]
-public sealed class ConfigurationTests(SdkFixture fixture)
+public sealed class ConfigurationTests(DevEngineFixture fixture)
 {
     private const string TenantId = "11111111-2222-3333-4444-555555555555";
 

@@ -7,8 +7,6 @@ namespace MageFlow.Hatchet.Tests;
 /// <summary>Faults injected into a private engine: dropped listen streams, an unreachable engine, timeouts.</summary>
 public sealed class FaultTests
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
-
     public sealed record In(int N);
 
     public sealed record Out(int N);
@@ -16,18 +14,18 @@ public sealed class FaultTests
     [Fact]
     public async Task DropListenStreams_MidRun_WorkerReconnectsAndEveryRunCompletesExactlyOnce()
     {
-        await using var engine = await HatchetDevEngine.StartAsync();
-        await using var client = HatchetClient.Create(HatchetClientOptions.FromEnvironment(engine.ClientEnvironment));
+        await using var h = await HatchetHarness.OnOwnEngineAsync();
+        var engine = h.Engine;
         const int Blocked = 5;
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var allStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var executions = new ConcurrentDictionary<string, int>();
         var blockedStarts = 0;
-        var task = client.Task<In, Out>(
-            SdkFixture.Unique("drop"),
+        var task = h.Task<In, Out>(
+            "drop",
             async (input, ctx) =>
             {
-                executions.AddOrUpdate(ctx.WorkflowRunId, 1, (_, c) => c + 1);
+                executions.Increment(ctx.WorkflowRunId);
                 if (input.N < Blocked)
                 {
                     if (Interlocked.Increment(ref blockedStarts) == Blocked)
@@ -40,8 +38,7 @@ public sealed class FaultTests
 
                 return new Out(input.N);
             });
-        await using var worker = client.Worker(SdkFixture.Unique("w"), 20);
-        await worker.StartAsync().WaitAsync(Wait);
+        await h.StartWorkerAsync(slots: 20);
 
         var blocked = new List<WorkflowRunRef>();
         for (var i = 0; i < Blocked; i++)
@@ -77,16 +74,16 @@ public sealed class FaultTests
     [Fact]
     public async Task SuspendAsync_EngineUnreachableFor10s_WorkerKeepsRetryingAndServesAfterResume()
     {
-        await using var engine = await HatchetDevEngine.StartAsync();
-        await using var client = HatchetClient.Create(HatchetClientOptions.FromEnvironment(engine.ClientEnvironment));
+        await using var h = await HatchetHarness.OnOwnEngineAsync();
+        var engine = h.Engine;
         var executions = new ConcurrentDictionary<string, int>();
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var task = client.Task<In, Out>(
-            SdkFixture.Unique("outage"),
+        var task = h.Task<In, Out>(
+            "outage",
             async (input, ctx) =>
             {
-                executions.AddOrUpdate(ctx.WorkflowRunId, 1, (_, c) => c + 1);
+                executions.Increment(ctx.WorkflowRunId);
                 if (input.N < 0)
                 {
                     started.TrySetResult();
@@ -95,8 +92,7 @@ public sealed class FaultTests
 
                 return new Out(input.N * 2);
             });
-        await using var worker = client.Worker(SdkFixture.Unique("w"), 5);
-        await worker.StartAsync().WaitAsync(Wait);
+        await h.StartWorkerAsync(slots: 5);
         Assert.Equal(2, (await task.RunAsync(new In(1)).WaitAsync(Wait)).N);
 
         // A run in flight across the outage: its worker lapses in the engine meanwhile.
@@ -122,12 +118,12 @@ public sealed class FaultTests
     [Fact]
     public async Task RunAsync_HandlerExceedsExecutionTimeout_TokenCancelledAndRunFailed()
     {
-        await using var engine = await HatchetDevEngine.StartAsync();
-        await using var client = HatchetClient.Create(HatchetClientOptions.FromEnvironment(engine.ClientEnvironment));
+        await using var h = await HatchetHarness.OnOwnEngineAsync();
+        var engine = h.Engine;
         var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var attempts = 0;
-        var slow = client.Task<In, Out>(
-            SdkFixture.Unique("timeout"),
+        var slow = h.Task<In, Out>(
+            "timeout",
             async (input, ctx) =>
             {
                 Interlocked.Increment(ref attempts);
@@ -141,8 +137,7 @@ public sealed class FaultTests
                 return new Out(input.N);
             },
             new TaskOptions { ExecutionTimeout = TimeSpan.FromSeconds(1) });
-        await using var worker = client.Worker(SdkFixture.Unique("w"), 5);
-        await worker.StartAsync().WaitAsync(Wait);
+        await h.StartWorkerAsync(slots: 5);
 
         var e = await Assert.ThrowsAsync<TaskRunFailedException>(() => slow.RunAsync(new In(1)).WaitAsync(Wait));
         Assert.Contains("Task exceeded its execution timeout of 1s", e.Message, StringComparison.Ordinal);

@@ -5,7 +5,7 @@ using MageFlow.Hatchet.Worker;
 namespace MageFlow.Hatchet.Tests;
 
 [Collection(SdkCollection.Name)]
-public sealed class RegistrationTests(SdkFixture fixture)
+public sealed class RegistrationTests(DevEngineFixture fixture)
 {
     public sealed record In(int N);
 
@@ -15,7 +15,7 @@ public sealed class RegistrationTests(SdkFixture fixture)
     public async Task Task_DuplicateNameOnClient_ThrowsNamingTheTask()
     {
         await using var client = fixture.NewClient();
-        var name = SdkFixture.Unique("dup");
+        var name = Names.Unique("dup");
         client.Task<In, Out>(name, Echo);
         var e = Assert.Throws<InvalidWorkflowException>(() => client.Task<In, Out>(name, Echo));
         Assert.Equal($"a workflow or task named '{name}' is already declared on this client", e.Message);
@@ -26,7 +26,7 @@ public sealed class RegistrationTests(SdkFixture fixture)
     public async Task Task_DuplicateNameDifferentCase_ThrowsBecauseEngineNamesAreLowerCase()
     {
         await using var client = fixture.NewClient();
-        var name = SdkFixture.Unique("case");
+        var name = Names.Unique("case");
         client.Task<In, Out>(name, Echo);
         var e = Assert.Throws<InvalidWorkflowException>(() => client.Workflow<In>(name.ToUpperInvariant()));
         Assert.Contains($"'{name}' is already declared", e.Message, StringComparison.Ordinal);
@@ -36,7 +36,7 @@ public sealed class RegistrationTests(SdkFixture fixture)
     public async Task Workflow_DuplicateTaskName_ThrowsNamingWorkflowAndTask()
     {
         await using var client = fixture.NewClient();
-        var name = SdkFixture.Unique("wf");
+        var name = Names.Unique("wf");
         var wf = client.Workflow<In>(name).Task("step", Echo);
         var e = Assert.Throws<InvalidWorkflowException>(() => wf.Task("Step", Echo));
         Assert.Equal($"workflow '{name}' already has a task named 'step'", e.Message);
@@ -46,7 +46,7 @@ public sealed class RegistrationTests(SdkFixture fixture)
     public async Task Workflow_UnknownParent_ThrowsNamingTaskAndParent()
     {
         await using var client = fixture.NewClient();
-        var name = SdkFixture.Unique("wf");
+        var name = Names.Unique("wf");
         var wf = client.Workflow<In>(name).Task("first", Echo);
         var e = Assert.Throws<InvalidWorkflowException>(() => wf.Task("second", Echo, null, "first", "ghost"));
         Assert.Equal($"workflow '{name}': task 'second' names unknown parent 'ghost'", e.Message);
@@ -56,7 +56,7 @@ public sealed class RegistrationTests(SdkFixture fixture)
     public async Task Workflow_ParentDeclaredLater_ThrowsUnknownParent()
     {
         await using var client = fixture.NewClient();
-        var wf = client.Workflow<In>(SdkFixture.Unique("wf"));
+        var wf = client.Workflow<In>(Names.Unique("wf"));
         var e = Assert.Throws<InvalidWorkflowException>(() => wf.Task("child", Echo, null, "parent"));
         Assert.Contains("names unknown parent 'parent'", e.Message, StringComparison.Ordinal);
     }
@@ -65,7 +65,7 @@ public sealed class RegistrationTests(SdkFixture fixture)
     public async Task Task_NegativeRetries_ThrowsNamingTheOption()
     {
         await using var client = fixture.NewClient();
-        var name = SdkFixture.Unique("neg");
+        var name = Names.Unique("neg");
         var e = Assert.Throws<InvalidWorkflowException>(() => client.Task<In, Out>(name, Echo, new TaskOptions { Retries = -1 }));
         Assert.Equal($"task '{name}' has invalid options: Retries must not be negative (-1)", e.Message);
 
@@ -78,7 +78,7 @@ public sealed class RegistrationTests(SdkFixture fixture)
     public async Task Task_Priority4_ThrowsNamingTheOption()
     {
         await using var client = fixture.NewClient();
-        var name = SdkFixture.Unique("prio");
+        var name = Names.Unique("prio");
         var e = Assert.Throws<InvalidWorkflowException>(() => client.Task<In, Out>(name, Echo, new TaskOptions { DefaultPriority = 4 }));
         Assert.Equal($"task '{name}' has invalid options: DefaultPriority must be 1, 2 or 3 (4)", e.Message);
     }
@@ -87,7 +87,7 @@ public sealed class RegistrationTests(SdkFixture fixture)
     public async Task Task_ZeroSlotCost_ThrowsNamingTheOption()
     {
         await using var client = fixture.NewClient();
-        var name = SdkFixture.Unique("slot");
+        var name = Names.Unique("slot");
         var e = Assert.Throws<InvalidWorkflowException>(() => client.Task<In, Out>(name, Echo, new TaskOptions { SlotCost = 0 }));
         Assert.Equal($"task '{name}' has invalid options: SlotCost must be at least 1 (0)", e.Message);
     }
@@ -98,7 +98,7 @@ public sealed class RegistrationTests(SdkFixture fixture)
         await using var client = fixture.NewClient();
         var options = new TaskOptions { Retries = -2, DefaultPriority = 0, SlotCost = -1, ExecutionTimeout = TimeSpan.Zero };
         options.Concurrency.Add(new ConcurrencyLimit("input.user", 0));
-        var e = Assert.Throws<InvalidWorkflowException>(() => client.Task<In, Out>(SdkFixture.Unique("many"), Echo, options));
+        var e = Assert.Throws<InvalidWorkflowException>(() => client.Task<In, Out>(Names.Unique("many"), Echo, options));
         Assert.Contains("Retries must not be negative (-2)", e.Message, StringComparison.Ordinal);
         Assert.Contains("DefaultPriority must be 1, 2 or 3 (0)", e.Message, StringComparison.Ordinal);
         Assert.Contains("SlotCost must be at least 1 (-1)", e.Message, StringComparison.Ordinal);
@@ -110,7 +110,7 @@ public sealed class RegistrationTests(SdkFixture fixture)
     public async Task WorkflowTask_InvalidOptions_ThrowsNamingWorkflowAndTask()
     {
         await using var client = fixture.NewClient();
-        var name = SdkFixture.Unique("wf");
+        var name = Names.Unique("wf");
         var wf = client.Workflow<In>(name);
         var e = Assert.Throws<InvalidWorkflowException>(() => wf.Task("step", Echo, new TaskOptions { Retries = -1 }));
         Assert.Equal($"task '{name}.step' has invalid options: Retries must not be negative (-1)", e.Message);
@@ -120,7 +120,7 @@ public sealed class RegistrationTests(SdkFixture fixture)
     public async Task Workflow_Priority4_ThrowsNamingTheOption()
     {
         await using var client = fixture.NewClient();
-        var name = SdkFixture.Unique("wfprio");
+        var name = Names.Unique("wfprio");
         var e = Assert.Throws<InvalidWorkflowException>(() => client.Workflow<In>(name, new WorkflowOptions { DefaultPriority = 4 }));
         Assert.Contains($"workflow '{name}'", e.Message, StringComparison.Ordinal);
         Assert.Contains("DefaultPriority must be 1, 2 or 3 (4)", e.Message, StringComparison.Ordinal);
@@ -131,7 +131,7 @@ public sealed class RegistrationTests(SdkFixture fixture)
     public async Task Workflow_SecondOnFailure_Throws()
     {
         await using var client = fixture.NewClient();
-        var name = SdkFixture.Unique("wf");
+        var name = Names.Unique("wf");
         var wf = client.Workflow<In>(name).Task("step", Echo).OnFailure("cleanup", Echo);
         var e = Assert.Throws<InvalidWorkflowException>(() => wf.OnFailure("cleanup2", Echo));
         Assert.Equal($"workflow '{name}' already has an on-failure task", e.Message);
@@ -152,8 +152,8 @@ public sealed class RegistrationTests(SdkFixture fixture)
     {
         await using var a = fixture.NewClient();
         await using var b = fixture.NewClient();
-        var name = SdkFixture.Unique("shared");
-        var options = new HatchetWorkerOptions(SdkFixture.Unique("w"));
+        var name = Names.Unique("shared");
+        var options = new HatchetWorkerOptions(Names.Unique("w"));
         options.Workflows.Add(a.Task<In, Out>(name, Echo));
         options.Workflows.Add(b.Task<In, Out>(name, Echo));
         var e = Assert.Throws<InvalidWorkflowException>(() => a.Worker(options));
@@ -164,19 +164,18 @@ public sealed class RegistrationTests(SdkFixture fixture)
     public async Task Worker_ZeroSlots_ThrowsConfigurationException()
     {
         await using var client = fixture.NewClient();
-        var e = Assert.Throws<HatchetConfigurationException>(() => client.Worker(SdkFixture.Unique("w"), 0));
+        var e = Assert.Throws<HatchetConfigurationException>(() => client.Worker(Names.Unique("w"), 0));
         Assert.Contains("Slots must be at least 1 (got 0)", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task StartAsync_ValidDeclarations_RegistersAndServes()
     {
-        await using var client = fixture.NewClient();
-        var wf = client.Workflow<In>(SdkFixture.Unique("wf"))
+        await using var h = fixture.Harness();
+        var wf = h.Workflow<In>("wf")
             .Task("first", Echo)
             .Task("second", (i, ctx) => Task.FromResult(new Out(ctx.ParentOutput<Out>("first").N + i.N)), null, "first");
-        await using var worker = client.Worker(SdkFixture.Unique("w"), 5);
-        await worker.StartAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        await h.StartWorkerAsync(slots: 5);
         var result = await wf.RunAsync(new In(21)).WaitAsync(TimeSpan.FromSeconds(60));
         Assert.Equal(42, result.Get<Out>("second").N);
     }

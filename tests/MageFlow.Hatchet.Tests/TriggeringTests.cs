@@ -5,10 +5,8 @@ using MageFlow.Hatchet.Tasks;
 namespace MageFlow.Hatchet.Tests;
 
 [Collection(SdkCollection.Name)]
-public sealed class TriggeringTests(SdkFixture fixture)
+public sealed class TriggeringTests(DevEngineFixture fixture)
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
-
     public sealed record In(int N);
 
     public sealed record Out(int N);
@@ -20,10 +18,9 @@ public sealed class TriggeringTests(SdkFixture fixture)
     [Fact]
     public async Task RunNoWaitAsync_ThenResultAsync_ReturnsOutput()
     {
-        await using var client = fixture.NewClient();
-        var task = client.Task<In, Out>(SdkFixture.Unique("double"), (input, _) => Task.FromResult(new Out(input.N * 2)));
-        await using var worker = client.Worker(SdkFixture.Unique("w"), 5);
-        await worker.StartAsync().WaitAsync(Wait);
+        await using var h = fixture.Harness();
+        var task = h.Task<In, Out>("double", (input, _) => Task.FromResult(new Out(input.N * 2)));
+        await h.StartWorkerAsync(slots: 5);
 
         var run = await task.RunNoWaitAsync(new In(21)).WaitAsync(Wait);
         Assert.False(string.IsNullOrEmpty(run.RunId));
@@ -39,11 +36,10 @@ public sealed class TriggeringTests(SdkFixture fixture)
     [Fact]
     public async Task RunAsync_ByNameFromAnotherClient_ReturnsOutput()
     {
-        await using var client = fixture.NewClient();
-        var name = SdkFixture.Unique("byname");
-        client.Task<In, Out>(name, (input, _) => Task.FromResult(new Out(input.N + 1)));
-        await using var worker = client.Worker(SdkFixture.Unique("w"), 5);
-        await worker.StartAsync().WaitAsync(Wait);
+        await using var h = fixture.Harness();
+        var name = Names.Unique("byname");
+        h.Client.Task<In, Out>(name, (input, _) => Task.FromResult(new Out(input.N + 1)));
+        await h.StartWorkerAsync(slots: 5);
 
         await using var caller = fixture.NewClient();
         Assert.Equal(2, (await caller.RunAsync<Out>(name.ToUpperInvariant(), new In(1)).WaitAsync(Wait)).N);
@@ -52,9 +48,9 @@ public sealed class TriggeringTests(SdkFixture fixture)
     [Fact]
     public async Task RunNoWaitAsync_UnknownWorkflow_ThrowsNotFound()
     {
-        await using var client = fixture.NewClient();
-        var name = SdkFixture.Unique("nosuch");
-        var e = await Assert.ThrowsAsync<HatchetRpcException>(() => client.RunNoWaitAsync(name, new In(1)).WaitAsync(Wait));
+        await using var h = fixture.Harness();
+        var name = Names.Unique("nosuch");
+        var e = await Assert.ThrowsAsync<HatchetRpcException>(() => h.Client.RunNoWaitAsync(name, new In(1)).WaitAsync(Wait));
         Assert.Equal(Grpc.Core.StatusCode.NotFound, e.StatusCode);
         Assert.Contains(name, e.Message, StringComparison.Ordinal);
     }
@@ -62,10 +58,9 @@ public sealed class TriggeringTests(SdkFixture fixture)
     [Fact]
     public async Task RunNoWaitAsync_Priority4_ThrowsInvalidArgument()
     {
-        await using var client = fixture.NewClient();
-        var task = client.Task<In, Out>(SdkFixture.Unique("prio"), (input, _) => Task.FromResult(new Out(input.N)));
-        await using var worker = client.Worker(SdkFixture.Unique("w"), 5);
-        await worker.StartAsync().WaitAsync(Wait);
+        await using var h = fixture.Harness();
+        var task = h.Task<In, Out>("prio", (input, _) => Task.FromResult(new Out(input.N)));
+        await h.StartWorkerAsync(slots: 5);
 
         var e = await Assert.ThrowsAsync<HatchetRpcException>(() => task.RunNoWaitAsync(new In(1), new RunOptions { Priority = 4 }).WaitAsync(Wait));
         Assert.Equal(Grpc.Core.StatusCode.InvalidArgument, e.StatusCode);
@@ -75,18 +70,17 @@ public sealed class TriggeringTests(SdkFixture fixture)
     [Fact]
     public async Task RunManyAsync_2500Inputs_ChunkedBulkTriggersReturnOutputsInInputOrder()
     {
-        await using var engine = await HatchetDevEngine.StartAsync();
-        await using var client = HatchetClient.Create(HatchetClientOptions.FromEnvironment(engine.ClientEnvironment));
+        await using var h = await HatchetHarness.OnOwnEngineAsync();
+        var engine = h.Engine;
         var executions = new ConcurrentDictionary<string, int>();
-        var task = client.Task<In, Out>(
-            SdkFixture.Unique("many"),
+        var task = h.Task<In, Out>(
+            "many",
             (input, ctx) =>
             {
-                executions.AddOrUpdate(ctx.WorkflowRunId, 1, (_, n) => n + 1);
+                executions.Increment(ctx.WorkflowRunId);
                 return Task.FromResult(new Out(input.N * 3));
             });
-        await using var worker = client.Worker(SdkFixture.Unique("w"), 100);
-        await worker.StartAsync().WaitAsync(Wait);
+        await h.StartWorkerAsync(slots: 100);
 
         var inputs = Enumerable.Range(0, 2500).Select(i => new In(i)).ToArray();
         var outputs = await task.RunManyAsync(inputs).WaitAsync(TimeSpan.FromMinutes(3));
@@ -101,11 +95,10 @@ public sealed class TriggeringTests(SdkFixture fixture)
     [Fact]
     public async Task RunManyNoWaitAsync_2500Inputs_ReturnsDistinctRunsInInputOrder()
     {
-        await using var engine = await HatchetDevEngine.StartAsync();
-        await using var client = HatchetClient.Create(HatchetClientOptions.FromEnvironment(engine.ClientEnvironment));
-        var task = client.Task<In, Out>(SdkFixture.Unique("manyref"), (input, _) => Task.FromResult(new Out(input.N)));
-        await using var worker = client.Worker(SdkFixture.Unique("w"), 100);
-        await worker.StartAsync().WaitAsync(Wait);
+        await using var h = await HatchetHarness.OnOwnEngineAsync();
+        var engine = h.Engine;
+        var task = h.Task<In, Out>("manyref", (input, _) => Task.FromResult(new Out(input.N)));
+        await h.StartWorkerAsync(slots: 100);
 
         var runs = await task.RunManyNoWaitAsync(Enumerable.Range(0, 2500).Select(i => new In(i))).WaitAsync(Wait);
         Assert.Equal(2500, runs.Count);
@@ -118,17 +111,16 @@ public sealed class TriggeringTests(SdkFixture fixture)
     [Fact]
     public async Task ScheduleAsync_InTheFuture_RunsLaterWithTheInput()
     {
-        await using var client = fixture.NewClient();
+        await using var h = fixture.Harness();
         var ran = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var task = client.Task<In, Out>(
-            SdkFixture.Unique("sched"),
+        var task = h.Task<In, Out>(
+            "sched",
             (input, _) =>
             {
                 ran.TrySetResult(input.N);
                 return Task.FromResult(new Out(input.N));
             });
-        await using var worker = client.Worker(SdkFixture.Unique("w"), 5);
-        await worker.StartAsync().WaitAsync(Wait);
+        await h.StartWorkerAsync(slots: 5);
 
         var id = await task.ScheduleAsync(DateTimeOffset.UtcNow.AddSeconds(5), new In(77)).WaitAsync(Wait);
         Assert.False(string.IsNullOrEmpty(id));
@@ -139,23 +131,22 @@ public sealed class TriggeringTests(SdkFixture fixture)
     [Fact]
     public async Task PushAsync_EventKeyInOnEvents_TriggersTaskWithPayload()
     {
-        await using var client = fixture.NewClient();
+        await using var h = fixture.Harness();
         var seen = new TaskCompletionSource<Seen>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var key = SdkFixture.Unique("user") + ":created";
+        var key = Names.Unique("user") + ":created";
         var options = new TaskOptions();
         options.OnEvents.Add(key);
-        client.Task<UserCreated, Out>(
-            SdkFixture.Unique("onevent"),
+        h.Task<UserCreated, Out>(
+            "onevent",
             (input, ctx) =>
             {
                 seen.TrySetResult(new Seen(input.UserId, ctx.TriggeringEventKey, ctx.AdditionalMetadata.TryGetValue("source", out var s) ? s.GetString() : null));
                 return Task.FromResult(new Out(1));
             },
             options);
-        await using var worker = client.Worker(SdkFixture.Unique("w"), 5);
-        await worker.StartAsync().WaitAsync(Wait);
+        await h.StartWorkerAsync(slots: 5);
 
-        var eventId = await client.Events.PushAsync(key, new UserCreated("u-42"), new Dictionary<string, string> { ["source"] = "signup" }).WaitAsync(Wait);
+        var eventId = await h.Client.Events.PushAsync(key, new UserCreated("u-42"), new Dictionary<string, string> { ["source"] = "signup" }).WaitAsync(Wait);
         Assert.False(string.IsNullOrEmpty(eventId));
         var s = await seen.Task.WaitAsync(Wait);
         Assert.Equal("u-42", s.UserId);
@@ -166,24 +157,23 @@ public sealed class TriggeringTests(SdkFixture fixture)
     [Fact]
     public async Task PushAsync_NamespacedClient_TriggersNamespacedTask()
     {
-        await using var client = fixture.NewClient(o => o.Namespace = "Team" + Guid.NewGuid().ToString("N")[..6]);
+        await using var h = fixture.Harness(o => o.Namespace = "Team" + Guid.NewGuid().ToString("N")[..6]);
         var seen = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var key = SdkFixture.Unique("order") + ":paid";
+        var key = Names.Unique("order") + ":paid";
         var options = new TaskOptions();
         options.OnEvents.Add(key);
-        var task = client.Task<UserCreated, Out>(
-            SdkFixture.Unique("nsevent"),
+        var task = h.Task<UserCreated, Out>(
+            "nsevent",
             (_, ctx) =>
             {
                 seen.TrySetResult(ctx.TriggeringEventKey);
                 return Task.FromResult(new Out(1));
             },
             options);
-        Assert.StartsWith(client.Namespace, task.WorkflowName, StringComparison.Ordinal);
-        await using var worker = client.Worker(SdkFixture.Unique("w"), 5);
-        await worker.StartAsync().WaitAsync(Wait);
+        Assert.StartsWith(h.Client.Namespace, task.WorkflowName, StringComparison.Ordinal);
+        await h.StartWorkerAsync(slots: 5);
 
-        await client.Events.PushAsync(key, new UserCreated("u-1")).WaitAsync(Wait);
-        Assert.Equal(client.Namespace + key, await seen.Task.WaitAsync(Wait));
+        await h.Client.Events.PushAsync(key, new UserCreated("u-1")).WaitAsync(Wait);
+        Assert.Equal(h.Client.Namespace + key, await seen.Task.WaitAsync(Wait));
     }
 }

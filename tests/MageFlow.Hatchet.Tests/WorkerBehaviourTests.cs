@@ -5,10 +5,8 @@ using MageFlow.Hatchet.Tasks;
 namespace MageFlow.Hatchet.Tests;
 
 [Collection(SdkCollection.Name)]
-public sealed class WorkerBehaviourTests(SdkFixture fixture)
+public sealed class WorkerBehaviourTests(DevEngineFixture fixture)
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
-
     public sealed record In(int N);
 
     public sealed record Out(int N);
@@ -25,18 +23,17 @@ public sealed class WorkerBehaviourTests(SdkFixture fixture)
     [Fact]
     public async Task RunAsync_NonRetryableException_FailsWithoutRetries()
     {
-        await using var client = fixture.NewClient();
+        await using var h = fixture.Harness();
         var attempts = 0;
-        var task = client.Task<In, Out>(
-            SdkFixture.Unique("nonretry"),
+        var task = h.Task<In, Out>(
+            "nonretry",
             (_, _) =>
             {
                 Interlocked.Increment(ref attempts);
                 throw new NonRetryableException("give up at once");
             },
             new TaskOptions { Retries = 3 });
-        await using var worker = client.Worker(SdkFixture.Unique("w"), 5);
-        await worker.StartAsync().WaitAsync(Wait);
+        await h.StartWorkerAsync(slots: 5);
 
         var e = await Assert.ThrowsAsync<TaskRunFailedException>(() => task.RunAsync(new In(1)).WaitAsync(Wait));
         Assert.Contains("NonRetryableException: give up at once", e.Message, StringComparison.Ordinal);
@@ -47,18 +44,17 @@ public sealed class WorkerBehaviourTests(SdkFixture fixture)
     [Fact]
     public async Task RunAsync_FailsTwiceThenSucceeds_ReturnsOutputOfThirdAttempt()
     {
-        await using var client = fixture.NewClient();
+        await using var h = fixture.Harness();
         var attempts = new ConcurrentQueue<int>();
-        var task = client.Task<In, Out>(
-            SdkFixture.Unique("flaky"),
+        var task = h.Task<In, Out>(
+            "flaky",
             (input, ctx) =>
             {
                 attempts.Enqueue(ctx.RetryCount);
                 return ctx.RetryCount < 2 ? throw new InvalidOperationException($"attempt {ctx.RetryCount} failed") : Task.FromResult(new Out(input.N + ctx.RetryCount));
             },
             new TaskOptions { Retries = 3 });
-        await using var worker = client.Worker(SdkFixture.Unique("w"), 5);
-        await worker.StartAsync().WaitAsync(Wait);
+        await h.StartWorkerAsync(slots: 5);
 
         var output = await task.RunAsync(new In(40)).WaitAsync(Wait);
         Assert.Equal(42, output.N);
@@ -68,12 +64,12 @@ public sealed class WorkerBehaviourTests(SdkFixture fixture)
     [Fact]
     public async Task RunAsync_HandlerThrows_RunFailsWithMessageAndSameWorkerKeepsServing()
     {
-        await using var client = fixture.NewClient();
+        await using var h = fixture.Harness();
         var gate = NewGate();
         var started = NewGate();
         var servedBy = new ConcurrentBag<string>();
-        var good = client.Task<HoldIn, Out>(
-            SdkFixture.Unique("good"),
+        var good = h.Task<HoldIn, Out>(
+            "good",
             async (input, ctx) =>
             {
                 servedBy.Add(ctx.WorkerId);
@@ -85,15 +81,14 @@ public sealed class WorkerBehaviourTests(SdkFixture fixture)
 
                 return new Out(7);
             });
-        var bad = client.Task<In, Out>(
-            SdkFixture.Unique("bad"),
+        var bad = h.Task<In, Out>(
+            "bad",
             (_, ctx) =>
             {
                 servedBy.Add(ctx.WorkerId);
                 throw new InvalidOperationException("the handler broke: disk on fire");
             });
-        await using var worker = client.Worker(SdkFixture.Unique("w"), 5);
-        await worker.StartAsync().WaitAsync(Wait);
+        var worker = await h.StartWorkerAsync(slots: 5);
 
         var inFlight = await good.RunNoWaitAsync(new HoldIn(true)).WaitAsync(Wait);
         await started.Task.WaitAsync(Wait);
@@ -112,10 +107,10 @@ public sealed class WorkerBehaviourTests(SdkFixture fixture)
     [Fact]
     public async Task RunAsync_OutputWithCycle_FailsClearlyWithoutRetriesAndWorkerKeepsServing()
     {
-        await using var client = fixture.NewClient();
+        await using var h = fixture.Harness();
         var attempts = 0;
-        var cyclic = client.Task<In, Node>(
-            SdkFixture.Unique("cycle"),
+        var cyclic = h.Task<In, Node>(
+            "cycle",
             (_, _) =>
             {
                 Interlocked.Increment(ref attempts);
@@ -124,9 +119,8 @@ public sealed class WorkerBehaviourTests(SdkFixture fixture)
                 return Task.FromResult(node);
             },
             new TaskOptions { Retries = 2 });
-        var ok = client.Task<In, Out>(SdkFixture.Unique("ok"), (input, _) => Task.FromResult(new Out(input.N)));
-        await using var worker = client.Worker(SdkFixture.Unique("w"), 5);
-        await worker.StartAsync().WaitAsync(Wait);
+        var ok = h.Task<In, Out>("ok", (input, _) => Task.FromResult(new Out(input.N)));
+        await h.StartWorkerAsync(slots: 5);
 
         var e = await Assert.ThrowsAsync<TaskRunFailedException>(() => cyclic.RunAsync(new In(1)).WaitAsync(Wait));
         Assert.Contains($"the output of task '{cyclic.TaskName}' (Node) could not be serialized to JSON", e.Message, StringComparison.Ordinal);
@@ -138,11 +132,10 @@ public sealed class WorkerBehaviourTests(SdkFixture fixture)
     [Fact]
     public async Task RunAsync_OutputTypeJsonCannotSerialize_FailsClearlyAndWorkerKeepsServing()
     {
-        await using var client = fixture.NewClient();
-        var unsupported = client.Task<In, WithType>(SdkFixture.Unique("typeout"), (_, _) => Task.FromResult(new WithType(typeof(string))), new TaskOptions { Retries = 2 });
-        var ok = client.Task<In, Out>(SdkFixture.Unique("ok"), (input, _) => Task.FromResult(new Out(input.N)));
-        await using var worker = client.Worker(SdkFixture.Unique("w"), 5);
-        await worker.StartAsync().WaitAsync(Wait);
+        await using var h = fixture.Harness();
+        var unsupported = h.Task<In, WithType>("typeout", (_, _) => Task.FromResult(new WithType(typeof(string))), new TaskOptions { Retries = 2 });
+        var ok = h.Task<In, Out>("ok", (input, _) => Task.FromResult(new Out(input.N)));
+        await h.StartWorkerAsync(slots: 5);
 
         var e = await Assert.ThrowsAsync<TaskRunFailedException>(() => unsupported.RunAsync(new In(1)).WaitAsync(Wait));
         Assert.Contains($"the output of task '{unsupported.TaskName}' (WithType) could not be serialized to JSON", e.Message, StringComparison.Ordinal);
@@ -153,11 +146,11 @@ public sealed class WorkerBehaviourTests(SdkFixture fixture)
     [Fact]
     public async Task RunNoWaitAsync_MalformedInput_FailsClearlyWithoutRetries()
     {
-        await using var engine = await HatchetDevEngine.StartAsync();
-        await using var client = HatchetClient.Create(HatchetClientOptions.FromEnvironment(engine.ClientEnvironment));
+        await using var h = await HatchetHarness.OnOwnEngineAsync();
+        var engine = h.Engine;
         var calls = 0;
-        var name = SdkFixture.Unique("typed");
-        var typed = client.Task<In, Out>(
+        var name = Names.Unique("typed");
+        var typed = h.Client.Task<In, Out>(
             name,
             (input, _) =>
             {
@@ -165,10 +158,9 @@ public sealed class WorkerBehaviourTests(SdkFixture fixture)
                 return Task.FromResult(new Out(input.N));
             },
             new TaskOptions { Retries = 3 });
-        await using var worker = client.Worker(SdkFixture.Unique("w"), 5);
-        await worker.StartAsync().WaitAsync(Wait);
+        await h.StartWorkerAsync(slots: 5);
 
-        var run = await client.RunNoWaitAsync(name, new { n = "abc" }).WaitAsync(Wait);
+        var run = await h.Client.RunNoWaitAsync(name, new { n = "abc" }).WaitAsync(Wait);
         var e = await Assert.ThrowsAsync<TaskRunFailedException>(() => run.ResultAsync<Out>().WaitAsync(Wait));
         Assert.Contains($"the input of task '{typed.TaskName}' could not be read as In", e.Message, StringComparison.Ordinal);
         Assert.Equal(0, Volatile.Read(ref calls));
@@ -176,34 +168,24 @@ public sealed class WorkerBehaviourTests(SdkFixture fixture)
         Assert.Equal(1, engine.Counters.TasksFailed);
 
         // The worker is fine: a well-formed run of the same task completes.
-        Assert.Equal(9, (await client.RunAsync<Out>(name, new { n = 9 }).WaitAsync(Wait)).N);
+        Assert.Equal(9, (await h.Client.RunAsync<Out>(name, new { n = 9 }).WaitAsync(Wait)).N);
         Assert.Equal(1, Volatile.Read(ref calls));
     }
 
     [Fact]
     public async Task RunAsync_ExecutionTimeout_HandlerSeesCancellationAndRunFailsWithTimeoutMessage()
     {
-        await using var client = fixture.NewClient();
+        await using var h = fixture.Harness();
         var observed = NewGate();
-        var slow = client.Task<In, Out>(
-            SdkFixture.Unique("slow"),
+        var slow = h.Task<In, Out>(
+            "slow",
             async (_, ctx) =>
             {
-                try
-                {
-                    await Task.Delay(Timeout.Infinite, ctx.CancellationToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    observed.TrySetResult();
-                    throw;
-                }
-
+                await Handlers.UntilCancelledAsync(ctx.CancellationToken, observed);
                 return new Out(0);
             },
             new TaskOptions { ExecutionTimeout = TimeSpan.FromSeconds(1) });
-        await using var worker = client.Worker(SdkFixture.Unique("w"), 5);
-        await worker.StartAsync().WaitAsync(Wait);
+        await h.StartWorkerAsync(slots: 5);
 
         var e = await Assert.ThrowsAsync<TaskRunFailedException>(() => slow.RunAsync(new In(1)).WaitAsync(Wait));
         Assert.Contains("Task exceeded its execution timeout of 1s", e.Message, StringComparison.Ordinal);
@@ -213,32 +195,22 @@ public sealed class WorkerBehaviourTests(SdkFixture fixture)
     [Fact]
     public async Task CancelAsync_RunningTask_CancelsHandlerTokenAndRunEndsCancelled()
     {
-        await using var client = fixture.NewClient();
+        await using var h = fixture.Harness();
         var started = NewGate();
         var observed = NewGate();
-        var waiting = client.Task<In, Out>(
-            SdkFixture.Unique("cancelme"),
+        var waiting = h.Task<In, Out>(
+            "cancelme",
             async (_, ctx) =>
             {
                 started.TrySetResult();
-                try
-                {
-                    await Task.Delay(Timeout.Infinite, ctx.CancellationToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    observed.TrySetResult();
-                    throw;
-                }
-
+                await Handlers.UntilCancelledAsync(ctx.CancellationToken, observed);
                 return new Out(0);
             });
-        await using var worker = client.Worker(SdkFixture.Unique("w"), 5);
-        await worker.StartAsync().WaitAsync(Wait);
+        await h.StartWorkerAsync(slots: 5);
 
         var run = await waiting.RunNoWaitAsync(new In(1)).WaitAsync(Wait);
         await started.Task.WaitAsync(Wait);
-        var cancelled = await client.Runs.CancelAsync([run.RunId]).WaitAsync(Wait);
+        var cancelled = await h.Client.Runs.CancelAsync([run.RunId]).WaitAsync(Wait);
         Assert.Single(cancelled);
 
         await observed.Task.WaitAsync(Wait);
@@ -249,10 +221,10 @@ public sealed class WorkerBehaviourTests(SdkFixture fixture)
     [Fact]
     public async Task LogAsync_Lines_AppearInEngineTaskLogs()
     {
-        await using var client = fixture.NewClient();
+        await using var h = fixture.Harness();
         var taskRunId = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var logging = client.Task<In, Out>(
-            SdkFixture.Unique("logs"),
+        var logging = h.Task<In, Out>(
+            "logs",
             async (input, ctx) =>
             {
                 taskRunId.TrySetResult(ctx.TaskRunExternalId);
@@ -260,8 +232,7 @@ public sealed class WorkerBehaviourTests(SdkFixture fixture)
                 await ctx.LogAsync("almost done", "WARN", ctx.CancellationToken);
                 return new Out(input.N);
             });
-        await using var worker = client.Worker(SdkFixture.Unique("w"), 5);
-        await worker.StartAsync().WaitAsync(Wait);
+        await h.StartWorkerAsync(slots: 5);
 
         await logging.RunAsync(new In(12)).WaitAsync(Wait);
         var logs = fixture.Engine.GetTaskLogs(await taskRunId.Task.WaitAsync(Wait));
@@ -282,13 +253,13 @@ public sealed class WorkerBehaviourTests(SdkFixture fixture)
     [Fact]
     public async Task RefreshTimeoutAsync_ExtendsAttemptPastItsOriginalTimeout()
     {
-        await using var client = fixture.NewClient();
+        await using var h = fixture.Harness();
         var refreshed = new TaskCompletionSource<DateTimeOffset>(TaskCreationOptions.RunContinuationsAsynchronously);
         var extendedToken = new TaskCompletionSource<CancellationToken>(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = NewGate();
         var extendedWasCancelled = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var extended = client.Task<In, Out>(
-            SdkFixture.Unique("extended"),
+        var extended = h.Task<In, Out>(
+            "extended",
             async (input, ctx) =>
             {
                 extendedToken.TrySetResult(ctx.CancellationToken);
@@ -300,8 +271,8 @@ public sealed class WorkerBehaviourTests(SdkFixture fixture)
 
         // Started after the refresh with the same 1 s timeout, so its deadline is later than the extended task's
         // original one: when it times out, the extended task would have timed out already without the refresh.
-        var probe = client.Task<In, Out>(
-            SdkFixture.Unique("probe"),
+        var probe = h.Task<In, Out>(
+            "probe",
             async (_, ctx) =>
             {
                 try
@@ -318,8 +289,7 @@ public sealed class WorkerBehaviourTests(SdkFixture fixture)
                 return new Out(0);
             },
             new TaskOptions { ExecutionTimeout = TimeSpan.FromSeconds(1) });
-        await using var worker = client.Worker(SdkFixture.Unique("w"), 5);
-        await worker.StartAsync().WaitAsync(Wait);
+        await h.StartWorkerAsync(slots: 5);
 
         var run = await extended.RunNoWaitAsync(new In(3)).WaitAsync(Wait);
         var deadline = await refreshed.Task.WaitAsync(Wait);
@@ -336,11 +306,11 @@ public sealed class WorkerBehaviourTests(SdkFixture fixture)
     [Fact]
     public async Task ReleaseSlotAsync_OneSlotWorker_StartsAnotherRunWhileFirstRuns()
     {
-        await using var client = fixture.NewClient();
+        await using var h = fixture.Harness();
         var released = NewGate();
         var gate = NewGate();
-        var task = client.Task<HoldIn, Out>(
-            SdkFixture.Unique("release"),
+        var task = h.Task<HoldIn, Out>(
+            "release",
             async (input, ctx) =>
             {
                 if (!input.Hold)
@@ -353,8 +323,7 @@ public sealed class WorkerBehaviourTests(SdkFixture fixture)
                 await gate.Task.WaitAsync(ctx.CancellationToken);
                 return new Out(1);
             });
-        await using var worker = client.Worker(SdkFixture.Unique("w"), 1);
-        await worker.StartAsync().WaitAsync(Wait);
+        await h.StartWorkerAsync(slots: 1);
 
         var first = await task.RunNoWaitAsync(new HoldIn(true)).WaitAsync(Wait);
         var firstResult = first.ResultAsync<Out>();
@@ -370,16 +339,15 @@ public sealed class WorkerBehaviourTests(SdkFixture fixture)
     [Fact]
     public async Task WorkflowRunAsync_Dag_PassesParentOutputsAndRunsOnSuccessLast()
     {
-        await using var client = fixture.NewClient();
+        await using var h = fixture.Harness();
         var order = new ConcurrentQueue<string>();
-        var wf = client.Workflow<In>(SdkFixture.Unique("dag"))
+        var wf = h.Workflow<In>("dag")
             .Task("first", (input, _) => Record(order, "first", new Out(input.N + 1)))
             .Task("second", (_, ctx) => Record(order, "second", new Out(ctx.ParentOutput<Out>("first").N * 2)), null, "first")
             .Task("third", (_, ctx) => Record(order, "third", new Out(ctx.ParentOutput<Out>("first").N * 10)), null, "first")
             .Task("fourth", (_, ctx) => Record(order, "fourth", new Out(ctx.ParentOutput<Out>("second").N + ctx.ParentOutput<Out>("first").N)), null, "first", "second")
             .OnSuccess("done", (_, ctx) => Record(order, "done", new Out(ctx.ParentOutput<Out>("third").N + ctx.ParentOutput<Out>("fourth").N)));
-        await using var worker = client.Worker(SdkFixture.Unique("w"), 10);
-        await worker.StartAsync().WaitAsync(Wait);
+        await h.StartWorkerAsync(slots: 10);
 
         var result = await wf.RunAsync(new In(4)).WaitAsync(Wait);
         Assert.Equal(5, result.Get<Out>("first").N);
@@ -397,10 +365,10 @@ public sealed class WorkerBehaviourTests(SdkFixture fixture)
     [Fact]
     public async Task WorkflowRunAsync_TaskFails_OnFailureSeesTaskErrorsAndDownstreamDoesNotRun()
     {
-        await using var client = fixture.NewClient();
+        await using var h = fixture.Harness();
         var errors = new TaskCompletionSource<IReadOnlyDictionary<string, string>>(TaskCreationOptions.RunContinuationsAsynchronously);
         var downstream = 0;
-        var wf = client.Workflow<In>(SdkFixture.Unique("dagfail"))
+        var wf = h.Workflow<In>("dagfail")
             .Task("ok", (input, _) => Task.FromResult(new Out(input.N)))
             .Task<Out>("boom", (_, _) => throw new NonRetryableException("dag exploded"), null, "ok")
             .Task("after", (_, _) =>
@@ -413,8 +381,7 @@ public sealed class WorkerBehaviourTests(SdkFixture fixture)
                 errors.TrySetResult(ctx.TaskErrors);
                 return Task.FromResult(new Out(-1));
             });
-        await using var worker = client.Worker(SdkFixture.Unique("w"), 10);
-        await worker.StartAsync().WaitAsync(Wait);
+        await h.StartWorkerAsync(slots: 10);
 
         var e = await Assert.ThrowsAsync<TaskRunFailedException>(() => wf.RunAsync(new In(1)).WaitAsync(Wait));
         Assert.Contains("boom", e.Errors.Keys);
@@ -436,15 +403,15 @@ public sealed class WorkerBehaviourTests(SdkFixture fixture)
     [Fact]
     public async Task RunNoWaitAsync_ChildrenFromRetriedParent_InheritMetadataIncreasingIndexesAndDedupe()
     {
-        await using var client = fixture.NewClient();
+        await using var h = fixture.Harness();
         var seen = new ConcurrentQueue<ChildSeen>();
         var childRuns = new ConcurrentDictionary<string, int>();
         var spawned = new ConcurrentDictionary<int, string[]>();
-        var child = client.Task<ChildIn, ChildOut>(
-            SdkFixture.Unique("child"),
+        var child = h.Task<ChildIn, ChildOut>(
+            "child",
             (input, ctx) =>
             {
-                childRuns.AddOrUpdate(ctx.WorkflowRunId, 1, (_, n) => n + 1);
+                childRuns.Increment(ctx.WorkflowRunId);
                 seen.Enqueue(new ChildSeen(
                     ctx.WorkflowRunId,
                     ctx.Action.HasChildWorkflowIndex ? ctx.Action.ChildWorkflowIndex : null,
@@ -453,8 +420,8 @@ public sealed class WorkerBehaviourTests(SdkFixture fixture)
                     Meta(ctx, "hatchet__parent_workflow_run_id")));
                 return Task.FromResult(new ChildOut(input.K * 100));
             });
-        var parent = client.Task<In, Out>(
-            SdkFixture.Unique("parent"),
+        var parent = h.Task<In, Out>(
+            "parent",
             async (_, ctx) =>
             {
                 var options = new RunOptions();
@@ -475,8 +442,7 @@ public sealed class WorkerBehaviourTests(SdkFixture fixture)
                 return new Out(outputs.Sum(o => o.V));
             },
             new TaskOptions { Retries = 1 });
-        await using var worker = client.Worker(SdkFixture.Unique("w"), 10);
-        await worker.StartAsync().WaitAsync(Wait);
+        await h.StartWorkerAsync(slots: 10);
 
         var runOptions = new RunOptions();
         runOptions.AdditionalMetadata["tenant"] = "acme";

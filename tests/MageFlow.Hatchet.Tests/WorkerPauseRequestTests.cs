@@ -15,10 +15,8 @@ namespace MageFlow.Hatchet.Tests;
 
 /// <summary>On stop, the worker pauses itself through Hatchet's REST API (<c>PATCH /api/v1/workers/{id}</c>).</summary>
 [Collection(SdkCollection.Name)]
-public sealed class WorkerPauseRequestTests(SdkFixture fixture)
+public sealed class WorkerPauseRequestTests(DevEngineFixture fixture)
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
-
     public sealed record In(int N);
 
     public sealed record Out(int N);
@@ -32,14 +30,13 @@ public sealed class WorkerPauseRequestTests(SdkFixture fixture)
         var logs = new CapturingLoggerFactory();
 
         // REST goes to WireMock (trailing slash tolerated); gRPC still goes to the dev engine.
-        await using var client = fixture.NewClient(o =>
+        await using var h = fixture.Harness(o =>
         {
             o.ServerUrl = server.Url + "/";
             o.LoggerFactory = logs;
         });
-        client.Task<In, Out>(SdkFixture.Unique("pausable"), (i, _) => Task.FromResult(new Out(i.N)));
-        var worker = client.Worker(SdkFixture.Unique("w"), 5);
-        await worker.StartAsync().WaitAsync(Wait);
+        h.Task<In, Out>("pausable", (i, _) => Task.FromResult(new Out(i.N)));
+        var worker = await h.StartWorkerAsync(slots: 5);
         var workerId = worker.WorkerId;
         Assert.False(string.IsNullOrEmpty(workerId));
         Assert.Empty(server.LogEntries);
@@ -67,14 +64,13 @@ public sealed class WorkerPauseRequestTests(SdkFixture fixture)
         server.Given(Request.Create().WithPath("/api/v1/workers/*").UsingMethod("PATCH"))
             .RespondWith(Response.Create().WithStatusCode(500));
         var logs = new CapturingLoggerFactory();
-        await using var client = fixture.NewClient(o =>
+        await using var h = fixture.Harness(o =>
         {
             o.ServerUrl = server.Url;
             o.LoggerFactory = logs;
         });
-        var task = client.Task<In, Out>(SdkFixture.Unique("pause500"), (i, _) => Task.FromResult(new Out(i.N)));
-        var worker = client.Worker(SdkFixture.Unique("w"), 5);
-        await worker.StartAsync().WaitAsync(Wait);
+        var task = h.Task<In, Out>("pause500", (i, _) => Task.FromResult(new Out(i.N)));
+        var worker = await h.StartWorkerAsync(slots: 5);
         Assert.Equal(4, (await task.RunAsync(new In(4)).WaitAsync(Wait)).N);
 
         await worker.StopAsync().WaitAsync(Wait);
@@ -90,14 +86,11 @@ public sealed class WorkerPauseRequestTests(SdkFixture fixture)
     [Fact]
     public async Task StopAsync_AgainstDevEngine_PausesWorkerSoEngineAssignsItNothingUntilUnpaused()
     {
-        await using var engine = await HatchetDevEngine.StartAsync();
         var logs = new CapturingLoggerFactory();
-        var options = HatchetClientOptions.FromEnvironment(engine.ClientEnvironment);
-        options.LoggerFactory = logs;
-        await using var client = HatchetClient.Create(options);
-        var task = client.Task<In, Out>(SdkFixture.Unique("paused"), (i, _) => Task.FromResult(new Out(i.N)));
-        var worker = client.Worker(SdkFixture.Unique("w"), 5);
-        await worker.StartAsync().WaitAsync(Wait);
+        await using var h = await HatchetHarness.OnOwnEngineAsync(o => o.LoggerFactory = logs);
+        var (engine, client) = (h.Engine, h.Client);
+        var task = h.Task<In, Out>("paused", (i, _) => Task.FromResult(new Out(i.N)));
+        var worker = await h.StartWorkerAsync(slots: 5);
         var workerId = worker.WorkerId!;
         Assert.Equal(1, (await task.RunAsync(new In(1)).WaitAsync(Wait)).N);
 
@@ -156,10 +149,9 @@ public sealed class WorkerPauseRequestTests(SdkFixture fixture)
     [Fact]
     public async Task PatchWorker_DevEngineWithoutToken_Answers401WithoutPausing()
     {
-        await using var client = fixture.NewClient();
-        var task = client.Task<In, Out>(SdkFixture.Unique("authpause"), (i, _) => Task.FromResult(new Out(i.N)));
-        await using var worker = client.Worker(SdkFixture.Unique("w"), 5);
-        await worker.StartAsync().WaitAsync(Wait);
+        await using var h = fixture.Harness();
+        var task = h.Task<In, Out>("authpause", (i, _) => Task.FromResult(new Out(i.N)));
+        var worker = await h.StartWorkerAsync(slots: 5);
 
         using var http = new HttpClient();
         using var request = new HttpRequestMessage(HttpMethod.Patch, new Uri(fixture.Engine.ServerUrl, $"/api/v1/workers/{worker.WorkerId}"))

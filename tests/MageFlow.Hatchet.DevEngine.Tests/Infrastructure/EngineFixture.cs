@@ -3,13 +3,13 @@ using Grpc.Net.Client;
 
 namespace MageFlow.Hatchet.DevEngine.Tests.Infrastructure;
 
-/// <summary>One dev engine shared by the tests of a collection. Tests isolate themselves by unique names.</summary>
-public sealed class EngineFixture : IAsyncLifetime
+/// <summary>
+/// One dev engine shared by the tests of a collection, with a gRPC channel to it: the tests speak to the engine only
+/// over the wire, with their own client stubs. Tests isolate themselves by unique names.
+/// </summary>
+public sealed class EngineFixture : DevEngineFixture
 {
-    private HatchetDevEngine? _engine;
     private GrpcChannel? _channel;
-
-    public HatchetDevEngine Engine => _engine ?? throw new InvalidOperationException("engine not started");
 
     public GrpcChannel Channel => _channel ?? throw new InvalidOperationException("engine not started");
 
@@ -24,19 +24,16 @@ public sealed class EngineFixture : IAsyncLifetime
 
     internal MageFlow.Hatchet.Protocol.V1.AdminService.AdminServiceClient Admin => new(Channel);
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _engine = await HatchetDevEngine.StartAsync();
-        _channel = GrpcChannel.ForAddress(_engine.GrpcAddress, new GrpcChannelOptions { MaxReceiveMessageSize = 16 * 1024 * 1024, MaxSendMessageSize = 16 * 1024 * 1024 });
+        await base.InitializeAsync();
+        _channel = GrpcChannel.ForAddress(Engine.GrpcAddress, new GrpcChannelOptions { MaxReceiveMessageSize = 16 * 1024 * 1024, MaxSendMessageSize = 16 * 1024 * 1024 });
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
         _channel?.Dispose();
-        if (_engine is not null)
-        {
-            await _engine.DisposeAsync();
-        }
+        await base.DisposeAsync();
     }
 }
 

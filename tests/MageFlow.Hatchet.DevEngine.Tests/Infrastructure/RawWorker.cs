@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Grpc.Core;
-using MageFlow.Hatchet.Protocol;
-using MageFlow.Hatchet.Protocol.V1;
 
 namespace MageFlow.Hatchet.DevEngine.Tests.Infrastructure;
 
@@ -158,6 +156,4 @@ internal static class Workflows
         r.Tasks.AddRange(tasks);
         return r;
     }
-
-    public static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)];
 }

@@ -1,6 +1,4 @@
 using System.Text.Json;
-using MageFlow.Hatchet.DevEngine.Tests.Infrastructure;
-using MageFlow.Hatchet.Protocol.V1;
 using Xunit.Abstractions;
 
 namespace MageFlow.Hatchet.DevEngine.Tests.Interop;
@@ -14,8 +12,7 @@ namespace MageFlow.Hatchet.DevEngine.Tests.Interop;
 [Collection(EngineCollection.Name)]
 public sealed class TypeScriptConformanceTests(EngineFixture fixture, ITestOutputHelper output) : IAsyncLifetime
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
-    private readonly List<(string Name, NodeScript Script)> _scripts = [];
+    private readonly NodeScripts _scripts = new(output.WriteLine);
 
     [Fact]
     public async Task Run_SimpleTask_ReturnsOutput()
@@ -274,34 +271,15 @@ public sealed class TypeScriptConformanceTests(EngineFixture fixture, ITestOutpu
     public Task InitializeAsync() => Task.CompletedTask;
 
     /// <summary>Stops every script the test started and logs what they printed (shown when a test fails).</summary>
-    public async Task DisposeAsync()
-    {
-        foreach (var (name, script) in _scripts)
-        {
-            var exit = script.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "still running, killed";
-            await script.DisposeAsync();
-            output.WriteLine($"----- {name} (exit: {exit})");
-            output.WriteLine(script.Output);
-        }
-    }
+    public Task DisposeAsync() => _scripts.StopAllAsync();
 
     private static string NewPrefix() => "ts-" + Guid.NewGuid().ToString("N")[..12];
 
-    private async Task<NodeScript> StartWorkerAsync(string prefix, int slots = 20)
-    {
-        var worker = Track($"worker.js {prefix}", NodeScript.Start(fixture.Engine, "worker.js", prefix, slots.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        await worker.WaitForAsync("ready", Wait);
-        return worker;
-    }
+    private Task<NodeScript> StartWorkerAsync(string prefix, int slots = 20) =>
+        _scripts.StartReadyAsync(fixture.Engine, "worker.js", prefix, slots.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     private NodeScript StartClient(string scenario, string prefix, params string[] args) =>
-        Track($"client.js {scenario} {prefix}", NodeScript.Start(fixture.Engine, "client.js", [scenario, prefix, .. args]));
-
-    private NodeScript Track(string name, NodeScript script)
-    {
-        _scripts.Add((name, script));
-        return script;
-    }
+        _scripts.Start(fixture.Engine, "client.js", [scenario, prefix, .. args]);
 
     /// <summary>Waits for the client's report of a failed run: the SDK rejects <c>result()</c> with the failed tasks' errors.</summary>
     private static async Task<JsonElement> WaitForRunErrorAsync(NodeScript client)

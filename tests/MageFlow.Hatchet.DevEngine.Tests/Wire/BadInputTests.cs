@@ -1,10 +1,5 @@
 using Grpc.Core;
 using Grpc.Net.Client;
-using MageFlow.Hatchet.DevEngine.Tests.Infrastructure;
-using MageFlow.Hatchet.Protocol;
-using MageFlow.Hatchet.Protocol.V1;
-using ConcurrencyLimitStrategy = MageFlow.Hatchet.Protocol.V1.ConcurrencyLimitStrategy;
-using static MageFlow.Hatchet.DevEngine.Tests.Infrastructure.Workflows;
 
 namespace MageFlow.Hatchet.DevEngine.Tests.Wire;
 

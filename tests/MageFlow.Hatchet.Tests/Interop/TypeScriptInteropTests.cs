@@ -1,5 +1,4 @@
 using System.Text.Json;
-using MageFlow.Hatchet.DevEngine.Tests.Infrastructure;
 using MageFlow.Hatchet.Exceptions;
 using MageFlow.Hatchet.Tasks;
 using Xunit.Abstractions;
@@ -12,20 +11,19 @@ namespace MageFlow.Hatchet.Tests.Interop;
 /// TypeScript runs as node scripts (sdk-worker.js, sdk-client.js) named after a unique prefix per test.
 /// </summary>
 [Collection(SdkCollection.Name)]
-public sealed class TypeScriptInteropTests(SdkFixture fixture, ITestOutputHelper output) : IAsyncLifetime
+public sealed class TypeScriptInteropTests(DevEngineFixture fixture, ITestOutputHelper output) : IAsyncLifetime
 {
     private const string ParentRunKey = "hatchet__parent_workflow_run_id";
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
-    private readonly List<(string Name, NodeScript Script)> _scripts = [];
+    private readonly NodeScripts _scripts = new(output.WriteLine);
 
     [Fact]
     public async Task RunAsync_TaskServedOnlyByTypeScriptWorker_ReturnsTypedOutput()
     {
         var prefix = NewPrefix();
         var worker = await StartTypeScriptWorkerAsync(prefix);
-        await using var client = fixture.NewClient();
+        await using var h = fixture.Harness();
 
-        var reply = await client.RunAsync<GreetOutput>($"{prefix}-ts-greet", new GreetInput("Ada", 21)).WaitAsync(Wait);
+        var reply = await h.Client.RunAsync<GreetOutput>($"{prefix}-ts-greet", new GreetInput("Ada", 21)).WaitAsync(Wait);
 
         Assert.Equal(new GreetOutput("hello Ada from typescript", 42, "typescript"), reply);
         var ran = await worker.WaitForAsync("greet", Wait);
@@ -39,10 +37,10 @@ public sealed class TypeScriptInteropTests(SdkFixture fixture, ITestOutputHelper
     {
         var prefix = NewPrefix();
         await StartTypeScriptWorkerAsync(prefix);
-        await using var client = fixture.NewClient();
+        await using var h = fixture.Harness();
         var task = $"{prefix}-ts-fail";
 
-        var e = await Assert.ThrowsAsync<TaskRunFailedException>(() => client.RunAsync<GreetOutput>(task, new FailInput("the disk is full")).WaitAsync(Wait));
+        var e = await Assert.ThrowsAsync<TaskRunFailedException>(() => h.Client.RunAsync<GreetOutput>(task, new FailInput("the disk is full")).WaitAsync(Wait));
 
         // The summary carries the TypeScript error's message; Errors keeps what the worker reported
         // (the TypeScript SDK sends {"message": ..., "stack": ...}).
@@ -57,12 +55,11 @@ public sealed class TypeScriptInteropTests(SdkFixture fixture, ITestOutputHelper
     public async Task TypeScriptClientRun_TaskServedOnlyByCSharpWorker_ReturnsOutput()
     {
         var prefix = NewPrefix();
-        await using var client = fixture.NewClient();
-        var greet = client.Task<GreetInput, CSharpGreetOutput>(
+        await using var h = fixture.Harness();
+        var greet = h.Client.Task<GreetInput, CSharpGreetOutput>(
             $"{prefix}-cs-greet",
             (input, ctx) => Task.FromResult(new CSharpGreetOutput($"hello {input.Name} from csharp", input.Count * 2, ctx.WorkflowRunId)));
-        await using var worker = client.Worker($"{prefix}-cs-worker", 10);
-        await worker.StartAsync();
+        await h.StartWorkerAsync(slots: 10);
 
         var ts = StartTypeScriptClient(greet.WorkflowName, """{"name":"Grace","count":4}""");
         var triggered = await ts.WaitForAsync("triggered", Wait);
@@ -77,12 +74,11 @@ public sealed class TypeScriptInteropTests(SdkFixture fixture, ITestOutputHelper
     public async Task TypeScriptClientRun_CSharpTaskThrows_ClientGetsTheCSharpError()
     {
         var prefix = NewPrefix();
-        await using var client = fixture.NewClient();
-        var broken = client.Task<GreetInput, CSharpGreetOutput>(
+        await using var h = fixture.Harness();
+        var broken = h.Client.Task<GreetInput, CSharpGreetOutput>(
             $"{prefix}-cs-broken",
             (input, _) => throw new InvalidOperationException($"no greeting for {input.Name}"));
-        await using var worker = client.Worker($"{prefix}-cs-worker", 10);
-        await worker.StartAsync();
+        await h.StartWorkerAsync(slots: 10);
 
         var ts = StartTypeScriptClient(broken.WorkflowName, """{"name":"Linus","count":1}""");
         var error = await ts.WaitForAsync("error", Wait);
@@ -97,17 +93,9 @@ public sealed class TypeScriptInteropTests(SdkFixture fixture, ITestOutputHelper
     {
         var prefix = NewPrefix();
         var tsWorker = await StartTypeScriptWorkerAsync(prefix);
-        await using var client = fixture.NewClient();
-        var parent = client.Task<NumberInput, CSharpParentOutput>(
-            $"{prefix}-cs-parent",
-            async (input, ctx) =>
-            {
-                // No parent argument: TaskContext.Current makes the run a child of this task.
-                var child = await client.RunAsync<TypeScriptChildOutput>($"{prefix}-ts-child", new NumberInput(input.N), cancellationToken: ctx.CancellationToken);
-                return new CSharpParentOutput(ctx.WorkflowRunId, child);
-            });
-        await using var worker = client.Worker($"{prefix}-cs-worker", 10);
-        await worker.StartAsync();
+        await using var h = fixture.Harness();
+        var parent = DeclareParentOfTypeScriptChild(h.Client, prefix);
+        await h.StartWorkerAsync(slots: 10);
 
         var run = await parent.RunNoWaitAsync(new NumberInput(21)).WaitAsync(Wait);
         var result = await run.ResultAsync<CSharpParentOutput>().WaitAsync(Wait);
@@ -127,16 +115,9 @@ public sealed class TypeScriptInteropTests(SdkFixture fixture, ITestOutputHelper
     {
         var prefix = NewPrefix();
         await StartTypeScriptWorkerAsync(prefix);
-        await using var client = fixture.NewClient();
-        var parent = client.Task<NumberInput, CSharpParentOutput>(
-            $"{prefix}-cs-parent",
-            async (input, ctx) =>
-            {
-                var child = await client.RunAsync<TypeScriptChildOutput>($"{prefix}-ts-child", new NumberInput(input.N), cancellationToken: ctx.CancellationToken);
-                return new CSharpParentOutput(ctx.WorkflowRunId, child);
-            });
-        await using var worker = client.Worker($"{prefix}-cs-worker", 10);
-        await worker.StartAsync();
+        await using var h = fixture.Harness();
+        var parent = DeclareParentOfTypeScriptChild(h.Client, prefix);
+        await h.StartWorkerAsync(slots: 10);
         var options = new RunOptions();
         options.AdditionalMetadata["tenant"] = "acme";
         options.AdditionalMetadata["trace"] = prefix;
@@ -155,21 +136,20 @@ public sealed class TypeScriptInteropTests(SdkFixture fixture, ITestOutputHelper
     {
         var prefix = NewPrefix();
         var tsWorker = await StartTypeScriptWorkerAsync(prefix);
-        await using var client = fixture.NewClient();
-        var child = client.Task<NumberInput, CSharpChildOutput>(
+        await using var h = fixture.Harness();
+        var child = h.Client.Task<NumberInput, CSharpChildOutput>(
             $"{prefix}-cs-child",
             (input, ctx) => Task.FromResult(new CSharpChildOutput(
                 input.N * 3,
                 ctx.WorkflowRunId,
                 ctx.ParentWorkflowRunId,
                 ctx.AdditionalMetadata.ToDictionary(kv => kv.Key, kv => kv.Value.ToString(), StringComparer.Ordinal))));
-        await using var worker = client.Worker($"{prefix}-cs-worker", 10);
-        await worker.StartAsync();
+        await h.StartWorkerAsync(slots: 10);
         var options = new RunOptions();
         options.AdditionalMetadata["origin"] = "csharp";
 
         // The C# test only starts the TypeScript parent; the TypeScript task spawns the C# child itself.
-        var run = await client.RunNoWaitAsync($"{prefix}-ts-parent", new SpawnInput(child.WorkflowName, 7), options).WaitAsync(Wait);
+        var run = await h.Client.RunNoWaitAsync($"{prefix}-ts-parent", new SpawnInput(child.WorkflowName, 7), options).WaitAsync(Wait);
         var result = await run.ResultAsync<TypeScriptParentOutput>().WaitAsync(Wait);
 
         Assert.Equal(run.RunId, result.RunId);
@@ -185,34 +165,24 @@ public sealed class TypeScriptInteropTests(SdkFixture fixture, ITestOutputHelper
     public Task InitializeAsync() => Task.CompletedTask;
 
     /// <summary>Stops every script the test started and logs what they printed (shown when a test fails).</summary>
-    public async Task DisposeAsync()
-    {
-        foreach (var (name, script) in _scripts)
-        {
-            var exit = script.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "still running, killed";
-            await script.DisposeAsync();
-            output.WriteLine($"----- {name} (exit: {exit})");
-            output.WriteLine(script.Output);
-        }
-    }
+    public Task DisposeAsync() => _scripts.StopAllAsync();
 
     private static string NewPrefix() => "interop-" + Guid.NewGuid().ToString("N")[..12];
 
-    private async Task<NodeScript> StartTypeScriptWorkerAsync(string prefix)
-    {
-        var worker = Track($"sdk-worker.js {prefix}", NodeScript.Start(fixture.Engine, "sdk-worker.js", prefix));
-        await worker.WaitForAsync("ready", Wait);
-        return worker;
-    }
+    /// <summary>A C# task that runs the TypeScript child task of <paramref name="prefix"/> and returns the child's output.</summary>
+    private static TaskDeclaration<NumberInput, CSharpParentOutput> DeclareParentOfTypeScriptChild(HatchetClient client, string prefix) =>
+        client.Task<NumberInput, CSharpParentOutput>(
+            $"{prefix}-cs-parent",
+            async (input, ctx) =>
+            {
+                // No parent argument: TaskContext.Current makes the run a child of this task.
+                var child = await client.RunAsync<TypeScriptChildOutput>($"{prefix}-ts-child", new NumberInput(input.N), cancellationToken: ctx.CancellationToken);
+                return new CSharpParentOutput(ctx.WorkflowRunId, child);
+            });
 
-    private NodeScript StartTypeScriptClient(string taskName, string inputJson) =>
-        Track($"sdk-client.js run {taskName}", NodeScript.Start(fixture.Engine, "sdk-client.js", "run", taskName, inputJson));
+    private Task<NodeScript> StartTypeScriptWorkerAsync(string prefix) => _scripts.StartReadyAsync(fixture.Engine, "sdk-worker.js", prefix);
 
-    private NodeScript Track(string name, NodeScript script)
-    {
-        _scripts.Add((name, script));
-        return script;
-    }
+    private NodeScript StartTypeScriptClient(string taskName, string inputJson) => _scripts.Start(fixture.Engine, "sdk-client.js", "run", taskName, inputJson);
 
     public sealed record GreetInput(string Name, int Count);
 

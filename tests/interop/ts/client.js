@@ -26,24 +26,7 @@
 
 const { HatchetClient } = require('@hatchet-dev/typescript-sdk/v1');
 const { declare } = require('./worker.js');
-
-function emit(obj) {
-  process.stdout.write(JSON.stringify(obj) + '\n');
-}
-
-/** The SDK rejects a run's result with an array of the failed tasks' error strings. */
-function errorText(e) {
-  if (Array.isArray(e)) {
-    return e.map(errorText).join('; ');
-  }
-
-  if (e instanceof Error) {
-    const status = e.response && e.response.status ? ` (HTTP ${e.response.status} ${JSON.stringify(e.response.data)})` : '';
-    return e.message + status;
-  }
-
-  return typeof e === 'string' ? e : JSON.stringify(e);
-}
+const { emit, errorText } = require('./output.js');
 
 async function expectFailure(promise) {
   try {

@@ -14,22 +14,7 @@
 //   {"event":"error","crashed":true,...}         the script failed before the run did
 
 const { HatchetClient } = require('@hatchet-dev/typescript-sdk/v1');
-
-function emit(obj) {
-  process.stdout.write(JSON.stringify(obj) + '\n');
-}
-
-function errorText(e) {
-  if (Array.isArray(e)) {
-    return e.map(errorText).join('; ');
-  }
-
-  if (e instanceof Error) {
-    return e.message;
-  }
-
-  return typeof e === 'string' ? e : JSON.stringify(e);
-}
+const { emit, errorText } = require('./output.js');
 
 async function main() {
   const [scenario, taskName, inputJson, metadataJson] = process.argv.slice(2);

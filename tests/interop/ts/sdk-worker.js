@@ -24,10 +24,7 @@
 //                                         returns {fromChild: <the child's output>, runId}
 
 const { HatchetClient } = require('@hatchet-dev/typescript-sdk/v1');
-
-function emit(obj) {
-  process.stdout.write(JSON.stringify(obj) + '\n');
-}
+const { emit } = require('./output.js');
 
 function declare(hatchet, prefix, report) {
   const greet = hatchet.task({

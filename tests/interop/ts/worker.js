@@ -23,10 +23,7 @@
 // definitions between its worker and its callers); only `node worker.js` starts a worker.
 
 const { HatchetClient } = require('@hatchet-dev/typescript-sdk/v1');
-
-function emit(obj) {
-  process.stdout.write(JSON.stringify(obj) + '\n');
-}
+const { emit } = require('./output.js');
 
 /** Resolves with the abort reason once the task's abort signal fires, or with null after `ms`. */
 function waitForAbort(ctx, ms) {

@@ -1,6 +1,4 @@
-using MageFlow.Hatchet.Orchestration;
-
-namespace MageFlow.Hatchet.Tests.RootTasks;
+namespace MageFlow.Hatchet.Orchestration.Tests.RootTasks;
 
 /// <summary>AsRoot refuses limits that could never run anything, at registration (no engine or Redis needed).</summary>
 public sealed class AsRootRegistrationTests
@@ -15,7 +13,7 @@ public sealed class AsRootRegistrationTests
     public async Task AsRoot_MaxConcurrencyNotPositive_ThrowsAtRegistration(int maxConcurrency)
     {
         await using var client = NewClient();
-        var task = client.Task<RootIn, RootOut>(SdkFixture.Unique("root"), (_, _) => Task.FromResult(new RootOut(0)));
+        var task = client.Task<RootIn, RootOut>(Names.Unique("root"), (_, _) => Task.FromResult(new RootOut(0)));
 
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => task.AsRoot(maxConcurrency: maxConcurrency));
 
@@ -29,7 +27,7 @@ public sealed class AsRootRegistrationTests
     public async Task AsRoot_StopAfterNFailuresNotPositive_ThrowsAtRegistration(int stopAfterNFailures)
     {
         await using var client = NewClient();
-        var task = client.Task<RootIn, RootOut>(SdkFixture.Unique("root"), (_, _) => Task.FromResult(new RootOut(0)));
+        var task = client.Task<RootIn, RootOut>(Names.Unique("root"), (_, _) => Task.FromResult(new RootOut(0)));
 
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => task.AsRoot(maxConcurrency: 4, stopAfterNFailures: stopAfterNFailures));
 
@@ -42,7 +40,7 @@ public sealed class AsRootRegistrationTests
     public async Task AsRoot_ValidLimits_MarksTheTaskAsRoot()
     {
         await using var client = NewClient();
-        var task = client.Task<RootIn, RootOut>(SdkFixture.Unique("root"), (_, _) => Task.FromResult(new RootOut(0)));
+        var task = client.Task<RootIn, RootOut>(Names.Unique("root"), (_, _) => Task.FromResult(new RootOut(0)));
 
         Assert.Same(task, task.AsRoot(maxConcurrency: 4, stopAfterNFailures: 2));
 

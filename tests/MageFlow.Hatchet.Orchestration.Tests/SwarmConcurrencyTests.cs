@@ -1,43 +1,32 @@
-using System.Collections.Concurrent;
-using MageFlow.Hatchet.Orchestration;
-using MageFlow.Hatchet.Orchestration.State;
 using MageFlow.Hatchet.Orchestration.State.Scripts;
-using StackExchange.Redis;
 
-namespace MageFlow.Hatchet.Tests.Orchestration;
+namespace MageFlow.Hatchet.Orchestration.Tests;
 
 [Collection(MageFlowCollection.Name)]
 public sealed class SwarmConcurrencyTests(MageFlowFixture fixture)
 {
-    private static readonly TimeSpan Wait = MageFlowFixture.Wait;
-
     [Fact]
     public async Task RunAsync_TwoProcessesShareOneSwarm_CallbacksFireExactlyOnce()
     {
         const int PerProcess = 150;
-        var prefix = MageFlowFixture.NewPrefix();
-        var itemName = MageFlowFixture.Unique("item");
-        var callbackName = MageFlowFixture.Unique("onok");
+        var itemName = Names.Unique("item");
+        var callbackName = Names.Unique("onok");
         var executed = new ConcurrentDictionary<int, int>();
         var successes = new Probe<ListIn>();
 
         // Two "processes": separate clients, each with its own MageFlow (own Redis connection, same prefix) and worker.
-        await using var client1 = fixture.NewClient();
-        await using var client2 = fixture.NewClient();
+        await using var h1 = fixture.Flow();
+        await using var h2 = fixture.Flow(prefix: h1.Prefix);
         var items = new List<Tasks.TaskDeclaration<In, Out>>();
         var callbacks = new List<Tasks.TaskDeclaration<ListIn, Out>>();
-        foreach (var client in new[] { client1, client2 })
+        foreach (var client in new[] { h1.Client, h2.Client })
         {
             items.Add(client.Task<In, Out>(itemName, (i, _) =>
             {
-                executed.AddOrUpdate(i.N, 1, (_, c) => c + 1);
+                executed.Increment(i.N);
                 return Task.FromResult(new Out(i.N));
             }));
-            callbacks.Add(client.Task<ListIn, Out>(callbackName, (i, _) =>
-            {
-                successes.Record(i);
-                return Task.FromResult(new Out(0));
-            }));
+            callbacks.Add(client.Task(callbackName, successes.Returning(new Out(0))));
         }
 
         void OwnConnection(MageFlowOptions o)
@@ -46,13 +35,11 @@ public sealed class SwarmConcurrencyTests(MageFlowFixture fixture)
             o.RedisConfiguration = MageFlowFixture.RedisConfiguration;
         }
 
-        await using var mf1 = await fixture.AttachAsync(client1, prefix, OwnConnection);
-        await using var mf2 = await fixture.AttachAsync(client2, prefix, OwnConnection);
+        var mf1 = await h1.AttachAsync(OwnConnection);
+        var mf2 = await h2.AttachAsync(OwnConnection);
         Assert.NotEqual(mf1.OwnerId, mf2.OwnerId);
-        await using var worker1 = client1.Worker(MageFlowFixture.Unique("w1"), 50);
-        await using var worker2 = client2.Worker(MageFlowFixture.Unique("w2"), 50);
-        await worker1.StartAsync();
-        await worker2.StartAsync();
+        await h1.StartWorkerAsync(slots: 50);
+        await h2.StartWorkerAsync(slots: 50);
 
         var callback = await mf1.SignAsync(callbacks[0]);
         var swarm1 = await mf1.SwarmAsync(config: new SwarmConfig(MaxConcurrency: 40), successCallbacks: [callback]);
@@ -68,7 +55,7 @@ public sealed class SwarmConcurrencyTests(MageFlowFixture fixture)
         Assert.Equal(Enumerable.Range(0, 2 * PerProcess), results.Select(r => r.Value).Order());
         Assert.Equal(2 * PerProcess, (await successes.First).MageflowResults!.Count);
         await callback.ResultAsync<Out>().WaitAsync(Wait);
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
+        await h1.AssertRedisCleanAsync();
         Assert.Equal(1, successes.Count);
         Assert.Equal(2 * PerProcess, executed.Count);
         Assert.All(executed, e => Assert.Equal(1, e.Value));
@@ -91,10 +78,9 @@ public sealed class SwarmConcurrencyTests(MageFlowFixture fixture)
     [Fact]
     public async Task OnFinished_DuplicatedCompletionReport_ChangesNothing()
     {
-        var prefix = MageFlowFixture.NewPrefix();
         using var gate = new Gate();
-        await using var client = fixture.NewClient();
-        var item = client.Task<In, Out>(MageFlowFixture.Unique("item"), async (i, ctx) =>
+        await using var h = fixture.Flow();
+        var item = h.Task<In, Out>("item", async (i, ctx) =>
         {
             if (i.N > 0)
             {
@@ -103,15 +89,8 @@ public sealed class SwarmConcurrencyTests(MageFlowFixture fixture)
 
             return new Out(i.N);
         });
-        var successes = new Probe<ListIn>();
-        var onSuccess = client.Task<ListIn, Out>(MageFlowFixture.Unique("onok"), (i, _) =>
-        {
-            successes.Record(i);
-            return Task.FromResult(new Out(0));
-        });
-        await using var mf = await fixture.AttachAsync(client, prefix);
-        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 20);
-        await worker.StartAsync();
+        var (onSuccess, successes) = h.Recorder<ListIn, Out>("onok", new Out(0));
+        var mf = await h.StartAsync(slots: 20);
 
         var items = new List<Signature> { await mf.SignAsync(item, new { n = 0 }), await mf.SignAsync(item, new { n = 1 }), await mf.SignAsync(item, new { n = 2 }) };
         var callback = await mf.SignAsync(onSuccess);
@@ -120,9 +99,9 @@ public sealed class SwarmConcurrencyTests(MageFlowFixture fixture)
         Assert.Equal(new Out(0), await items[0].ResultAsync<Out>().WaitAsync(Wait));
         await gate.ArrivalsAsync(2);
 
-        var db = fixture.Redis.GetDatabase();
-        string runId = (await db.HashGetAsync(MageFlowFixture.SigKey(prefix, items[0].Id), "run"))!;
-        var before = await SnapshotAsync(db, prefix, swarm.Id);
+        var db = h.Db;
+        string runId = (await db.HashGetAsync(h.Keys.Signature(items[0].Id), "run"))!;
+        var before = await SnapshotAsync(h, swarm.Id);
 
         // Item 0 was already recorded: reporting it again (as a takeover would) is ignored...
         var again = await ReportAsync(mf, runId, items[0].Id, "1", "{}");
@@ -131,11 +110,11 @@ public sealed class SwarmConcurrencyTests(MageFlowFixture fixture)
         Assert.Equal("untracked", twice.Status);
 
         // ...even when the run is still registered as tracked (a report racing the first one).
-        await db.HashSetAsync(MageFlowFixture.Keys(prefix).OwnerRuns(mf.OwnerId), runId, items[0].Id);
+        await db.HashSetAsync(h.Keys.OwnerRuns(mf.OwnerId), runId, items[0].Id);
         var raced = await ReportAsync(mf, runId, items[0].Id, "0", "late failure");
         Assert.Equal("dup", raced.Status);
         Assert.Equal((0, 0, 0), (again.Claimed, twice.Claimed, raced.Claimed));
-        Assert.Equal(before, await SnapshotAsync(db, prefix, swarm.Id));
+        Assert.Equal(before, await SnapshotAsync(h, swarm.Id));
         Assert.Equal(SignatureStatus.Done, await items[0].GetStatusAsync());
 
         gate.Open();
@@ -144,11 +123,11 @@ public sealed class SwarmConcurrencyTests(MageFlowFixture fixture)
         await callback.ResultAsync<Out>().WaitAsync(Wait);
 
         // And after the swarm finished, a late duplicate changes nothing either.
-        var done = await SnapshotAsync(db, prefix, swarm.Id);
+        var done = await SnapshotAsync(h, swarm.Id);
         var late = await ReportAsync(mf, runId, items[0].Id, "1", "{}");
         Assert.Equal("untracked", late.Status);
-        Assert.Equal(done, await SnapshotAsync(db, prefix, swarm.Id));
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
+        Assert.Equal(done, await SnapshotAsync(h, swarm.Id));
+        await h.AssertRedisCleanAsync();
         Assert.Equal(1, successes.Count);
         Assert.Equal(3, (await successes.First).MageflowResults!.Count);
     }
@@ -161,10 +140,10 @@ public sealed class SwarmConcurrencyTests(MageFlowFixture fixture)
         return (outcome.FirstStatus, outcome.Claimed.Count);
     }
 
-    private static async Task<string> SnapshotAsync(IDatabase db, string prefix, string swarmId)
+    private static async Task<string> SnapshotAsync(FlowHarness h, string swarmId)
     {
-        var h = await db.HashGetAsync(MageFlowFixture.SigKey(prefix, swarmId), ["status", "running", "total", "nok", "nfail", "closed"]);
-        var results = await db.HashLengthAsync(MageFlowFixture.Keys(prefix).Swarm(swarmId, SwarmPart.Results));
-        return string.Join(",", h.Select(v => (string?)v)) + $";results={results}";
+        var fields = await h.Db.HashGetAsync(h.Keys.Signature(swarmId), ["status", "running", "total", "nok", "nfail", "closed"]);
+        var results = await h.Db.HashLengthAsync(h.Keys.Swarm(swarmId, SwarmPart.Results));
+        return string.Join(",", fields.Select(v => (string?)v)) + $";results={results}";
     }
 }

@@ -1,6 +1,4 @@
-using MageFlow.Hatchet.Orchestration;
-
-namespace MageFlow.Hatchet.Tests.Orchestration;
+namespace MageFlow.Hatchet.Orchestration.Tests;
 
 [Collection(MageFlowCollection.Name)]
 public sealed class EngineRunTests(MageFlowFixture fixture)
@@ -11,13 +9,10 @@ public sealed class EngineRunTests(MageFlowFixture fixture)
         const int Items = 25;
 
         // A dedicated engine, so no other test's runs show in its counters.
-        await using var engine = await HatchetDevEngine.StartAsync();
-        var prefix = MageFlowFixture.NewPrefix();
-        await using var client = HatchetClient.Create(HatchetClientOptions.FromEnvironment(engine.ClientEnvironment));
-        var item = client.Task<In, Out>(MageFlowFixture.Unique("item"), (i, _) => Task.FromResult(new Out(i.N)));
-        await using var mf = await fixture.AttachAsync(client, prefix);
-        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 20);
-        await worker.StartAsync();
+        await using var h = await fixture.FlowOnOwnEngineAsync();
+        var engine = h.Engine;
+        var item = h.Task<In, Out>("item", (i, _) => Task.FromResult(new Out(i.N)));
+        var mf = await h.StartAsync(slots: 20);
 
         var items = new List<Signature>();
         for (var n = 0; n < Items; n++)
@@ -29,10 +24,10 @@ public sealed class EngineRunTests(MageFlowFixture fixture)
         var runsBefore = engine.Counters.RunsCreated;
         var assignedBefore = engine.Counters.TasksAssigned;
 
-        var results = await swarm.RunAsync<List<Out>>().WaitAsync(MageFlowFixture.Wait);
+        var results = await swarm.RunAsync<List<Out>>().WaitAsync(Wait);
 
         Assert.Equal(Items, results.Count);
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
+        await h.AssertRedisCleanAsync();
         Assert.Equal(Items, engine.Counters.RunsCreated - runsBefore);
         Assert.Equal(Items, engine.Counters.TasksAssigned - assignedBefore);
     }

@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Text;
-using MageFlow.Hatchet.DevEngine.Tests.Infrastructure;
 
-namespace MageFlow.Hatchet.Tests.RootTasks;
+namespace MageFlow.Hatchet.Orchestration.Tests.RootTasks;
 
 /// <summary>
 /// A running tests/MageFlow.Hatchet.RootWorkerHost process (built with this test project, which references it
@@ -125,11 +124,12 @@ public sealed class RootWorkerHostProcess : IAsyncDisposable
     private static string HostAssembly()
     {
         var tests = Path.Combine(Repo.Root, "tests");
-        var relative = Path.GetRelativePath(Path.Combine(tests, "MageFlow.Hatchet.Tests"), AppContext.BaseDirectory);
+        var project = typeof(RootWorkerHostProcess).Assembly.GetName().Name!;
+        var relative = Path.GetRelativePath(Path.Combine(tests, project), AppContext.BaseDirectory);
         var path = Path.GetFullPath(Path.Combine(tests, "MageFlow.Hatchet.RootWorkerHost", relative, "MageFlow.Hatchet.RootWorkerHost.dll"));
         return File.Exists(path)
             ? path
-            : throw new InvalidOperationException($"the root worker host is not built at {path}: build tests/MageFlow.Hatchet.Tests (it builds the host) or the solution");
+            : throw new InvalidOperationException($"the root worker host is not built at {path}: build tests/{project} (it builds the host) or the solution");
     }
 
     private void OnLine(string? line, string stream)

@@ -1,10 +1,7 @@
-using MageFlow.Hatchet.Orchestration.State;
 using System.Text.Json;
-using MageFlow.Hatchet.DevEngine;
-using MageFlow.Hatchet.Tests.Orchestration;
 using StackExchange.Redis;
 
-namespace MageFlow.Hatchet.Tests.RootTasks;
+namespace MageFlow.Hatchet.Orchestration.Tests.RootTasks;
 
 /// <summary>
 /// A worker process serving a root task and its children dies (kill -9) while children are in flight. The engine
@@ -15,8 +12,6 @@ namespace MageFlow.Hatchet.Tests.RootTasks;
 [Collection(RootTaskProcessesCollection.Name)]
 public sealed class RootTaskKillTests(MageFlowFixture fixture)
 {
-    private static readonly TimeSpan Wait = MageFlowFixture.Wait;
-
     public sealed record HostChildOut(int N, int Pid);
 
     [Fact]
@@ -26,11 +21,11 @@ public sealed class RootTaskKillTests(MageFlowFixture fixture)
         const int Limit = 3;
 
         // Its own engine, which gives up on a silent worker after 3 s (the hosts beat every second).
-        await using var engine = await HatchetDevEngine.StartAsync(new DevEngineOptions { HeartbeatTimeout = TimeSpan.FromSeconds(3) });
-        var prefix = MageFlowFixture.NewPrefix();
+        await using var h = await fixture.FlowOnOwnEngineAsync(new DevEngineOptions { HeartbeatTimeout = TimeSpan.FromSeconds(3) });
+        var prefix = h.Prefix;
         var marks = "roothost:" + prefix + ":";
-        var db = fixture.Redis.GetDatabase();
-        var subscriber = fixture.Redis.GetSubscriber();
+        var db = h.Db;
+        var subscriber = h.Redis.GetSubscriber();
         var events = RedisChannel.Literal(marks + "events");
         using var started = new SemaphoreSlim(0);
         var callbackRan = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -50,11 +45,10 @@ public sealed class RootTaskKillTests(MageFlowFixture fixture)
         RootWorkerHostProcess? second = null;
         try
         {
-            first = await RootWorkerHostProcess.StartAsync(engine.ClientEnvironment, MageFlowFixture.RedisConfiguration, prefix, Limit);
+            first = await RootWorkerHostProcess.StartAsync(h.Engine.ClientEnvironment, MageFlowFixture.RedisConfiguration, prefix, Limit);
 
             // This process only publishes the root. Its lease is long on purpose: only the second worker may take over.
-            await using var client = HatchetClient.Create(HatchetClientOptions.FromEnvironment(engine.ClientEnvironment));
-            await using var mf = await fixture.AttachAsync(client, prefix, o => o.OwnerLeaseTimeout = TimeSpan.FromMinutes(10));
+            var mf = await h.AttachAsync(o => o.OwnerLeaseTimeout = TimeSpan.FromMinutes(10));
             var callback = await mf.SignAsync(prefix + "-callback");
             var root = await mf.SignAsync(prefix + "-root", successCallbacks: [callback]);
             await root.RunNoWaitAsync(new { count = Children });
@@ -67,7 +61,7 @@ public sealed class RootTaskKillTests(MageFlowFixture fixture)
             }
 
             await first.KillHard();
-            second = await RootWorkerHostProcess.StartAsync(engine.ClientEnvironment, MageFlowFixture.RedisConfiguration, prefix, Limit);
+            second = await RootWorkerHostProcess.StartAsync(h.Engine.ClientEnvironment, MageFlowFixture.RedisConfiguration, prefix, Limit);
             await db.StringSetAsync(marks + "release", "1", TimeSpan.FromMinutes(10));
             await subscriber.PublishAsync(RedisChannel.Literal(marks + "release"), "go");
 
@@ -85,12 +79,12 @@ public sealed class RootTaskKillTests(MageFlowFixture fixture)
             }
 
             // The root swarm counted each child once.
-            var swarmId = (await RootTaskAssert.FieldsAsync(fixture.Redis, prefix, root.Id, "root_swarm"))["root_swarm"]!;
-            var swarm = await RootTaskAssert.FieldsAsync(fixture.Redis, prefix, swarmId, "status", "total", "nok", "nfail", "running");
+            var swarmId = await RootTaskAssert.RootSwarmIdAsync(h, root.Id);
+            var swarm = await RootTaskAssert.FieldsAsync(h, swarmId, "status", "total", "nok", "nfail", "running");
             Assert.Equal(("done", "6", "6", "0", "0"), (swarm["status"], swarm["total"], swarm["nok"], swarm["nfail"], swarm["running"]));
-            Assert.Equal(Children, await db.HashLengthAsync(MageFlowFixture.Keys(prefix).Swarm(swarmId, SwarmPart.Results)));
+            Assert.Equal(Children, await db.HashLengthAsync(h.Keys.Swarm(swarmId, SwarmPart.Results)));
 
-            await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
+            await h.AssertRedisCleanAsync();
             Assert.Equal(1, (int)await db.StringGetAsync(marks + "callback"));
             Assert.Single(await db.ListRangeAsync(marks + "callback-results"));
         }

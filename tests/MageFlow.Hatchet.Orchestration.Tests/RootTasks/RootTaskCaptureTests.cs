@@ -1,35 +1,22 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
-using MageFlow.Hatchet.Orchestration;
-using MageFlow.Hatchet.Tasks;
-using MageFlow.Hatchet.Tests.Orchestration;
 
-namespace MageFlow.Hatchet.Tests.RootTasks;
+namespace MageFlow.Hatchet.Orchestration.Tests.RootTasks;
 
 /// <summary>What a root body publishes joins its root swarm; what it publishes inside <see cref="MageFlowScope.WithoutRootSwarm"/> does not.</summary>
 [Collection(RootTasksCollection.Name)]
 public sealed class RootTaskCaptureTests(MageFlowFixture fixture)
 {
-    private static readonly TimeSpan Wait = MageFlowFixture.Wait;
-
     [Fact]
     public async Task RootBody_PublishesTasksChainAndSwarm_CallbackGetsEachResultInOrder()
     {
-        var prefix = MageFlowFixture.NewPrefix();
-        await using var client = fixture.NewClient();
-        MageFlowClient? mageflow = null;
-        var item = client.Task<ChildIn, ChildOut>(MageFlowFixture.Unique("item"), (i, _) => Task.FromResult(new ChildOut(i.N * 10)));
-        var step = client.Task<StepIn, ChildOut>(MageFlowFixture.Unique("step"), (i, _) => Task.FromResult(new ChildOut((i.Prev?.N ?? i.N) + 1)));
-        var callbacks = new Probe<ResultsIn>();
-        var onDone = client.Task<ResultsIn, int>(MageFlowFixture.Unique("done"), (i, _) =>
-        {
-            callbacks.Record(i);
-            return Task.FromResult(i.Results?.Count ?? -1);
-        });
+        await using var h = fixture.Flow();
+        var item = h.Task<ChildIn, ChildOut>("item", (i, _) => Task.FromResult(new ChildOut(i.N * 10)));
+        var step = h.Task<StepIn, ChildOut>("step", (i, _) => Task.FromResult(new ChildOut((i.Prev?.N ?? i.N) + 1)));
+        var (onDone, callbacks) = h.Recorder<ResultsIn, int>("done", i => i.Results?.Count ?? -1);
         var awaited = new TaskCompletionSource<ChildOut>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var root = client.Task<RootIn, RootOut>(MageFlowFixture.Unique("root"), async (input, ctx) =>
+        var root = h.Task<RootIn, RootOut>("root", async (input, ctx) =>
         {
-            var mf = mageflow!;
+            var mf = h.MageFlow;
             await (await mf.SignAsync(item)).RunNoWaitAsync(new ChildIn(1));
             await (await mf.SignAsync(item, new { n = 2 })).RunNoWaitAsync();
             var chain = await mf.ChainAsync([await mf.SignAsync(step), await mf.SignAsync(step), await mf.SignAsync(step)]);
@@ -41,13 +28,9 @@ public sealed class RootTaskCaptureTests(MageFlowFixture fixture)
             awaited.TrySetResult(await (await mf.SignAsync(item)).RunAsync<ChildOut>(new ChildIn(3), ctx.CancellationToken));
             return new RootOut(5);
         }).AsRoot(maxConcurrency: 4);
-        await using var mf = mageflow = await fixture.AttachAsync(client, prefix);
-        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 20);
-        await worker.StartAsync();
+        var mf = await h.StartAsync(slots: 20);
 
-        var callback = await mf.SignAsync(onDone);
-        var rootSig = await mf.SignAsync(root, successCallbacks: [callback]);
-        await rootSig.RunNoWaitAsync(new RootIn(0));
+        var (rootSig, callback) = await RootRuns.StartAsync(mf, root, new RootIn(0), onDone);
 
         var got = (await callbacks.First).Results!;
         Assert.Equal("""[{"n":10},{"n":20},{"n":103},[{"n":70},{"n":80}],{"n":30}]""", JsonSerializer.Serialize(got));
@@ -55,11 +38,11 @@ public sealed class RootTaskCaptureTests(MageFlowFixture fixture)
         Assert.Equal(5, await callback.ResultAsync<int>().WaitAsync(Wait));
         Assert.Equal(new RootOut(5), await rootSig.ResultAsync<RootOut>().WaitAsync(Wait));
 
-        var swarmId = (await RootTaskAssert.FieldsAsync(fixture.Redis, prefix, rootSig.Id, "root_swarm"))["root_swarm"]!;
-        var swarm = await RootTaskAssert.FieldsAsync(fixture.Redis, prefix, swarmId, "name", "kind", "status", "total", "nok", "nfail", "maxc");
+        var swarmId = await RootTaskAssert.RootSwarmIdAsync(h, rootSig.Id);
+        var swarm = await RootTaskAssert.FieldsAsync(h, swarmId, "name", "kind", "status", "total", "nok", "nfail", "maxc");
         Assert.Equal($"root-swarm:{root.Name}", swarm["name"]);
         Assert.Equal(("swarm", "done", "5", "5", "0", "4"), (swarm["kind"], swarm["status"], swarm["total"], swarm["nok"], swarm["nfail"], swarm["maxc"]));
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
+        await h.AssertRedisCleanAsync();
         Assert.Equal(1, callbacks.Count);
     }
 
@@ -67,22 +50,12 @@ public sealed class RootTaskCaptureTests(MageFlowFixture fixture)
     public async Task RootBody_PlainSdkTriggersByDeclarationAndByName_RunUnderLimitAndCount()
     {
         const int Limit = 2;
-        var prefix = MageFlowFixture.NewPrefix();
         using var gate = new Gate();
-        await using var client = fixture.NewClient();
-        var child = client.Task<ChildIn, ChildOut>(MageFlowFixture.Unique("child"), async (i, ctx) =>
-        {
-            await gate.PassAsync(ctx.CancellationToken);
-            return new ChildOut(i.N);
-        });
-        var callbacks = new Probe<ChildResultsIn>();
-        var onDone = client.Task<ChildResultsIn, int>(MageFlowFixture.Unique("done"), (i, _) =>
-        {
-            callbacks.Record(i);
-            return Task.FromResult(0);
-        });
+        await using var h = fixture.Flow();
+        var child = h.Task("child", gate.Passing<ChildIn, ChildOut>(i => new ChildOut(i.N)));
+        var (onDone, callbacks) = h.Recorder<ChildResultsIn, int>("done", 0);
         var refs = new ConcurrentQueue<WorkflowRunRef>();
-        var root = client.Task<RootIn, RootOut>(MageFlowFixture.Unique("root"), async (input, ctx) =>
+        var root = h.Task<RootIn, RootOut>("root", async (input, ctx) =>
         {
             for (var n = 0; n < 3; n++)
             {
@@ -91,18 +64,14 @@ public sealed class RootTaskCaptureTests(MageFlowFixture fixture)
 
             for (var n = 3; n < 6; n++)
             {
-                refs.Enqueue(await client.RunNoWaitAsync(child.Name, new ChildIn(n), cancellationToken: ctx.CancellationToken));
+                refs.Enqueue(await h.Client.RunNoWaitAsync(child.Name, new ChildIn(n), cancellationToken: ctx.CancellationToken));
             }
 
             return new RootOut(6);
         }).AsRoot(maxConcurrency: Limit);
-        await using var mf = await fixture.AttachAsync(client, prefix);
-        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 20);
-        await worker.StartAsync();
+        var mf = await h.StartAsync(slots: 20);
 
-        var callback = await mf.SignAsync(onDone);
-        var rootSig = await mf.SignAsync(root, successCallbacks: [callback]);
-        await rootSig.RunNoWaitAsync(new RootIn(0));
+        var (rootSig, callback) = await RootRuns.StartAsync(mf, root, new RootIn(0), onDone);
         for (var wave = 0; wave < 6 / Limit; wave++)
         {
             await gate.ArrivalsAsync(Limit);
@@ -121,7 +90,7 @@ public sealed class RootTaskCaptureTests(MageFlowFixture fixture)
         // The plain triggers' references still give their results (from the signatures they were queued as).
         Assert.Equal(Enumerable.Range(0, 6).Select(n => new ChildOut(n)), await Task.WhenAll(refs.Select(r => r.ResultAsync<ChildOut>().WaitAsync(Wait))));
         await callback.ResultAsync<int>().WaitAsync(Wait);
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
+        await h.AssertRedisCleanAsync();
         Assert.Equal(1, callbacks.Count);
     }
 
@@ -129,33 +98,18 @@ public sealed class RootTaskCaptureTests(MageFlowFixture fixture)
     public async Task RootBody_WithoutRootSwarm_ExcludedChildrenEscapeLimitAndDoNotHoldCallback()
     {
         const int Limit = 2;
-        var prefix = MageFlowFixture.NewPrefix();
         using var tracked = new Gate();
         using var excluded = new Gate();
-        await using var client = fixture.NewClient();
-        MageFlowClient? mageflow = null;
-        var trackedTask = client.Task<ChildIn, ChildOut>(MageFlowFixture.Unique("tracked"), async (i, ctx) =>
-        {
-            await tracked.PassAsync(ctx.CancellationToken);
-            return new ChildOut(i.N);
-        });
-        var excludedTask = client.Task<ChildIn, ChildOut>(MageFlowFixture.Unique("excluded"), async (i, ctx) =>
-        {
-            await excluded.PassAsync(ctx.CancellationToken);
-            return new ChildOut(i.N);
-        });
-        var callbacks = new Probe<ChildResultsIn>();
-        var onDone = client.Task<ChildResultsIn, int>(MageFlowFixture.Unique("done"), (i, _) =>
-        {
-            callbacks.Record(i);
-            return Task.FromResult(excluded.Running);
-        });
+        await using var h = fixture.Flow();
+        var trackedTask = h.Task("tracked", tracked.Passing<ChildIn, ChildOut>(i => new ChildOut(i.N)));
+        var excludedTask = h.Task("excluded", excluded.Passing<ChildIn, ChildOut>(i => new ChildOut(i.N)));
+        var (onDone, callbacks) = h.Recorder<ChildResultsIn, int>("done", _ => excluded.Running);
         var excludedSignatures = new ConcurrentQueue<Signature>();
         var excludedRuns = new ConcurrentQueue<WorkflowRunRef>();
         var scopes = new ConcurrentQueue<string?>();
-        var root = client.Task<RootIn, RootOut>(MageFlowFixture.Unique("root"), async (input, ctx) =>
+        var root = h.Task<RootIn, RootOut>("root", async (input, ctx) =>
         {
-            var mf = mageflow!;
+            var mf = h.MageFlow;
             scopes.Enqueue(MageFlowScope.CurrentRootSwarmId);
 
             // Excluded first: were they captured, they would take both slots and the tracked children could not start.
@@ -177,13 +131,9 @@ public sealed class RootTaskCaptureTests(MageFlowFixture fixture)
             await trackedTask.RunNoWaitAsync(new ChildIn(1), cancellationToken: ctx.CancellationToken);
             return new RootOut(2);
         }).AsRoot(maxConcurrency: Limit);
-        await using var mf = mageflow = await fixture.AttachAsync(client, prefix);
-        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 20);
-        await worker.StartAsync();
+        var mf = await h.StartAsync(slots: 20);
 
-        var callback = await mf.SignAsync(onDone);
-        var rootSig = await mf.SignAsync(root, successCallbacks: [callback]);
-        await rootSig.RunNoWaitAsync(new RootIn(0));
+        var (rootSig, callback) = await RootRuns.StartAsync(mf, root, new RootIn(0), onDone);
 
         // Five children run at once under a limit of 2: the three excluded ones do not count.
         await excluded.ArrivalsAsync(3);
@@ -203,53 +153,37 @@ public sealed class RootTaskCaptureTests(MageFlowFixture fixture)
         foreach (var sig in excludedSignatures)
         {
             Assert.Equal(SignatureStatus.Done, await RootTaskAssert.FinalStatusAsync(mf, sig.Id));
-            Assert.Equal(string.Empty, (await RootTaskAssert.FieldsAsync(fixture.Redis, prefix, sig.Id, "parent"))["parent"]);
+            Assert.Equal(string.Empty, (await RootTaskAssert.FieldsAsync(h, sig.Id, "parent"))["parent"]);
         }
 
         var plain = Assert.Single(excludedRuns);
         Assert.Null(plain.QueuedAs);
         Assert.Equal(new ChildOut(102), await plain.ResultAsync<ChildOut>().WaitAsync(Wait));
 
-        var swarmId = (await RootTaskAssert.FieldsAsync(fixture.Redis, prefix, rootSig.Id, "root_swarm"))["root_swarm"]!;
+        var swarmId = await RootTaskAssert.RootSwarmIdAsync(h, rootSig.Id);
         Assert.Equal([swarmId, null, swarmId], scopes);
-        Assert.Equal("2", (await RootTaskAssert.FieldsAsync(fixture.Redis, prefix, swarmId, "total"))["total"]);
+        Assert.Equal("2", (await RootTaskAssert.FieldsAsync(h, swarmId, "total"))["total"]);
         Assert.Equal(Limit, tracked.Peak);
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
+        await h.AssertRedisCleanAsync();
         Assert.Equal(1, callbacks.Count);
     }
 
     [Fact]
     public async Task RootBody_PublishesNothing_CallbacksFireOnReturnWithEmptyList()
     {
-        var prefix = MageFlowFixture.NewPrefix();
-        await using var client = fixture.NewClient();
-        var callbacks = new Probe<ResultsIn>();
-        var onDone = client.Task<ResultsIn, int>(MageFlowFixture.Unique("done"), (i, _) =>
-        {
-            callbacks.Record(i);
-            return Task.FromResult(i.Results?.Count ?? -1);
-        });
-        var errors = new Probe<RootIn>();
-        var onError = client.Task<RootIn, int>(MageFlowFixture.Unique("err"), (i, _) =>
-        {
-            errors.Record(i);
-            return Task.FromResult(0);
-        });
-        var root = client.Task<RootIn, RootOut>(MageFlowFixture.Unique("root"), (_, _) => Task.FromResult(new RootOut(0))).AsRoot(maxConcurrency: 3);
-        await using var mf = await fixture.AttachAsync(client, prefix);
-        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 10);
-        await worker.StartAsync();
+        await using var h = fixture.Flow();
+        var (onDone, callbacks) = h.Recorder<ResultsIn, int>("done", i => i.Results?.Count ?? -1);
+        var (onError, errors) = h.Recorder<RootIn, int>("err", 0);
+        var root = h.Task<RootIn, RootOut>("root", (_, _) => Task.FromResult(new RootOut(0))).AsRoot(maxConcurrency: 3);
+        var mf = await h.StartAsync(slots: 10);
 
-        var callback = await mf.SignAsync(onDone);
-        var errorCallback = await mf.SignAsync(onError);
-        var rootSig = await mf.SignAsync(root, successCallbacks: [callback], errorCallbacks: [errorCallback]);
-        await rootSig.RunNoWaitAsync(new RootIn(0));
+        var (rootSig, callback, errorCallback) = await RootRuns.StartAsync(mf, root, new RootIn(0), onDone, onError);
 
         Assert.Equal([], (await callbacks.First).Results!);
         Assert.Equal(0, await callback.ResultAsync<int>().WaitAsync(Wait));
         Assert.Equal(new RootOut(0), await rootSig.ResultAsync<RootOut>().WaitAsync(Wait));
         Assert.Equal(SignatureStatus.Canceled, await errorCallback.GetStatusAsync());
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
+        await h.AssertRedisCleanAsync();
         Assert.Equal(1, callbacks.Count);
         Assert.Equal(0, errors.Count);
     }
@@ -257,58 +191,52 @@ public sealed class RootTaskCaptureTests(MageFlowFixture fixture)
     [Fact]
     public async Task RootBody_PublishesInnerRoot_OuterCallbackWaitsForInnerChildrenAndInnerCallbackFires()
     {
-        var prefix = MageFlowFixture.NewPrefix();
         using var gate = new Gate();
         var timeline = new Timeline();
-        await using var client = fixture.NewClient();
-        MageFlowClient? mageflow = null;
-        var leaf = client.Task<ChildIn, ChildOut>(MageFlowFixture.Unique("leaf"), async (i, ctx) =>
+        await using var h = fixture.Flow();
+        var leaf = h.Task<ChildIn, ChildOut>("leaf", async (i, ctx) =>
         {
             await gate.PassAsync(ctx.CancellationToken);
             timeline.Mark($"leaf-finished:{i.N}");
             return new ChildOut(i.N);
         });
         var innerCallbacks = new Probe<ChildResultsIn>();
-        var onInnerDone = client.Task<ChildResultsIn, int>(MageFlowFixture.Unique("innerdone"), (i, _) =>
+        var onInnerDone = h.Task<ChildResultsIn, int>("innerdone", (i, _) =>
         {
             timeline.Mark("inner-callback-started");
             innerCallbacks.Record(i);
             return Task.FromResult(0);
         });
         var outerCallbacks = new Probe<ResultsIn>();
-        var onOuterDone = client.Task<ResultsIn, int>(MageFlowFixture.Unique("outerdone"), (i, _) =>
+        var onOuterDone = h.Task<ResultsIn, int>("outerdone", (i, _) =>
         {
             timeline.Mark("outer-callback-started");
             outerCallbacks.Record(i);
             return Task.FromResult(0);
         });
-        var inner = client.Task<RootIn, RootOut>(MageFlowFixture.Unique("inner"), async (input, ctx) =>
+        var inner = h.Task<RootIn, RootOut>("inner", async (input, ctx) =>
         {
             for (var n = 0; n < 3; n++)
             {
-                await (await mageflow!.SignAsync(leaf)).RunNoWaitAsync(new ChildIn(n));
+                await (await h.MageFlow.SignAsync(leaf)).RunNoWaitAsync(new ChildIn(n));
             }
 
             return new RootOut(3);
         }).AsRoot(maxConcurrency: 3);
         var innerIds = new ConcurrentQueue<string>();
-        var single = client.Task<ChildIn, ChildOut>(MageFlowFixture.Unique("single"), (i, _) => Task.FromResult(new ChildOut(i.N)));
-        var outer = client.Task<RootIn, RootOut>(MageFlowFixture.Unique("outer"), async (input, ctx) =>
+        var single = h.Task<ChildIn, ChildOut>("single", (i, _) => Task.FromResult(new ChildOut(i.N)));
+        var outer = h.Task<RootIn, RootOut>("outer", async (input, ctx) =>
         {
-            var mf = mageflow!;
+            var mf = h.MageFlow;
             var innerSig = await mf.SignAsync(inner, successCallbacks: [await mf.SignAsync(onInnerDone)]);
             innerIds.Enqueue(innerSig.Id);
             await innerSig.RunNoWaitAsync(new RootIn(1));
             await (await mf.SignAsync(single)).RunNoWaitAsync(new ChildIn(1000));
             return new RootOut(2);
         }).AsRoot(maxConcurrency: 2);
-        await using var mf = mageflow = await fixture.AttachAsync(client, prefix);
-        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 20);
-        await worker.StartAsync();
+        var mf = await h.StartAsync(slots: 20);
 
-        var outerCallback = await mf.SignAsync(onOuterDone);
-        var outerSig = await mf.SignAsync(outer, successCallbacks: [outerCallback]);
-        await outerSig.RunNoWaitAsync(new RootIn(0));
+        var (outerSig, outerCallback) = await RootRuns.StartAsync(mf, outer, new RootIn(0), onOuterDone);
 
         // Both root bodies have returned and the inner root's children are still running.
         Assert.Equal(new RootOut(2), await outerSig.ResultAsync<RootOut>().WaitAsync(Wait));
@@ -326,9 +254,9 @@ public sealed class RootTaskCaptureTests(MageFlowFixture fixture)
         Assert.All(timeline.Matching("leaf-finished:"), finished => Assert.True(finished < timeline["inner-callback-started"], "the inner callback started before an inner child finished"));
         Assert.Equal(3, timeline.Matching("leaf-finished:").Count);
 
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
+        await h.AssertRedisCleanAsync();
         Assert.Equal(1, outerCallbacks.Count);
         Assert.Equal(1, innerCallbacks.Count);
-        Assert.Equal(2, (await RootTaskAssert.SignaturesNamedAsync(fixture.Redis, prefix, "root-swarm:")).Count);
+        Assert.Equal(2, (await RootTaskAssert.SignaturesNamedAsync(h, "root-swarm:")).Count);
     }
 }

@@ -1,29 +1,15 @@
-using MageFlow.Hatchet.Orchestration.State;
-using System.Collections.Concurrent;
-using MageFlow.Hatchet.Orchestration;
-
-namespace MageFlow.Hatchet.Tests.Orchestration;
+namespace MageFlow.Hatchet.Orchestration.Tests;
 
 [Collection(MageFlowCollection.Name)]
 public sealed class SwarmTests(MageFlowFixture fixture)
 {
-    private static readonly TimeSpan Wait = MageFlowFixture.Wait;
-
     [Fact]
     public async Task RunAsync_ClosedSwarm_SuccessCallbackGetsEveryResult()
     {
-        var prefix = MageFlowFixture.NewPrefix();
-        await using var client = fixture.NewClient();
-        var item = client.Task<In, Out>(MageFlowFixture.Unique("item"), (i, _) => Task.FromResult(new Out(i.N * 2)));
-        var successes = new Probe<ListIn>();
-        var onSuccess = client.Task<ListIn, Out>(MageFlowFixture.Unique("onok"), (i, _) =>
-        {
-            successes.Record(i);
-            return Task.FromResult(new Out(0));
-        });
-        await using var mf = await fixture.AttachAsync(client, prefix);
-        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 50);
-        await worker.StartAsync();
+        await using var h = fixture.Flow();
+        var item = h.Task<In, Out>("item", (i, _) => Task.FromResult(new Out(i.N * 2)));
+        var (onSuccess, successes) = h.Recorder<ListIn, Out>("onok", new Out(0));
+        var mf = await h.StartAsync(slots: 50);
 
         var items = new List<Signature>();
         for (var n = 0; n < 20; n++)
@@ -40,7 +26,7 @@ public sealed class SwarmTests(MageFlowFixture fixture)
         Assert.Equal(Enumerable.Range(0, 20).Select(n => new Out(n * 2)), received.OrderBy(o => o.Value));
         Assert.Equal(received.OrderBy(o => o.Value), await swarm.ResultAsync<List<Out>>().WaitAsync(Wait));
         await callback.ResultAsync<Out>().WaitAsync(Wait);
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
+        await h.AssertRedisCleanAsync();
         Assert.Equal(1, successes.Count);
     }
 
@@ -49,17 +35,10 @@ public sealed class SwarmTests(MageFlowFixture fixture)
     {
         const int Items = 30;
         const int Limit = 5;
-        var prefix = MageFlowFixture.NewPrefix();
         using var gate = new Gate();
-        await using var client = fixture.NewClient();
-        var item = client.Task<In, Out>(MageFlowFixture.Unique("item"), async (i, ctx) =>
-        {
-            await gate.PassAsync(ctx.CancellationToken);
-            return new Out(i.N);
-        });
-        await using var mf = await fixture.AttachAsync(client, prefix);
-        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 50);
-        await worker.StartAsync();
+        await using var h = fixture.Flow();
+        var item = h.Task("item", gate.Passing<In, Out>(i => new Out(i.N)));
+        var mf = await h.StartAsync(slots: 50);
 
         var items = new List<Signature>();
         for (var n = 0; n < Items; n++)
@@ -80,19 +59,18 @@ public sealed class SwarmTests(MageFlowFixture fixture)
         Assert.Equal(Enumerable.Range(0, Items).Select(n => new Out(n)), results);
         Assert.Equal(Limit, gate.Peak);
         Assert.Equal(Items, gate.Entered);
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
+        await h.AssertRedisCleanAsync();
     }
 
     [Fact]
     public async Task RunNoWaitAsync_StopAfterNFailures_StopsRestAndErrorCallbacksOnce()
     {
-        var prefix = MageFlowFixture.NewPrefix();
         using var gate = new Gate();
-        await using var client = fixture.NewClient();
+        await using var h = fixture.Flow();
         var executed = new ConcurrentDictionary<int, int>();
-        var item = client.Task<FlakyIn, Out>(MageFlowFixture.Unique("item"), async (i, ctx) =>
+        var item = h.Task<FlakyIn, Out>("item", async (i, ctx) =>
         {
-            executed.AddOrUpdate(i.N, 1, (_, c) => c + 1);
+            executed.Increment(i.N);
             if (i.Fail)
             {
                 throw new InvalidOperationException($"item {i.N} failed");
@@ -101,21 +79,9 @@ public sealed class SwarmTests(MageFlowFixture fixture)
             await gate.PassAsync(ctx.CancellationToken);
             return new Out(i.N);
         });
-        var successes = new Probe<ListIn>();
-        var onSuccess = client.Task<ListIn, Out>(MageFlowFixture.Unique("onok"), (i, _) =>
-        {
-            successes.Record(i);
-            return Task.FromResult(new Out(0));
-        });
-        var errors = new Probe<ResultIn>();
-        var onError = client.Task<ResultIn, Out>(MageFlowFixture.Unique("onerr"), (i, _) =>
-        {
-            errors.Record(i);
-            return Task.FromResult(new Out(0));
-        });
-        await using var mf = await fixture.AttachAsync(client, prefix);
-        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 50);
-        await worker.StartAsync();
+        var (onSuccess, successes) = h.Recorder<ListIn, Out>("onok", new Out(0));
+        var (onError, errors) = h.Recorder<ResultIn, Out>("onerr", new Out(0));
+        var mf = await h.StartAsync(slots: 50);
 
         // Items 0 and 1 fail at once; the first failure starts item 2 (held at the gate); the second stops the swarm.
         var items = new List<Signature>();
@@ -146,7 +112,7 @@ public sealed class SwarmTests(MageFlowFixture fixture)
         gate.Open();
         Assert.Equal(new Out(2), await items[2].ResultAsync<Out>().WaitAsync(Wait));
         await errorCallback.ResultAsync<Out>().WaitAsync(Wait);
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
+        await h.AssertRedisCleanAsync();
         Assert.Equal(1, errors.Count);
         Assert.Equal(0, successes.Count);
         Assert.Equal([0, 1, 2], executed.Keys.Order());
@@ -156,12 +122,9 @@ public sealed class SwarmTests(MageFlowFixture fixture)
     [Fact]
     public async Task AddTaskAsync_ReachingMaxTaskAllowed_ClosesSwarmAndRefusesMore()
     {
-        var prefix = MageFlowFixture.NewPrefix();
-        await using var client = fixture.NewClient();
-        var item = client.Task<In, Out>(MageFlowFixture.Unique("item"), (i, _) => Task.FromResult(new Out(i.N)));
-        await using var mf = await fixture.AttachAsync(client, prefix);
-        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 20);
-        await worker.StartAsync();
+        await using var h = fixture.Flow();
+        var item = h.Task<In, Out>("item", (i, _) => Task.FromResult(new Out(i.N)));
+        var mf = await h.StartAsync(slots: 20);
 
         var swarm = await mf.SwarmAsync(config: new SwarmConfig(MaxConcurrency: 5, MaxTasks: 3));
         await swarm.AddTasksAsync([await mf.SignAsync(item, new { n = 1 }), await mf.SignAsync(item, new { n = 2 })]);
@@ -181,18 +144,15 @@ public sealed class SwarmTests(MageFlowFixture fixture)
         var results = await swarm.RunAsync<List<Out>>().WaitAsync(Wait);
         Assert.Equal([new Out(1), new Out(2), new Out(3)], results);
         await CancelAllAsync(extra1, extra2, extra3);
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
+        await h.AssertRedisCleanAsync();
     }
 
     [Fact]
     public async Task AddTaskAsync_AfterSwarmStarted_ItemsRunWithMergedMessages()
     {
-        var prefix = MageFlowFixture.NewPrefix();
-        await using var client = fixture.NewClient();
-        var item = client.Task<TaggedIn, TaggedOut>(MageFlowFixture.Unique("item"), (i, _) => Task.FromResult(new TaggedOut(i.N * 2, i.Tag)));
-        await using var mf = await fixture.AttachAsync(client, prefix);
-        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 20);
-        await worker.StartAsync();
+        await using var h = fixture.Flow();
+        var item = h.Task<TaggedIn, TaggedOut>("item", (i, _) => Task.FromResult(new TaggedOut(i.N * 2, i.Tag)));
+        var mf = await h.StartAsync(slots: 20);
 
         var swarm = await mf.SwarmAsync([await mf.SignAsync(item)], new SwarmConfig(MaxConcurrency: 3), boundInput: new { tag = "swarm" });
         await swarm.RunNoWaitAsync(new { n = 1 });
@@ -209,23 +169,16 @@ public sealed class SwarmTests(MageFlowFixture fixture)
         Assert.Equal(
             [new TaggedOut(2, "swarm"), new TaggedOut(10, "own"), new TaggedOut(20, "swarm"), new TaggedOut(40, "swarm"), new TaggedOut(2, "swarm")],
             results);
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
+        await h.AssertRedisCleanAsync();
     }
 
     [Fact]
     public async Task AddTaskAsync_ClosedSwarm_ThrowsClosed()
     {
-        var prefix = MageFlowFixture.NewPrefix();
         using var gate = new Gate();
-        await using var client = fixture.NewClient();
-        var item = client.Task<In, Out>(MageFlowFixture.Unique("item"), async (i, ctx) =>
-        {
-            await gate.PassAsync(ctx.CancellationToken);
-            return new Out(i.N);
-        });
-        await using var mf = await fixture.AttachAsync(client, prefix);
-        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 20);
-        await worker.StartAsync();
+        await using var h = fixture.Flow();
+        var item = h.Task("item", gate.Passing<In, Out>(i => new Out(i.N)));
+        var mf = await h.StartAsync(slots: 20);
 
         var swarm = await mf.SwarmAsync([await mf.SignAsync(item, new { n = 1 })]);
         await swarm.RunNoWaitAsync();
@@ -244,23 +197,20 @@ public sealed class SwarmTests(MageFlowFixture fixture)
         var afterDone = await Assert.ThrowsAsync<MageFlowStateException>(() => swarm.AddTaskAsync(late2));
         Assert.Equal("closed", afterDone.Reason);
         await CancelAllAsync(late1, late2);
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
+        await h.AssertRedisCleanAsync();
     }
 
     [Fact]
     public async Task AddTaskAsync_CanceledSwarm_ThrowsCanceled()
     {
-        var prefix = MageFlowFixture.NewPrefix();
         var runs = 0;
-        await using var client = fixture.NewClient();
-        var item = client.Task<In, Out>(MageFlowFixture.Unique("item"), (i, _) =>
+        await using var h = fixture.Flow();
+        var item = h.Task<In, Out>("item", (i, _) =>
         {
             Interlocked.Increment(ref runs);
             return Task.FromResult(new Out(i.N));
         });
-        await using var mf = await fixture.AttachAsync(client, prefix);
-        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 20);
-        await worker.StartAsync();
+        var mf = await h.StartAsync(slots: 20);
 
         var first = await mf.SignAsync(item, new { n = 1 });
         var swarm = await mf.SwarmAsync([first]);
@@ -275,24 +225,17 @@ public sealed class SwarmTests(MageFlowFixture fixture)
         var run = await Assert.ThrowsAsync<MageFlowStateException>(() => swarm.RunNoWaitAsync());
         Assert.Contains("canceled", run.Message, StringComparison.Ordinal);
         await late.CancelAsync();
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
+        await h.AssertRedisCleanAsync();
         Assert.Equal(0, Volatile.Read(ref runs));
     }
 
     [Fact]
     public async Task SuspendAsync_ThenResume_SwarmLosesNoItem()
     {
-        var prefix = MageFlowFixture.NewPrefix();
         using var gate = new Gate();
-        await using var client = fixture.NewClient();
-        var item = client.Task<In, Out>(MageFlowFixture.Unique("item"), async (i, ctx) =>
-        {
-            await gate.PassAsync(ctx.CancellationToken);
-            return new Out(i.N);
-        });
-        await using var mf = await fixture.AttachAsync(client, prefix);
-        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 20);
-        await worker.StartAsync();
+        await using var h = fixture.Flow();
+        var item = h.Task("item", gate.Passing<In, Out>(i => new Out(i.N)));
+        var mf = await h.StartAsync(slots: 20);
 
         var items = new List<Signature>();
         for (var n = 0; n < 6; n++)
@@ -315,9 +258,9 @@ public sealed class SwarmTests(MageFlowFixture fixture)
         gate.Open();
         Assert.Equal(new Out(0), await items[0].ResultAsync<Out>().WaitAsync(Wait));
         Assert.Equal(new Out(1), await items[1].ResultAsync<Out>().WaitAsync(Wait));
-        var db = fixture.Redis.GetDatabase();
-        Assert.Equal(4, await db.ListLengthAsync(MageFlowFixture.Keys(prefix).Swarm(swarm.Id, SwarmPart.Queue)));
-        Assert.Equal("0", (string?)await db.HashGetAsync(MageFlowFixture.SigKey(prefix, swarm.Id), "running"));
+        var db = h.Db;
+        Assert.Equal(4, await db.ListLengthAsync(h.Keys.Swarm(swarm.Id, SwarmPart.Queue)));
+        Assert.Equal("0", (string?)await db.HashGetAsync(h.Keys.Signature(swarm.Id), "running"));
         Assert.Equal(SignatureStatus.Suspended, await swarm.GetStatusAsync());
 
         await swarm.ResumeAsync();
@@ -326,29 +269,17 @@ public sealed class SwarmTests(MageFlowFixture fixture)
         Assert.Equal(Enumerable.Range(0, 6).Select(n => new Out(n)), results);
         Assert.True(gate.Peak <= 2, $"peak {gate.Peak}");
         Assert.Equal(6, gate.Entered);
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
+        await h.AssertRedisCleanAsync();
     }
 
     [Fact]
     public async Task SuspendAsync_RunningTask_KeepsRunningAndKeepsItsResult()
     {
-        var prefix = MageFlowFixture.NewPrefix();
         using var gate = new Gate();
-        await using var client = fixture.NewClient();
-        var item = client.Task<In, Out>(MageFlowFixture.Unique("item"), async (i, ctx) =>
-        {
-            await gate.PassAsync(ctx.CancellationToken);
-            return new Out(i.N);
-        });
-        var successes = new Probe<ResultIn>();
-        var onSuccess = client.Task<ResultIn, Out>(MageFlowFixture.Unique("onok"), (i, _) =>
-        {
-            successes.Record(i);
-            return Task.FromResult(new Out(0));
-        });
-        await using var mf = await fixture.AttachAsync(client, prefix);
-        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 20);
-        await worker.StartAsync();
+        await using var h = fixture.Flow();
+        var item = h.Task("item", gate.Passing<In, Out>(i => new Out(i.N)));
+        var (onSuccess, successes) = h.Recorder<ResultIn, Out>("onok", new Out(0));
+        var mf = await h.StartAsync(slots: 20);
 
         var callback = await mf.SignAsync(onSuccess);
         var sig = await mf.SignAsync(item, new { n = 3 }, successCallbacks: [callback]);
@@ -362,7 +293,7 @@ public sealed class SwarmTests(MageFlowFixture fixture)
         Assert.Equal(new Out(3), (await successes.First).MageflowResults);
         await sig.ResumeAsync();
         await callback.ResultAsync<Out>().WaitAsync(Wait);
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
+        await h.AssertRedisCleanAsync();
         Assert.Equal(1, gate.Entered);
         Assert.Equal(1, successes.Count);
     }
@@ -370,14 +301,13 @@ public sealed class SwarmTests(MageFlowFixture fixture)
     [Fact]
     public async Task InterruptAsync_RunningItem_CancelsHandlerAndResumeRerunsIt()
     {
-        var prefix = MageFlowFixture.NewPrefix();
         var started = new SemaphoreSlim(0);
         var cancelled = new SemaphoreSlim(0);
         var attempts = new ConcurrentDictionary<int, int>();
-        await using var client = fixture.NewClient();
-        var item = client.Task<In, Out>(MageFlowFixture.Unique("item"), async (i, ctx) =>
+        await using var h = fixture.Flow();
+        var item = h.Task<In, Out>("item", async (i, ctx) =>
         {
-            if (attempts.AddOrUpdate(i.N, 1, (_, c) => c + 1) == 1)
+            if (attempts.Increment(i.N) == 1)
             {
                 started.Release();
                 try
@@ -393,9 +323,7 @@ public sealed class SwarmTests(MageFlowFixture fixture)
 
             return new Out(i.N * 10);
         });
-        await using var mf = await fixture.AttachAsync(client, prefix);
-        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 20);
-        await worker.StartAsync();
+        var mf = await h.StartAsync(slots: 20);
 
         var items = new List<Signature> { await mf.SignAsync(item, new { n = 1 }), await mf.SignAsync(item, new { n = 2 }) };
         var swarm = await mf.SwarmAsync(items, new SwarmConfig(MaxConcurrency: 2), closed: true);
@@ -414,7 +342,7 @@ public sealed class SwarmTests(MageFlowFixture fixture)
         Assert.Equal([new Out(10), new Out(20)], results);
         Assert.Equal(2, attempts[1]);
         Assert.Equal(2, attempts[2]);
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
+        await h.AssertRedisCleanAsync();
     }
 
     /// <summary>Signatures a swarm refused never run: cancel them, as a caller would, so they expire like the rest.</summary>

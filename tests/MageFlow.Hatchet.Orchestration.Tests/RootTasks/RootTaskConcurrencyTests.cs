@@ -1,52 +1,32 @@
-using MageFlow.Hatchet.Orchestration;
-using MageFlow.Hatchet.Tests.Orchestration;
-
-namespace MageFlow.Hatchet.Tests.RootTasks;
+namespace MageFlow.Hatchet.Orchestration.Tests.RootTasks;
 
 /// <summary>The root swarm runs captured children under maxConcurrency and fires callbacks only after the last one.</summary>
 [Collection(RootTasksCollection.Name)]
 public sealed class RootTaskConcurrencyTests(MageFlowFixture fixture)
 {
-    private static readonly TimeSpan Wait = MageFlowFixture.Wait;
-
     [Fact]
     public async Task RootBody_SpawnsMoreChildrenThanLimit_PeakEqualsMaxConcurrency()
     {
         const int Children = 9;
         const int Limit = 3;
-        var prefix = MageFlowFixture.NewPrefix();
         using var gate = new Gate();
-        await using var client = fixture.NewClient();
-        MageFlowClient? mageflow = null;
-        var child = client.Task<ChildIn, ChildOut>(MageFlowFixture.Unique("child"), async (i, ctx) =>
-        {
-            await gate.PassAsync(ctx.CancellationToken);
-            return new ChildOut(i.N);
-        });
-        var callbacks = new Probe<ChildResultsIn>();
-        var onDone = client.Task<ChildResultsIn, int>(MageFlowFixture.Unique("done"), (i, _) =>
-        {
-            callbacks.Record(i);
-            return Task.FromResult(0);
-        });
-        var root = client.Task<RootIn, RootOut>(MageFlowFixture.Unique("root"), async (input, ctx) =>
+        await using var h = fixture.Flow();
+        var child = h.Task("child", gate.Passing<ChildIn, ChildOut>(i => new ChildOut(i.N)));
+        var (onDone, callbacks) = h.Recorder<ChildResultsIn, int>("done", 0);
+        var root = h.Task<RootIn, RootOut>("root", async (input, ctx) =>
         {
             for (var n = 0; n < Children; n++)
             {
-                await (await mageflow!.SignAsync(child)).RunNoWaitAsync(new ChildIn(n));
+                await (await h.MageFlow.SignAsync(child)).RunNoWaitAsync(new ChildIn(n));
             }
 
             return new RootOut(Children);
         }).AsRoot(maxConcurrency: Limit);
-        await using var mf = mageflow = await fixture.AttachAsync(client, prefix);
 
         // Far more worker slots than the limit: only the root swarm holds children back.
-        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 30);
-        await worker.StartAsync();
+        var mf = await h.StartAsync(slots: 30);
 
-        var callback = await mf.SignAsync(onDone);
-        var rootSig = await mf.SignAsync(root, successCallbacks: [callback]);
-        await rootSig.RunNoWaitAsync(new RootIn(0));
+        var (rootSig, callback) = await RootRuns.StartAsync(mf, root, new RootIn(0), onDone);
         for (var wave = 0; wave < Children / Limit; wave++)
         {
             await gate.ArrivalsAsync(Limit);
@@ -58,7 +38,7 @@ public sealed class RootTaskConcurrencyTests(MageFlowFixture fixture)
         Assert.Equal(Limit, gate.Peak);
         Assert.Equal(Children, gate.Entered);
         await callback.ResultAsync<int>().WaitAsync(Wait);
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
+        await h.AssertRedisCleanAsync();
         Assert.Equal(1, callbacks.Count);
     }
 
@@ -66,14 +46,12 @@ public sealed class RootTaskConcurrencyTests(MageFlowFixture fixture)
     public async Task RootBody_ReturnsWhileChildrenRun_CallbackStartsAfterEveryChildFinished()
     {
         const int Children = 5;
-        var prefix = MageFlowFixture.NewPrefix();
         using var gate = new Gate();
         var timeline = new Timeline();
         using var returned = new SemaphoreSlim(0);
         var childIds = new string[Children];
-        await using var client = fixture.NewClient();
-        MageFlowClient? mageflow = null;
-        var child = client.Task<ChildIn, ChildOut>(MageFlowFixture.Unique("child"), async (i, ctx) =>
+        await using var h = fixture.Flow();
+        var child = h.Task<ChildIn, ChildOut>("child", async (i, ctx) =>
         {
             await gate.PassAsync(ctx.CancellationToken);
             timeline.Mark($"child-finished:{i.N}");
@@ -81,31 +59,21 @@ public sealed class RootTaskConcurrencyTests(MageFlowFixture fixture)
             return new ChildOut(i.N);
         });
         var callbacks = new Probe<ChildResultsIn>();
-        var onDone = client.Task<ChildResultsIn, int>(MageFlowFixture.Unique("done"), (i, _) =>
+        var onDone = h.Task<ChildResultsIn, int>("done", (i, _) =>
         {
             timeline.Mark("callback-started");
             callbacks.Record(i);
             return Task.FromResult(0);
         });
-        var root = client.Task<RootIn, RootOut>(MageFlowFixture.Unique("root"), async (input, ctx) =>
+        var root = h.Task<RootIn, RootOut>("root", async (input, ctx) =>
         {
-            for (var n = 0; n < Children; n++)
-            {
-                var sig = await mageflow!.SignAsync(child);
-                childIds[n] = sig.Id;
-                await sig.RunNoWaitAsync(new ChildIn(n));
-            }
-
+            await RootRuns.SpawnAsync(h.MageFlow, child, childIds, n => new ChildIn(n));
             timeline.Mark("root-returned");
             return new RootOut(Children);
         }).AsRoot(maxConcurrency: Children);
-        await using var mf = mageflow = await fixture.AttachAsync(client, prefix);
-        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 20);
-        await worker.StartAsync();
+        var mf = await h.StartAsync(slots: 20);
 
-        var callback = await mf.SignAsync(onDone);
-        var rootSig = await mf.SignAsync(root, successCallbacks: [callback]);
-        await rootSig.RunNoWaitAsync(new RootIn(0));
+        var (rootSig, callback) = await RootRuns.StartAsync(mf, root, new RootIn(0), onDone);
 
         // The root's run is over (so its swarm is closed) while every child is still held.
         Assert.Equal(new RootOut(Children), await rootSig.ResultAsync<RootOut>().WaitAsync(Wait));
@@ -125,8 +93,8 @@ public sealed class RootTaskConcurrencyTests(MageFlowFixture fixture)
             Assert.Equal(SignatureStatus.Done, await RootTaskAssert.FinalStatusAsync(mf, childIds[n]));
         }
 
-        var swarmId = (await RootTaskAssert.FieldsAsync(fixture.Redis, prefix, rootSig.Id, "root_swarm"))["root_swarm"]!;
-        var swarm = await RootTaskAssert.FieldsAsync(fixture.Redis, prefix, swarmId, "status", "closed", "nok", "running");
+        var swarmId = await RootTaskAssert.RootSwarmIdAsync(h, rootSig.Id);
+        var swarm = await RootTaskAssert.FieldsAsync(h, swarmId, "status", "closed", "nok", "running");
         Assert.Equal(("active", "1", (Children - 1).ToString(System.Globalization.CultureInfo.InvariantCulture), "1"), (swarm["status"], swarm["closed"], swarm["nok"], swarm["running"]));
         Assert.Equal(0, callbacks.Count);
         gate.Release(1);
@@ -137,7 +105,7 @@ public sealed class RootTaskConcurrencyTests(MageFlowFixture fixture)
         Assert.Equal(Children, finished.Count);
         Assert.All(finished, f => Assert.True(timeline["root-returned"] < f, "a child finished before the root body returned: the test did not hold them"));
         Assert.All(finished, f => Assert.True(f < timeline["callback-started"], "the callback started before every child had finished"));
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
+        await h.AssertRedisCleanAsync();
         Assert.Equal(1, callbacks.Count);
     }
 }

@@ -1,31 +1,21 @@
-using MageFlow.Hatchet.Orchestration.State;
-using System.Collections.Concurrent;
-using MageFlow.Hatchet.Orchestration;
-using MageFlow.Hatchet.Tasks;
-using MageFlow.Hatchet.Tests.Orchestration;
-
-namespace MageFlow.Hatchet.Tests.RootTasks;
+namespace MageFlow.Hatchet.Orchestration.Tests.RootTasks;
 
 /// <summary>Failing children, failing and retried root bodies.</summary>
 [Collection(RootTasksCollection.Name)]
 public sealed class RootTaskFailureTests(MageFlowFixture fixture)
 {
-    private static readonly TimeSpan Wait = MageFlowFixture.Wait;
-
     public sealed record FlakyIn(int N, bool Fail);
 
     [Fact]
     public async Task RootSwarm_StopAfterNFailures_QueuedChildrenNeverRunAndErrorCallbacksFireOnce()
     {
         const int Children = 8;
-        var prefix = MageFlowFixture.NewPrefix();
         using var gate = new Gate();
-        await using var client = fixture.NewClient();
-        MageFlowClient? mageflow = null;
+        await using var h = fixture.Flow();
         var executed = new ConcurrentDictionary<int, int>();
-        var child = client.Task<FlakyIn, ChildOut>(MageFlowFixture.Unique("child"), async (i, ctx) =>
+        var child = h.Task<FlakyIn, ChildOut>("child", async (i, ctx) =>
         {
-            executed.AddOrUpdate(i.N, 1, (_, c) => c + 1);
+            executed.Increment(i.N);
             if (i.Fail)
             {
                 throw new InvalidOperationException($"child {i.N} failed");
@@ -34,39 +24,18 @@ public sealed class RootTaskFailureTests(MageFlowFixture fixture)
             await gate.PassAsync(ctx.CancellationToken);
             return new ChildOut(i.N);
         });
-        var successes = new Probe<ResultsIn>();
-        var onDone = client.Task<ResultsIn, int>(MageFlowFixture.Unique("done"), (i, _) =>
-        {
-            successes.Record(i);
-            return Task.FromResult(0);
-        });
-        var errors = new Probe<RootIn>();
-        var onError = client.Task<RootIn, int>(MageFlowFixture.Unique("err"), (i, _) =>
-        {
-            errors.Record(i);
-            return Task.FromResult(0);
-        });
+        var (onDone, successes) = h.Recorder<ResultsIn, int>("done", 0);
+        var (onError, errors) = h.Recorder<RootIn, int>("err", 0);
         var childIds = new string[Children];
-        var root = client.Task<RootIn, RootOut>(MageFlowFixture.Unique("root"), async (input, ctx) =>
+        var root = h.Task<RootIn, RootOut>("root", async (input, ctx) =>
         {
             // Children 0 and 1 fail at once; the first failure starts child 2 (held at the gate); the second stops the swarm.
-            for (var n = 0; n < Children; n++)
-            {
-                var sig = await mageflow!.SignAsync(child);
-                childIds[n] = sig.Id;
-                await sig.RunNoWaitAsync(new FlakyIn(n, n < 2));
-            }
-
+            await RootRuns.SpawnAsync(h.MageFlow, child, childIds, n => new FlakyIn(n, n < 2));
             return new RootOut(Children);
         }).AsRoot(maxConcurrency: 2, stopAfterNFailures: 2);
-        await using var mf = mageflow = await fixture.AttachAsync(client, prefix);
-        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 20);
-        await worker.StartAsync();
+        var mf = await h.StartAsync(slots: 20);
 
-        var callback = await mf.SignAsync(onDone);
-        var errorCallback = await mf.SignAsync(onError);
-        var rootSig = await mf.SignAsync(root, successCallbacks: [callback], errorCallbacks: [errorCallback]);
-        await rootSig.RunNoWaitAsync(new RootIn(42, "batch"));
+        var (rootSig, callback, errorCallback) = await RootRuns.StartAsync(mf, root, new RootIn(42, "batch"), onDone, onError);
 
         // The error callback gets the root's original message.
         Assert.Equal(new RootIn(42, "batch"), await errors.First);
@@ -83,12 +52,12 @@ public sealed class RootTaskFailureTests(MageFlowFixture fixture)
             Assert.Equal(SignatureStatus.Canceled, await RootTaskAssert.FinalStatusAsync(mf, childIds[n]));
         }
 
-        var swarmId = (await RootTaskAssert.FieldsAsync(fixture.Redis, prefix, rootSig.Id, "root_swarm"))["root_swarm"]!;
-        var swarm = await RootTaskAssert.FieldsAsync(fixture.Redis, prefix, swarmId, "status", "nfail", "nok", "error");
+        var swarmId = await RootTaskAssert.RootSwarmIdAsync(h, rootSig.Id);
+        var swarm = await RootTaskAssert.FieldsAsync(h, swarmId, "status", "nfail", "nok", "error");
         Assert.Equal(("failed", "2", "1"), (swarm["status"], swarm["nfail"], swarm["nok"]));
         Assert.Equal("swarm stopped after 2 failure(s)", swarm["error"]);
         Assert.Equal(SignatureStatus.Canceled, await callback.GetStatusAsync());
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
+        await h.AssertRedisCleanAsync();
         Assert.Equal([0, 1, 2], executed.Keys.Order());
         Assert.All(executed.Values, c => Assert.Equal(1, c));
         Assert.Equal(1, errors.Count);
@@ -98,37 +67,21 @@ public sealed class RootTaskFailureTests(MageFlowFixture fixture)
     [Fact]
     public async Task RootBody_FailsOnEveryAttempt_ErrorCallbacksFireOnceAfterLastAttempt()
     {
-        var prefix = MageFlowFixture.NewPrefix();
-        await using var client = fixture.NewClient();
-        MageFlowClient? mageflow = null;
+        await using var h = fixture.Flow();
         var executed = new ConcurrentDictionary<int, int>();
-        var child = client.Task<ChildIn, ChildOut>(MageFlowFixture.Unique("child"), (i, _) =>
-        {
-            executed.AddOrUpdate(i.N, 1, (_, c) => c + 1);
-            return Task.FromResult(new ChildOut(i.N));
-        });
-        var successes = new Probe<ResultsIn>();
-        var onDone = client.Task<ResultsIn, int>(MageFlowFixture.Unique("done"), (i, _) =>
-        {
-            successes.Record(i);
-            return Task.FromResult(0);
-        });
-        var errors = new Probe<RootIn>();
-        var onError = client.Task<RootIn, int>(MageFlowFixture.Unique("err"), (i, _) =>
-        {
-            errors.Record(i);
-            return Task.FromResult(0);
-        });
+        var child = CountingChild(h, executed);
+        var (onDone, successes) = h.Recorder<ResultsIn, int>("done", 0);
+        var (onError, errors) = h.Recorder<RootIn, int>("err", 0);
         var attempts = new ConcurrentQueue<int>();
         var childIds = new ConcurrentDictionary<string, int>();
-        var root = client.Task<RootIn, RootOut>(
-            MageFlowFixture.Unique("root"),
+        var root = h.Task<RootIn, RootOut>(
+            "root",
             async (input, ctx) =>
             {
                 attempts.Enqueue(ctx.RetryCount);
                 for (var n = 0; n < 2; n++)
                 {
-                    var sig = await mageflow!.SignAsync(child);
+                    var sig = await h.MageFlow.SignAsync(child);
                     childIds[sig.Id] = n;
                     await sig.RunNoWaitAsync(new ChildIn(n));
                 }
@@ -136,14 +89,9 @@ public sealed class RootTaskFailureTests(MageFlowFixture fixture)
                 throw new InvalidOperationException($"attempt {ctx.RetryCount} fails");
             },
             new TaskOptions { Retries = 1 }).AsRoot(maxConcurrency: 4);
-        await using var mf = mageflow = await fixture.AttachAsync(client, prefix);
-        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 20);
-        await worker.StartAsync();
+        var mf = await h.StartAsync(slots: 20);
 
-        var callback = await mf.SignAsync(onDone);
-        var errorCallback = await mf.SignAsync(onError);
-        var rootSig = await mf.SignAsync(root, successCallbacks: [callback], errorCallbacks: [errorCallback]);
-        await rootSig.RunNoWaitAsync(new RootIn(7, "doomed"));
+        var (rootSig, callback, errorCallback) = await RootRuns.StartAsync(mf, root, new RootIn(7, "doomed"), onDone, onError);
 
         Assert.Equal(new RootIn(7, "doomed"), await errors.First);
         await errorCallback.ResultAsync<int>().WaitAsync(Wait);
@@ -159,53 +107,34 @@ public sealed class RootTaskFailureTests(MageFlowFixture fixture)
             Assert.Equal(SignatureStatus.Done, await RootTaskAssert.FinalStatusAsync(mf, id));
         }
 
-        var swarmId = (await RootTaskAssert.FieldsAsync(fixture.Redis, prefix, rootSig.Id, "root_swarm"))["root_swarm"]!;
-        var swarm = await RootTaskAssert.FieldsAsync(fixture.Redis, prefix, swarmId, "status", "error", "total");
+        var swarmId = await RootTaskAssert.RootSwarmIdAsync(h, rootSig.Id);
+        var swarm = await RootTaskAssert.FieldsAsync(h, swarmId, "status", "error", "total");
         Assert.Equal(("failed", "2"), (swarm["status"], swarm["total"]));
         Assert.StartsWith("root task failed: attempt 1 fails", swarm["error"], StringComparison.Ordinal);
         Assert.Equal(SignatureStatus.Canceled, await callback.GetStatusAsync());
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
+        await h.AssertRedisCleanAsync();
         Assert.Equal([0, 1], executed.Keys.Order());
         Assert.All(executed.Values, c => Assert.Equal(1, c));
         Assert.Equal(1, errors.Count);
         Assert.Equal(0, successes.Count);
-        Assert.Single(await RootTaskAssert.SignaturesNamedAsync(fixture.Redis, prefix, "root-swarm:"));
+        Assert.Single(await RootTaskAssert.SignaturesNamedAsync(h, "root-swarm:"));
     }
 
     [Fact]
     public async Task RootBody_ThrowsRightAfterSpawning_ChildrenJoinTheStoppedSwarmAndNoneIsLeftPending()
     {
         const int Children = 3;
-        var prefix = MageFlowFixture.NewPrefix();
-        await using var client = fixture.NewClient();
-        MageFlowClient? mageflow = null;
+        await using var h = fixture.Flow();
         var executed = new ConcurrentDictionary<int, int>();
-        var child = client.Task<ChildIn, ChildOut>(MageFlowFixture.Unique("child"), (i, _) =>
-        {
-            executed.AddOrUpdate(i.N, 1, (_, c) => c + 1);
-            return Task.FromResult(new ChildOut(i.N));
-        });
-        var errors = new Probe<RootIn>();
-        var onError = client.Task<RootIn, int>(MageFlowFixture.Unique("err"), (i, _) =>
-        {
-            errors.Record(i);
-            return Task.FromResult(0);
-        });
+        var child = CountingChild(h, executed);
+        var (onError, errors) = h.Recorder<RootIn, int>("err", 0);
         var childIds = new string[Children];
-        var root = client.Task<RootIn, RootOut>(MageFlowFixture.Unique("root"), async (input, ctx) =>
+        var root = h.Task<RootIn, RootOut>("root", async (input, ctx) =>
         {
-            for (var n = 0; n < Children; n++)
-            {
-                var sig = await mageflow!.SignAsync(child);
-                childIds[n] = sig.Id;
-                await sig.RunNoWaitAsync(new ChildIn(n));
-            }
-
+            await RootRuns.SpawnAsync(h.MageFlow, child, childIds, n => new ChildIn(n));
             throw new InvalidOperationException("fails right after spawning");
         }).AsRoot(maxConcurrency: 1);
-        await using var mf = mageflow = await fixture.AttachAsync(client, prefix);
-        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 20);
-        await worker.StartAsync();
+        var mf = await h.StartAsync(slots: 20);
 
         var errorCallback = await mf.SignAsync(onError);
         var rootSig = await mf.SignAsync(root, errorCallbacks: [errorCallback]);
@@ -222,10 +151,10 @@ public sealed class RootTaskFailureTests(MageFlowFixture fixture)
             Assert.Equal(SignatureStatus.Canceled, await RootTaskAssert.FinalStatusAsync(mf, childIds[n]));
         }
 
-        var swarmId = (await RootTaskAssert.FieldsAsync(fixture.Redis, prefix, rootSig.Id, "root_swarm"))["root_swarm"]!;
-        var swarm = await RootTaskAssert.FieldsAsync(fixture.Redis, prefix, swarmId, "status", "total", "nok");
+        var swarmId = await RootTaskAssert.RootSwarmIdAsync(h, rootSig.Id);
+        var swarm = await RootTaskAssert.FieldsAsync(h, swarmId, "status", "total", "nok");
         Assert.Equal(("failed", "3", "1"), (swarm["status"], swarm["total"], swarm["nok"]));
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
+        await h.AssertRedisCleanAsync();
         Assert.Equal([0], executed.Keys);
         Assert.Equal(1, errors.Count);
     }
@@ -234,25 +163,14 @@ public sealed class RootTaskFailureTests(MageFlowFixture fixture)
     public async Task RootBody_RetriedAfterSpawningChildren_EachChildRunsOnceInOneSwarm()
     {
         const int K = 4;
-        var prefix = MageFlowFixture.NewPrefix();
-        await using var client = fixture.NewClient();
-        MageFlowClient? mageflow = null;
+        await using var h = fixture.Flow();
         var executed = new ConcurrentDictionary<int, int>();
-        var child = client.Task<ChildIn, ChildOut>(MageFlowFixture.Unique("child"), (i, _) =>
-        {
-            executed.AddOrUpdate(i.N, 1, (_, c) => c + 1);
-            return Task.FromResult(new ChildOut(i.N));
-        });
-        var callbacks = new Probe<ChildResultsIn>();
-        var onDone = client.Task<ChildResultsIn, int>(MageFlowFixture.Unique("done"), (i, _) =>
-        {
-            callbacks.Record(i);
-            return Task.FromResult(0);
-        });
+        var child = CountingChild(h, executed);
+        var (onDone, callbacks) = h.Recorder<ChildResultsIn, int>("done", 0);
         var idsByAttempt = new ConcurrentDictionary<int, List<string>>();
         var swarmByAttempt = new ConcurrentDictionary<int, string>();
-        var root = client.Task<RootIn, RootOut>(
-            MageFlowFixture.Unique("root"),
+        var root = h.Task<RootIn, RootOut>(
+            "root",
             async (input, ctx) =>
             {
                 swarmByAttempt[ctx.RetryCount] = MageFlowScope.CurrentRootSwarmId!;
@@ -261,7 +179,7 @@ public sealed class RootTaskFailureTests(MageFlowFixture fixture)
                 {
                     if (n % 2 == 0)
                     {
-                        var sig = await mageflow!.SignAsync(child);
+                        var sig = await h.MageFlow.SignAsync(child);
                         ids.Add(sig.Id);
                         await sig.RunNoWaitAsync(new ChildIn(n));
                     }
@@ -280,13 +198,9 @@ public sealed class RootTaskFailureTests(MageFlowFixture fixture)
                 return new RootOut(K);
             },
             new TaskOptions { Retries = 1 }).AsRoot(maxConcurrency: 2);
-        await using var mf = mageflow = await fixture.AttachAsync(client, prefix);
-        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 20);
-        await worker.StartAsync();
+        var mf = await h.StartAsync(slots: 20);
 
-        var callback = await mf.SignAsync(onDone);
-        var rootSig = await mf.SignAsync(root, successCallbacks: [callback]);
-        await rootSig.RunNoWaitAsync(new RootIn(0));
+        var (rootSig, callback) = await RootRuns.StartAsync(mf, root, new RootIn(0), onDone);
 
         Assert.Equal(Enumerable.Range(0, K).Select(n => new ChildOut(n)), (await callbacks.First).Results);
         Assert.Equal(new RootOut(K), await rootSig.ResultAsync<RootOut>().WaitAsync(Wait));
@@ -296,12 +210,12 @@ public sealed class RootTaskFailureTests(MageFlowFixture fixture)
         Assert.Equal(idsByAttempt[0], idsByAttempt[1]);
         Assert.Equal(K, idsByAttempt[0].Distinct().Count());
         Assert.Equal(swarmByAttempt[0], swarmByAttempt[1]);
-        var swarms = await RootTaskAssert.SignaturesNamedAsync(fixture.Redis, prefix, "root-swarm:");
+        var swarms = await RootTaskAssert.SignaturesNamedAsync(h, "root-swarm:");
         Assert.Equal([swarmByAttempt[0]], swarms);
-        var swarm = await RootTaskAssert.FieldsAsync(fixture.Redis, prefix, swarms[0], "status", "total", "nok");
+        var swarm = await RootTaskAssert.FieldsAsync(h, swarms[0], "status", "total", "nok");
         Assert.Equal(("done", "4", "4"), (swarm["status"], swarm["total"], swarm["nok"]));
-        Assert.Equal(K, await fixture.Redis.GetDatabase().ListLengthAsync(MageFlowFixture.Keys(prefix).Swarm(swarms[0], SwarmPart.Items)));
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
+        Assert.Equal(K, await h.Db.ListLengthAsync(h.Keys.Swarm(swarms[0], SwarmPart.Items)));
+        await h.AssertRedisCleanAsync();
         Assert.Equal(Enumerable.Range(0, K), executed.Keys.Order());
         Assert.All(executed.Values, c => Assert.Equal(1, c));
         Assert.Equal(1, callbacks.Count);
@@ -310,29 +224,17 @@ public sealed class RootTaskFailureTests(MageFlowFixture fixture)
     [Fact]
     public async Task RootBody_TimesOutIgnoringCancellation_ErrorCallbacksFireAndSuccessNever()
     {
-        var prefix = MageFlowFixture.NewPrefix();
-        await using var client = fixture.NewClient();
-        MageFlowClient? mageflow = null;
-        var child = client.Task<ChildIn, ChildOut>(MageFlowFixture.Unique("child"), (i, _) => Task.FromResult(new ChildOut(i.N)));
-        var successes = new Probe<ResultsIn>();
-        var onDone = client.Task<ResultsIn, int>(MageFlowFixture.Unique("done"), (i, _) =>
-        {
-            successes.Record(i);
-            return Task.FromResult(0);
-        });
-        var errors = new Probe<RootIn>();
-        var onError = client.Task<RootIn, int>(MageFlowFixture.Unique("err"), (i, _) =>
-        {
-            errors.Record(i);
-            return Task.FromResult(0);
-        });
+        await using var h = fixture.Flow();
+        var child = h.Task<ChildIn, ChildOut>("child", (i, _) => Task.FromResult(new ChildOut(i.N)));
+        var (onDone, successes) = h.Recorder<ResultsIn, int>("done", 0);
+        var (onError, errors) = h.Recorder<RootIn, int>("err", 0);
         var stuck = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var bodyReturned = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var root = client.Task<RootIn, RootOut>(
-            MageFlowFixture.Unique("root"),
+        var root = h.Task<RootIn, RootOut>(
+            "root",
             async (input, ctx) =>
             {
-                await (await mageflow!.SignAsync(child)).RunNoWaitAsync(new ChildIn(1));
+                await (await h.MageFlow.SignAsync(child)).RunNoWaitAsync(new ChildIn(1));
 
                 // Ignores its cancellation: the engine fails the run on its timeout while the body still runs.
                 await stuck.Task.WaitAsync(Wait);
@@ -340,14 +242,9 @@ public sealed class RootTaskFailureTests(MageFlowFixture fixture)
                 return new RootOut(1);
             },
             new TaskOptions { ExecutionTimeout = TimeSpan.FromSeconds(1) }).AsRoot(maxConcurrency: 2);
-        await using var mf = mageflow = await fixture.AttachAsync(client, prefix);
-        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 20);
-        await worker.StartAsync();
+        var mf = await h.StartAsync(slots: 20);
 
-        var callback = await mf.SignAsync(onDone);
-        var errorCallback = await mf.SignAsync(onError);
-        var rootSig = await mf.SignAsync(root, successCallbacks: [callback], errorCallbacks: [errorCallback]);
-        await rootSig.RunNoWaitAsync(new RootIn(3, "slow"));
+        var (rootSig, callback, errorCallback) = await RootRuns.StartAsync(mf, root, new RootIn(3, "slow"), onDone, onError);
 
         Assert.Equal(new RootIn(3, "slow"), await errors.First);
         var failed = await Assert.ThrowsAsync<SignatureFailedException>(() => rootSig.ResultAsync<RootOut>().WaitAsync(Wait));
@@ -359,12 +256,20 @@ public sealed class RootTaskFailureTests(MageFlowFixture fixture)
         // close the stopped swarm as a success.
         stuck.TrySetResult();
         await bodyReturned.Task.WaitAsync(Wait);
-        await worker.StopAsync();
-        var swarmId = (await RootTaskAssert.FieldsAsync(fixture.Redis, prefix, rootSig.Id, "root_swarm"))["root_swarm"]!;
+        await h.Worker.StopAsync();
+        var swarmId = await RootTaskAssert.RootSwarmIdAsync(h, rootSig.Id);
         Assert.Equal(SignatureStatus.Failed, await RootTaskAssert.FinalStatusAsync(mf, swarmId));
         Assert.Equal(SignatureStatus.Canceled, await callback.GetStatusAsync());
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
+        await h.AssertRedisCleanAsync();
         Assert.Equal(1, errors.Count);
         Assert.Equal(0, successes.Count);
     }
+
+    /// <summary>A child task that counts its executions by input.</summary>
+    private static TaskDeclaration<ChildIn, ChildOut> CountingChild(FlowHarness h, ConcurrentDictionary<int, int> executed) =>
+        h.Task<ChildIn, ChildOut>("child", (i, _) =>
+        {
+            executed.Increment(i.N);
+            return Task.FromResult(new ChildOut(i.N));
+        });
 }

@@ -1,9 +1,6 @@
 using System.Text.Json.Serialization;
-using MageFlow.Hatchet.DevEngine.Tests.Infrastructure;
-using MageFlow.Hatchet.Orchestration;
-using MageFlow.Hatchet.Tests.Orchestration;
 
-namespace MageFlow.Hatchet.Tests.RootTasks;
+namespace MageFlow.Hatchet.Orchestration.Tests.RootTasks;
 
 /// <summary>
 /// A C# root task whose children are served only by a worker of the official TypeScript SDK (tests/interop/ts/sdk-worker.js).
@@ -12,8 +9,6 @@ namespace MageFlow.Hatchet.Tests.RootTasks;
 [Collection(RootTaskProcessesCollection.Name)]
 public sealed class RootTaskTypeScriptTests(MageFlowFixture fixture)
 {
-    private static readonly TimeSpan Wait = MageFlowFixture.Wait;
-
     public sealed record GreetOut(string Greeting, int Doubled, string Language);
 
     public sealed record GreetingsIn([property: JsonPropertyName("mageflow_results")] List<GreetOut>? Results);
@@ -22,41 +17,31 @@ public sealed class RootTaskTypeScriptTests(MageFlowFixture fixture)
     public async Task RootBody_TriggersTaskServedOnlyByTypeScriptWorker_CallbackGetsTypeScriptResults()
     {
         const int Limit = 2;
-        var prefix = MageFlowFixture.NewPrefix();
-        var names = SdkFixture.Unique("rts");
+        var names = Names.Unique("rts");
         var greet = $"{names}-ts-greet";
         await using var ts = NodeScript.Start(fixture.Engine, "sdk-worker.js", names);
         await ts.WaitForAsync("ready", Wait);
 
-        await using var client = fixture.NewClient();
-        MageFlowClient? mageflow = null;
-        var callbacks = new Probe<GreetingsIn>();
-        var onDone = client.Task<GreetingsIn, int>(MageFlowFixture.Unique("done"), (i, _) =>
-        {
-            callbacks.Record(i);
-            return Task.FromResult(i.Results?.Count ?? -1);
-        });
-        var root = client.Task<RootIn, RootOut>(MageFlowFixture.Unique("root"), async (input, ctx) =>
+        await using var h = fixture.Flow();
+        var (onDone, callbacks) = h.Recorder<GreetingsIn, int>("done", i => i.Results?.Count ?? -1);
+        var root = h.Task<RootIn, RootOut>("root", async (input, ctx) =>
         {
             // Plain SDK triggers by name of a task this process does not serve...
             for (var n = 0; n < 3; n++)
             {
-                var run = await client.RunNoWaitAsync(greet, new { name = $"child{n}", count = n }, cancellationToken: ctx.CancellationToken);
+                var run = await h.Client.RunNoWaitAsync(greet, new { name = $"child{n}", count = n }, cancellationToken: ctx.CancellationToken);
                 Assert.NotNull(run.QueuedAs);
             }
 
             // ...and a MageFlow signature of it (signable once recorded as external).
-            await (await mageflow!.SignAsync(greet)).RunNoWaitAsync(new { name = "signed", count = 10 });
+            await (await h.MageFlow.SignAsync(greet)).RunNoWaitAsync(new { name = "signed", count = 10 });
             return new RootOut(4);
         }).AsRoot(maxConcurrency: Limit);
-        await using var mf = mageflow = await fixture.AttachAsync(client, prefix);
+        var mf = await h.AttachAsync();
         await mf.RegisterExternalTasksAsync([greet]);
-        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 10);
-        await worker.StartAsync();
+        await h.StartWorkerAsync(slots: 10);
 
-        var callback = await mf.SignAsync(onDone);
-        var rootSig = await mf.SignAsync(root, successCallbacks: [callback]);
-        await rootSig.RunNoWaitAsync(new RootIn(0));
+        var (rootSig, callback) = await RootRuns.StartAsync(mf, root, new RootIn(0), onDone);
 
         var got = (await callbacks.First).Results!;
         Assert.Equal(
@@ -77,7 +62,7 @@ public sealed class RootTaskTypeScriptTests(MageFlowFixture fixture)
         }
 
         Assert.Equal(4, runs.Count);
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
+        await h.AssertRedisCleanAsync();
         Assert.Equal(1, callbacks.Count);
     }
 }

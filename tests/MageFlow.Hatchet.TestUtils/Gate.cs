@@ -1,4 +1,4 @@
-namespace MageFlow.Hatchet.Tests.Orchestration;
+namespace MageFlow.Hatchet.TestUtils;
 
 /// <summary>
 /// Holds task handlers until the test lets them go, and measures how many run at once.
@@ -38,7 +38,7 @@ public sealed class Gate : IDisposable
         {
             if (!_open)
             {
-                await _release.WaitAsync(cancellationToken).WaitAsync(MageFlowFixture.Wait, cancellationToken);
+                await _release.WaitAsync(cancellationToken).WaitAsync(Timeouts.Wait, cancellationToken);
             }
         }
         finally
@@ -47,12 +47,23 @@ public sealed class Gate : IDisposable
         }
     }
 
+    /// <summary>A task handler that passes this gate, then returns <paramref name="result"/> of its input.</summary>
+    public Func<TIn, TaskContext, Task<TOut>> Passing<TIn, TOut>(Func<TIn, TOut> result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return async (input, ctx) =>
+        {
+            await PassAsync(ctx.CancellationToken);
+            return result(input);
+        };
+    }
+
     /// <summary>Waits until <paramref name="count"/> more handlers have arrived.</summary>
     public async Task ArrivalsAsync(int count)
     {
         for (var i = 0; i < count; i++)
         {
-            await _arrived.WaitAsync(MageFlowFixture.Wait);
+            await _arrived.WaitAsync(Timeouts.Wait);
         }
     }
 

@@ -1,24 +1,18 @@
-using MageFlow.Hatchet.Orchestration.State;
 using MageFlow.Hatchet.Exceptions;
 using MageFlow.Hatchet.Interceptors;
-using MageFlow.Hatchet.Orchestration;
-using MageFlow.Hatchet.Tasks;
 using StackExchange.Redis;
 
-namespace MageFlow.Hatchet.Tests.Orchestration;
+namespace MageFlow.Hatchet.Orchestration.Tests;
 
 [Collection(MageFlowCollection.Name)]
 public sealed class ErrorTests(MageFlowFixture fixture)
 {
-    private static readonly TimeSpan Wait = MageFlowFixture.Wait;
-
     [Fact]
     public async Task SignAsync_KwargsNotAnObject_ThrowsArgumentException()
     {
-        var prefix = MageFlowFixture.NewPrefix();
-        await using var client = fixture.NewClient();
-        var item = client.Task<In, Out>(MageFlowFixture.Unique("item"), (i, _) => Task.FromResult(new Out(i.N)));
-        await using var mf = await fixture.AttachAsync(client, prefix);
+        await using var h = fixture.Flow();
+        var item = h.Task<In, Out>("item", (i, _) => Task.FromResult(new Out(i.N)));
+        var mf = await h.AttachAsync();
 
         var array = await Assert.ThrowsAsync<ArgumentException>(() => mf.SignAsync(item, new[] { 1, 2 }));
         Assert.Contains("JSON object", array.Message, StringComparison.Ordinal);
@@ -27,24 +21,23 @@ public sealed class ErrorTests(MageFlowFixture fixture)
         await Assert.ThrowsAsync<ArgumentException>(() => mf.SignAsync(item.Name, new List<string> { "a" }));
 
         var keys = new List<string>();
-        await foreach (var key in fixture.Redis.GetServers()[0].KeysAsync(pattern: MageFlowFixture.Keys(prefix).Signature("*")))
+        await foreach (var key in h.Redis.GetServers()[0].KeysAsync(pattern: h.Keys.Signature("*")))
         {
             keys.Add((string)key!);
         }
 
         Assert.Empty(keys);
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
+        await h.AssertRedisCleanAsync();
     }
 
     [Fact]
     public async Task Worker_SignatureDeleted_FailsWithoutRetryAndKeepsServing()
     {
-        var prefix = MageFlowFixture.NewPrefix();
         var attempts = new AttemptCounter();
-        await using var client = fixture.NewClient(o => o.Interceptors.Add(attempts));
+        await using var h = fixture.Flow(o => o.Interceptors.Add(attempts));
         var handled = 0;
-        var item = client.Task<In, Out>(
-            MageFlowFixture.Unique("item"),
+        var item = h.Task<In, Out>(
+            "item",
             (i, _) =>
             {
                 Interlocked.Increment(ref handled);
@@ -52,12 +45,10 @@ public sealed class ErrorTests(MageFlowFixture fixture)
             },
             new TaskOptions { Retries = 3 });
         attempts.TaskName = item.TaskName;
-        await using var mf = await fixture.AttachAsync(client, prefix);
-        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 20);
-        await worker.StartAsync();
+        var mf = await h.StartAsync(slots: 20);
 
         var doomed = await mf.SignAsync(item, new { n = 1 });
-        Assert.True(await fixture.Redis.GetDatabase().KeyDeleteAsync(MageFlowFixture.SigKey(prefix, doomed.Id)));
+        Assert.True(await h.Db.KeyDeleteAsync(h.Keys.Signature(doomed.Id)));
         var options = new RunOptions();
         options.AdditionalMetadata["task_id"] = doomed.Id;
 
@@ -71,38 +62,28 @@ public sealed class ErrorTests(MageFlowFixture fixture)
         // The same worker goes on serving signatures of the same task.
         var healthy = await mf.SignAsync(item);
         Assert.Equal(new Out(8), await healthy.RunAsync<Out>(new { n = 4 }).WaitAsync(Wait));
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
+        await h.AssertRedisCleanAsync();
         Assert.Equal(2, attempts.Count);
     }
 
     [Fact]
     public async Task Worker_SignatureRecordCorrupted_FailsClearlyWhileOtherFlowCompletes()
     {
-        var prefix = MageFlowFixture.NewPrefix();
         using var gate = new Gate();
         var attempts = new AttemptCounter();
-        await using var client = fixture.NewClient(o => o.Interceptors.Add(attempts));
-        var item = client.Task<In, Out>(
-            MageFlowFixture.Unique("item"),
-            async (i, ctx) =>
-            {
-                await gate.PassAsync(ctx.CancellationToken);
-                return new Out(i.N);
-            },
-            new TaskOptions { Retries = 2 });
+        await using var h = fixture.Flow(o => o.Interceptors.Add(attempts));
+        var item = h.Task("item", gate.Passing<In, Out>(i => new Out(i.N)), new TaskOptions { Retries = 2 });
         attempts.TaskName = item.TaskName;
-        await using var mf = await fixture.AttachAsync(client, prefix);
-        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 20);
-        await worker.StartAsync();
+        var mf = await h.StartAsync(slots: 20);
 
         // A healthy swarm is running (held at the gate) while another signature's record is not a hash any more.
         var swarm = await mf.SwarmAsync([await mf.SignAsync(item, new { n = 1 }), await mf.SignAsync(item, new { n = 2 })], closed: true);
         await swarm.RunNoWaitAsync();
         await gate.ArrivalsAsync(2);
         var corrupted = await mf.SignAsync(item);
-        var db = fixture.Redis.GetDatabase();
-        await db.KeyDeleteAsync(MageFlowFixture.SigKey(prefix, corrupted.Id));
-        await db.StringSetAsync(MageFlowFixture.SigKey(prefix, corrupted.Id), "not a hash", MageFlowFixture.DoneTtl);
+        var db = h.Db;
+        await db.KeyDeleteAsync(h.Keys.Signature(corrupted.Id));
+        await db.StringSetAsync(h.Keys.Signature(corrupted.Id), "not a hash", MageFlowFixture.DoneTtl);
         var options = new RunOptions();
         options.AdditionalMetadata["task_id"] = corrupted.Id;
 
@@ -113,24 +94,17 @@ public sealed class ErrorTests(MageFlowFixture fixture)
 
         gate.Open();
         Assert.Equal([new Out(1), new Out(2)], await swarm.ResultAsync<List<Out>>().WaitAsync(Wait));
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
+        await h.AssertRedisCleanAsync();
     }
 
     [Fact]
     public async Task ResultAsync_SwarmRecordDeletedMidFlow_ThrowsClearErrorWhileOtherSwarmCompletes()
     {
-        var prefix = MageFlowFixture.NewPrefix();
         using var gate = new Gate();
-        await using var client = fixture.NewClient();
-        var held = client.Task<In, Out>(MageFlowFixture.Unique("held"), async (i, ctx) =>
-        {
-            await gate.PassAsync(ctx.CancellationToken);
-            return new Out(i.N);
-        });
-        var free = client.Task<In, Out>(MageFlowFixture.Unique("free"), (i, _) => Task.FromResult(new Out(i.N)));
-        await using var mf = await fixture.AttachAsync(client, prefix);
-        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 20);
-        await worker.StartAsync();
+        await using var h = fixture.Flow();
+        var held = h.Task("held", gate.Passing<In, Out>(i => new Out(i.N)));
+        var free = h.Task<In, Out>("free", (i, _) => Task.FromResult(new Out(i.N)));
+        var mf = await h.StartAsync(slots: 20);
 
         var brokenItems = new List<Signature> { await mf.SignAsync(held, new { n = 1 }), await mf.SignAsync(held, new { n = 2 }), await mf.SignAsync(held, new { n = 3 }) };
         var broken = await mf.SwarmAsync(brokenItems, new SwarmConfig(MaxConcurrency: 1), closed: true);
@@ -146,7 +120,7 @@ public sealed class ErrorTests(MageFlowFixture fixture)
         var healthyRun = healthy.RunAsync<List<Out>>();
         var waiting = broken.ResultAsync<List<Out>>();
 
-        Assert.True(await fixture.Redis.GetDatabase().KeyDeleteAsync(MageFlowFixture.SigKey(prefix, broken.Id)));
+        Assert.True(await h.Db.KeyDeleteAsync(h.Keys.Signature(broken.Id)));
         gate.Open();
 
         var e = await Assert.ThrowsAsync<MageFlowStateException>(() => waiting.WaitAsync(Wait));
@@ -157,28 +131,21 @@ public sealed class ErrorTests(MageFlowFixture fixture)
 
         // The orphaned items never run; cancel them. The broken swarm's own lists lost their owner record, so nothing can expire them early.
         await Task.WhenAll(brokenItems.Skip(1).Select(s => s.CancelAsync()));
-        await RedisAssert.AssertRedisCleanAsync(
-            fixture.Redis,
-            prefix,
-            MageFlowFixture.DoneTtl,
-            key => key.StartsWith(MageFlowFixture.Keys(prefix).Swarm(broken.Id, SwarmPart.Queue)[..^"queue".Length], StringComparison.Ordinal));
+        await h.AssertRedisCleanAsync(key => key.StartsWith(h.Keys.Swarm(broken.Id, SwarmPart.Queue)[..^"queue".Length], StringComparison.Ordinal));
         Assert.Equal(1, gate.Entered);
     }
 
     [Fact]
     public async Task SwarmWithCorruptedNumericSetting_ClearErrorNamingSwarmAndField_OtherSwarmCompletes()
     {
-        var prefix = MageFlowFixture.NewPrefix();
-        await using var client = fixture.NewClient();
-        var item = client.Task<In, Out>(MageFlowFixture.Unique("item"), (i, _) => Task.FromResult(new Out(i.N)));
-        await using var mf = await fixture.AttachAsync(client, prefix);
-        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 20);
-        await worker.StartAsync();
+        await using var h = fixture.Flow();
+        var item = h.Task<In, Out>("item", (i, _) => Task.FromResult(new Out(i.N)));
+        var mf = await h.StartAsync(slots: 20);
 
         var broken = await mf.SwarmAsync([await mf.SignAsync(item, new { n = 1 })], new SwarmConfig(MaxConcurrency: 2, MaxTasks: 5));
         var healthy = await mf.SwarmAsync([await mf.SignAsync(item, new { n = 2 }), await mf.SignAsync(item, new { n = 3 })], closed: true);
-        var db = fixture.Redis.GetDatabase();
-        await db.HashSetAsync(MageFlowFixture.SigKey(prefix, broken.Id), [new HashEntry("maxc", "lots"), new HashEntry("maxn", "five")]);
+        var db = h.Db;
+        await db.HashSetAsync(h.Keys.Signature(broken.Id), [new HashEntry("maxc", "lots"), new HashEntry("maxn", "five")]);
 
         // Starting it, or adding to it, fails with the swarm and the field named, instead of running on defaults.
         var start = await Assert.ThrowsAnyAsync<Exception>(() => broken.RunNoWaitAsync());

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 
-namespace MageFlow.Hatchet.DevEngine.Tests.Infrastructure;
+namespace MageFlow.Hatchet.TestUtils;
 
 /// <summary>Finds the repository and the TypeScript interop package.</summary>
 public static class Repo
@@ -205,5 +205,42 @@ public sealed class NodeScript : IAsyncDisposable
         // WaitForExitAsync also waits for the redirected output to be drained.
         await _process.WaitForExitAsync();
         _messages.Writer.TryComplete();
+    }
+}
+
+/// <summary>
+/// The node scripts one test started. <see cref="StopAllAsync"/> (from the test's <c>DisposeAsync</c>) stops them and
+/// writes what each printed to the test's output, which xunit shows when the test fails.
+/// </summary>
+public sealed class NodeScripts(Action<string> log)
+{
+    private readonly List<(string Name, NodeScript Script)> _scripts = [];
+
+    /// <summary>Starts <paramref name="script"/> against <paramref name="engine"/> and keeps it for <see cref="StopAllAsync"/>.</summary>
+    public NodeScript Start(HatchetDevEngine engine, string script, params string[] args)
+    {
+        var started = NodeScript.Start(engine, script, args);
+        _scripts.Add((string.Join(' ', [script, .. args]), started));
+        return started;
+    }
+
+    /// <summary>Starts <paramref name="script"/> and waits until it prints its <c>ready</c> event.</summary>
+    public async Task<NodeScript> StartReadyAsync(HatchetDevEngine engine, string script, params string[] args)
+    {
+        var started = Start(engine, script, args);
+        await started.WaitForAsync("ready", Timeouts.Wait);
+        return started;
+    }
+
+    /// <summary>Stops every script and logs its exit code and output.</summary>
+    public async Task StopAllAsync()
+    {
+        foreach (var (name, script) in _scripts)
+        {
+            var exit = script.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "still running, killed";
+            await script.DisposeAsync();
+            log($"----- {name} (exit: {exit})");
+            log(script.Output);
+        }
     }
 }

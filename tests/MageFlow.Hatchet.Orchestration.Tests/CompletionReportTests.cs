@@ -1,10 +1,8 @@
 using System.Text.Json;
-using MageFlow.Hatchet.Orchestration;
-using MageFlow.Hatchet.Orchestration.State;
 using MageFlow.Hatchet.Orchestration.State.Scripts;
 using StackExchange.Redis;
 
-namespace MageFlow.Hatchet.Tests.Orchestration;
+namespace MageFlow.Hatchet.Orchestration.Tests;
 
 /// <summary>
 /// A signature run's end is reported twice: by the C# worker that ran it (at once, for a single-task run) and by
@@ -13,23 +11,13 @@ namespace MageFlow.Hatchet.Tests.Orchestration;
 [Collection(MageFlowCollection.Name)]
 public sealed class CompletionReportTests(MageFlowFixture fixture)
 {
-    private static readonly TimeSpan Wait = MageFlowFixture.Wait;
-
     [Fact]
     public async Task WorkerReport_ThenEngineReport_SecondChangesNothing()
     {
-        var prefix = MageFlowFixture.NewPrefix();
-        await using var client = fixture.NewClient();
-        var item = client.Task<In, Out>(MageFlowFixture.Unique("item"), (i, _) => Task.FromResult(new Out(i.N + 1)));
-        var calls = new Probe<ResultIn>();
-        var cb = client.Task<ResultIn, Out>(MageFlowFixture.Unique("cb"), (i, _) =>
-        {
-            calls.Record(i);
-            return Task.FromResult(new Out(0));
-        });
-        await using var mf = await fixture.AttachAsync(client, prefix);
-        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 10);
-        await worker.StartAsync();
+        await using var h = fixture.Flow();
+        var item = h.Task<In, Out>("item", (i, _) => Task.FromResult(new Out(i.N + 1)));
+        var (cb, calls) = h.Recorder<ResultIn, Out>("cb", new Out(0));
+        var mf = await h.StartAsync(slots: 10);
 
         var callback = await mf.SignAsync(cb);
         var sig = await mf.SignAsync(item, new { n = 1 }, successCallbacks: [callback]);
@@ -37,9 +25,9 @@ public sealed class CompletionReportTests(MageFlowFixture fixture)
         Assert.Equal(new Out(2), await sig.ResultAsync<Out>().WaitAsync(Wait));
         await callback.ResultAsync<Out>().WaitAsync(Wait);
 
-        var db = fixture.Redis.GetDatabase();
-        string runId = (await db.HashGetAsync(MageFlowFixture.SigKey(prefix, sig.Id), "run"))!;
-        var before = await db.HashGetAllAsync(MageFlowFixture.SigKey(prefix, sig.Id));
+        var db = h.Db;
+        string runId = (await db.HashGetAsync(h.Keys.Signature(sig.Id), "run"))!;
+        var before = await db.HashGetAllAsync(h.Keys.Signature(sig.Id));
 
         // The run's tracker no longer has it, so the engine's report (however late) is ignored...
         Assert.Equal(("untracked", 0), await ReportAsync(mf, "engine", runId, sig.Id, "1", "{\"value\":99}"));
@@ -48,72 +36,59 @@ public sealed class CompletionReportTests(MageFlowFixture fixture)
         // ...and a repeated worker report finds the signature finished.
         Assert.Equal(("dup", 0), await ReportAsync(mf, "worker", runId, sig.Id, "1", "{\"value\":99}"));
 
-        Assert.Equal(Sorted(before), Sorted(await db.HashGetAllAsync(MageFlowFixture.SigKey(prefix, sig.Id))));
+        Assert.Equal(Sorted(before), Sorted(await db.HashGetAllAsync(h.Keys.Signature(sig.Id))));
         Assert.Equal(new Out(2), await sig.ResultAsync<Out>().WaitAsync(Wait));
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
+        await h.AssertRedisCleanAsync();
         Assert.Equal(1, calls.Count);
     }
 
     [Fact]
     public async Task EngineReport_ThenWorkerReport_SecondChangesNothing()
     {
-        var prefix = MageFlowFixture.NewPrefix();
-        await using var client = fixture.NewClient();
+        await using var h = fixture.Flow();
         using var gate = new Gate();
-        var item = client.Task<In, Out>(MageFlowFixture.Unique("item"), async (i, ctx) =>
-        {
-            await gate.PassAsync(ctx.CancellationToken);
-            return new Out(i.N + 1);
-        });
-        await using var mf = await fixture.AttachAsync(client, prefix);
-        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 10);
-        await worker.StartAsync();
+        var item = h.Task("item", gate.Passing<In, Out>(i => new Out(i.N + 1)));
+        var mf = await h.StartAsync(slots: 10);
 
         var sig = await mf.SignAsync(item, new { n = 1 });
         await sig.RunNoWaitAsync();
         await gate.ArrivalsAsync(1);
 
         // While the body waits, the engine's event "arrives" first (as if the worker had died after finishing).
-        var db = fixture.Redis.GetDatabase();
-        string runId = (await db.HashGetAsync(MageFlowFixture.SigKey(prefix, sig.Id), "run"))!;
-        string owner = (await db.HashGetAsync(MageFlowFixture.SigKey(prefix, sig.Id), "owner"))!;
+        var db = h.Db;
+        string runId = (await db.HashGetAsync(h.Keys.Signature(sig.Id), "run"))!;
+        string owner = (await db.HashGetAsync(h.Keys.Signature(sig.Id), "owner"))!;
         Assert.Equal(mf.OwnerId, owner);
         Assert.Equal(("ok", 0), await ReportAsync(mf, "engine", runId, sig.Id, "1", "{\"value\":7}"));
         Assert.Equal(new Out(7), await sig.ResultAsync<Out>().WaitAsync(Wait));
 
         // The body then returns: its worker's report (and any repeat of it) changes nothing; the first result stands.
         gate.Open();
-        await client.Runs.WaitAsync(runId).WaitAsync(Wait);
+        await h.Client.Runs.WaitAsync(runId).WaitAsync(Wait);
         Assert.Equal(("dup", 0), await ReportAsync(mf, "worker", runId, sig.Id, "1", "{\"value\":2}"));
         Assert.Equal(new Out(7), await sig.ResultAsync<Out>().WaitAsync(Wait));
         Assert.Equal(SignatureStatus.Done, await sig.GetStatusAsync());
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
+        await h.AssertRedisCleanAsync();
     }
 
     [Fact]
     public async Task TaskRunByWorkerWithoutMageflow_EndsThroughTheEngineEvent()
     {
-        var prefix = MageFlowFixture.NewPrefix();
-        var name = MageFlowFixture.Unique("item");
+        var name = Names.Unique("item");
 
         // The publisher declares the tasks (so it expects their workers to report), but the worker that runs them
         // is a plain Hatchet worker without MageFlow: nothing reports their ends but the engine.
-        var cbName = MageFlowFixture.Unique("cb");
-        await using var publisher = fixture.NewClient();
-        var declared = publisher.Task<In, Out>(name, (i, _) => Task.FromResult(new Out(-1)));
-        var cb = publisher.Task<ResultIn, Out>(cbName, (i, _) => Task.FromResult(new Out(-1)));
-        await using var mf = await fixture.AttachAsync(publisher, prefix);
+        var cbName = Names.Unique("cb");
+        await using var h = fixture.Flow();
+        var declared = h.Client.Task<In, Out>(name, (i, _) => Task.FromResult(new Out(-1)));
+        var cb = h.Client.Task<ResultIn, Out>(cbName, (i, _) => Task.FromResult(new Out(-1)));
+        var mf = await h.AttachAsync();
 
-        await using var plain = fixture.NewClient();
-        plain.Task<In, Out>(name, (i, _) => Task.FromResult(new Out(i.N * 3)));
+        await using var plain = fixture.Harness();
+        plain.Client.Task<In, Out>(name, (i, _) => Task.FromResult(new Out(i.N * 3)));
         var calls = new Probe<ResultIn>();
-        plain.Task<ResultIn, Out>(cbName, (i, _) =>
-        {
-            calls.Record(i);
-            return Task.FromResult(new Out(0));
-        });
-        await using var plainWorker = plain.Worker(MageFlowFixture.Unique("plain"), 5);
-        await plainWorker.StartAsync();
+        plain.Client.Task(cbName, calls.Returning(new Out(0)));
+        await plain.StartWorkerAsync(slots: 5);
 
         var callback = await mf.SignAsync(cb);
         var sig = await mf.SignAsync(declared, new { n = 5 }, successCallbacks: [callback]);
@@ -122,29 +97,19 @@ public sealed class CompletionReportTests(MageFlowFixture fixture)
         Assert.Equal(new Out(15), (await calls.First).MageflowResults);
         Assert.Equal(new Out(15), await sig.ResultAsync<Out>().WaitAsync(Wait));
         await callback.ResultAsync<Out>().WaitAsync(Wait);
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
+        await h.AssertRedisCleanAsync();
         Assert.Equal(1, calls.Count);
     }
 
     [Fact]
     public async Task SignedDagWorkflow_EndsWithItsLastTask_NotItsFirst()
     {
-        var prefix = MageFlowFixture.NewPrefix();
-        await using var client = fixture.NewClient();
+        await using var h = fixture.Flow();
         using var gate = new Gate();
-        var wf = client.Workflow<In>(MageFlowFixture.Unique("dag"))
+        var wf = h.Workflow<In>("dag")
             .Task("first", (i, _) => Task.FromResult(new Out(i.N)))
-            .Task(
-                "second",
-                async (i, ctx) =>
-                {
-                    await gate.PassAsync(ctx.CancellationToken);
-                    return new Out(i.N * 10);
-                },
-                parents: "first");
-        await using var mf = await fixture.AttachAsync(client, prefix);
-        await using var worker = client.Worker(MageFlowFixture.Unique("w"), 10);
-        await worker.StartAsync();
+            .Task("second", gate.Passing<In, Out>(i => new Out(i.N * 10)), parents: "first");
+        var mf = await h.StartAsync(slots: 10);
 
         var sig = await mf.SignAsync(wf, new { n = 3 });
         await sig.RunNoWaitAsync();
@@ -157,7 +122,7 @@ public sealed class CompletionReportTests(MageFlowFixture fixture)
         var result = await sig.ResultAsync<JsonElement>().WaitAsync(Wait);
         Assert.Equal(3, result.GetProperty("first").GetProperty("value").GetInt32());
         Assert.Equal(30, result.GetProperty("second").GetProperty("value").GetInt32());
-        await RedisAssert.AssertRedisCleanAsync(fixture.Redis, prefix, MageFlowFixture.DoneTtl);
+        await h.AssertRedisCleanAsync();
     }
 
     /// <summary>Reports one run's end as the tracker ('engine') or a worker ('worker') does; returns the run's
