@@ -52,7 +52,7 @@ public static class RedisAssert
                 }
                 else if (ttl.Value.TotalSeconds > limit)
                 {
-                    offenders.Add($"{name} ({await db.KeyTypeAsync(key)}, TTL {ttl.Value.TotalSeconds:0} s)");
+                    offenders.Add($"{name} ({await db.KeyTypeAsync(key)}, TTL {ttl.Value.TotalSeconds:0} s){await SampleAsync(db, key)}");
                 }
             }
 
@@ -66,4 +66,18 @@ public static class RedisAssert
 
         Assert.True(offenders.Count == 0, $"Redis is not clean under {tagged}: {offenders.Count} key(s) live longer than the done-TTL of {limit} s:\n  " + string.Join("\n  ", offenders));
     }
+
+    /// <summary>A few fields of a hash that outlives its TTL, so that a failure says which record stayed and why.</summary>
+    private static async Task<string> SampleAsync(IDatabase db, RedisKey key)
+    {
+        if (await db.KeyTypeAsync(key) != RedisType.Hash)
+        {
+            return string.Empty;
+        }
+
+        var fields = await db.HashGetAllAsync(key);
+        return " {" + string.Join(", ", fields.Take(6).Select(f => $"{f.Name}={Truncate(f.Value!)}")) + (fields.Length > 6 ? ", ..." : string.Empty) + "}";
+    }
+
+    private static string Truncate(string value) => value.Length > 80 ? value[..80] + "..." : value;
 }

@@ -37,11 +37,18 @@ public sealed class RootTaskFailureTests(MageFlowFixture fixture)
 
         var (rootSig, callback, errorCallback) = await RootRuns.StartAsync(mf, root, new RootIn(42, "batch"), onDone, onError);
 
+        // The second failure stops the swarm, but child 2 is still running: the swarm waits for it (failing, not yet
+        // failed), and the error callbacks wait with it.
+        await gate.ArrivalsAsync(1);
+        var swarmId = await RootTaskAssert.RootSwarmIdAsync(h, rootSig.Id);
+        await RootTaskAssert.EventuallyAsync(async () => (await RootTaskAssert.FieldsAsync(h, swarmId, "failing"))["failing"] is { Length: > 0 });
+        Assert.Equal("active", (await RootTaskAssert.FieldsAsync(h, swarmId, "status"))["status"]);
+        Assert.Equal(0, errors.Count);
+        gate.Open();
+
         // The error callback gets the root's original message.
         Assert.Equal(new RootIn(42, "batch"), await errors.First);
         await errorCallback.ResultAsync<int>().WaitAsync(Wait);
-        await gate.ArrivalsAsync(1);
-        gate.Open();
 
         Assert.Equal(new RootOut(Children), await rootSig.ResultAsync<RootOut>().WaitAsync(Wait));
         Assert.Equal(SignatureStatus.Failed, await RootTaskAssert.FinalStatusAsync(mf, childIds[0]));
@@ -52,7 +59,6 @@ public sealed class RootTaskFailureTests(MageFlowFixture fixture)
             Assert.Equal(SignatureStatus.Canceled, await RootTaskAssert.FinalStatusAsync(mf, childIds[n]));
         }
 
-        var swarmId = await RootTaskAssert.RootSwarmIdAsync(h, rootSig.Id);
         var swarm = await RootTaskAssert.FieldsAsync(h, swarmId, "status", "nfail", "nok", "error");
         Assert.Equal(("failed", "2", "1"), (swarm["status"], swarm["nfail"], swarm["nok"]));
         Assert.Equal("swarm stopped after 2 failure(s)", swarm["error"]);
@@ -110,7 +116,7 @@ public sealed class RootTaskFailureTests(MageFlowFixture fixture)
         var swarmId = await RootTaskAssert.RootSwarmIdAsync(h, rootSig.Id);
         var swarm = await RootTaskAssert.FieldsAsync(h, swarmId, "status", "error", "total");
         Assert.Equal(("failed", "2"), (swarm["status"], swarm["total"]));
-        Assert.StartsWith("root task failed: attempt 1 fails", swarm["error"], StringComparison.Ordinal);
+        Assert.StartsWith("root task failed: InvalidOperationException: attempt 1 fails", swarm["error"], StringComparison.Ordinal);
         Assert.Equal(SignatureStatus.Canceled, await callback.GetStatusAsync());
         await h.AssertRedisCleanAsync();
         Assert.Equal([0, 1], executed.Keys.Order());

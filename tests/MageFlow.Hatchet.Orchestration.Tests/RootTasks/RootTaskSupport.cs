@@ -59,6 +59,21 @@ internal static class RootTaskAssert
         return found;
     }
 
+    /// <summary>Polls <paramref name="condition"/> until it holds; fails after <c>Wait</c>.</summary>
+    public static async Task EventuallyAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow + Wait;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new Xunit.Sdk.XunitException("the condition did not hold in time");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
     /// <summary>Reads fields of a signature hash.</summary>
     public static async Task<Dictionary<string, string?>> FieldsAsync(FlowHarness h, string id, params string[] fields)
     {
