@@ -184,34 +184,3 @@ public sealed class WorkerPauseRequestTests(DevEngineFixture fixture)
         }
     }
 }
-
-internal sealed record CapturedLog(string Category, LogLevel Level, string? EventName, string Message);
-
-/// <summary>Keeps every log entry, to assert what the SDK logged (and that no secret was).</summary>
-internal sealed class CapturingLoggerFactory : ILoggerFactory
-{
-    private readonly ConcurrentQueue<CapturedLog> _entries = new();
-
-    public IReadOnlyCollection<CapturedLog> Entries => _entries.ToArray();
-
-    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _entries);
-
-    public void AddProvider(ILoggerProvider provider)
-    {
-    }
-
-    public void Dispose()
-    {
-    }
-
-    private sealed class Logger(string category, ConcurrentQueue<CapturedLog> entries) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            entries.Enqueue(new CapturedLog(category, logLevel, eventId.Name, formatter(state, exception)));
-    }
-}

@@ -41,6 +41,9 @@ public sealed class TaskContext
     /// reassignments from lost workers and internal retries (see <see cref="FailsForGood"/>).</summary>
     public int RetryCount => _action.RetryCount;
 
+    /// <summary>Gets the run's priority as the engine assigned it: 1 (lowest) to 3, as the trigger or the task's default set it.</summary>
+    public int Priority => _action.Priority;
+
     /// <summary>Gets the worker id.</summary>
     public string WorkerId => _services.WorkerId;
 
