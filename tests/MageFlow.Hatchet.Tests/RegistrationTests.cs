@@ -32,6 +32,30 @@ public sealed class RegistrationTests(DevEngineFixture fixture)
         Assert.Contains($"'{name}' is already declared", e.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(0.5, null, "BackoffFactor must be between 1 and 1000 (0.5)")]
+    [InlineData(1001.0, null, "BackoffFactor must be between 1 and 1000 (1001)")]
+    [InlineData(2.0, 0, "BackoffMaxSeconds must be between 1 and 86400 (0)")]
+    [InlineData(2.0, 86_401, "BackoffMaxSeconds must be between 1 and 86400 (86401)")]
+    public async Task Task_BackoffOutsideTheEnginesBounds_ThrowsAtDeclaration(double factor, int? maxSeconds, string expected)
+    {
+        await using var client = fixture.NewClient();
+        var options = new TaskOptions { Retries = 3, BackoffFactor = factor, BackoffMaxSeconds = maxSeconds };
+
+        var e = Assert.Throws<InvalidWorkflowException>(() => client.Task<In, Out>(Names.Unique("backoff"), Echo, options));
+
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Task_BackoffAtTheEnginesBounds_IsAccepted()
+    {
+        await using var client = fixture.NewClient();
+
+        Assert.Null(Record.Exception(() => client.Task<In, Out>(Names.Unique("low"), Echo, new TaskOptions { BackoffFactor = 1, BackoffMaxSeconds = 1 })));
+        Assert.Null(Record.Exception(() => client.Task<In, Out>(Names.Unique("high"), Echo, new TaskOptions { BackoffFactor = 1000, BackoffMaxSeconds = 86_400 })));
+    }
+
     [Fact]
     public async Task Workflow_DuplicateTaskName_ThrowsNamingWorkflowAndTask()
     {

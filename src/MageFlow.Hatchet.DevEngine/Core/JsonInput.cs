@@ -14,7 +14,7 @@ internal static class JsonInput
         try
         {
             using var _ = JsonDocument.Parse(text);
-            return !text.Contains("\\u0000", StringComparison.Ordinal);
+            return !HasEscapedNul(text);
         }
         catch (JsonException)
         {
@@ -43,11 +43,32 @@ internal static class JsonInput
             throw EngineErrors.Invalid($"{what} is not valid JSON: {e.Message}");
         }
 
-        if (text.Contains("\\u0000", StringComparison.Ordinal))
+        if (HasEscapedNul(text))
         {
             throw EngineErrors.Invalid($"{what} must not contain \\u0000");
         }
 
         return node as JsonObject ?? throw EngineErrors.Invalid($"{what} must be a JSON object, got {node?.GetValueKind().ToString() ?? "null"}");
+    }
+
+    /// <summary>Tells whether JSON text escapes a NUL character (<c>\u0000</c> after an odd number of backslashes), which
+    /// Postgres <c>jsonb</c> refuses; <c>\\u0000</c> is the text "\u0000" and is stored.</summary>
+    private static bool HasEscapedNul(string text)
+    {
+        for (var i = text.IndexOf("u0000", StringComparison.Ordinal); i >= 0; i = text.IndexOf("u0000", i + 5, StringComparison.Ordinal))
+        {
+            var slashes = 0;
+            for (var j = i - 1; j >= 0 && text[j] == '\\'; j--)
+            {
+                slashes++;
+            }
+
+            if (slashes % 2 == 1)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

@@ -36,11 +36,11 @@ internal sealed class RootRunner(MageFlowServices services, SignatureFactory sig
         // A plain run of a root task (not a signature's) that is the whole run gets a signature of its own, followed
         // through the engine's events: only the engine knows when it failed for good (the last retry, a timeout, a
         // lost worker), and that failure then stops the root swarm as a signature's would. A retry finds it again.
-        (SignatureRecord, string)? plain = null;
+        (SignatureRecord, string, string)? plain = null;
         if (signatureId is null && context.IsWholeRun)
         {
             signatureId = SignatureIds.Derived(context.TaskRunExternalId + "#root");
-            plain = (new SignatureRecord(SignatureKind.Task, context.Workflow.Name, services.Options.TtlFor(SignatureKind.Task)) { Status = SignatureStatus.Active }, context.WorkflowRunId);
+            plain = (new SignatureRecord(SignatureKind.Task, context.Workflow.Name, services.Options.TtlFor(SignatureKind.Task)) { Status = SignatureStatus.Active }, context.WorkflowRunId, context.Input.GetRawText());
         }
 
         await services.Scripts.RootBegin.RunAsync(swarmId, signatureId, swarm, plain, CancellationToken.None).ConfigureAwait(false);

@@ -31,10 +31,33 @@ internal static class TaskOutputRules
         }
     }
 
+    // The output is valid JSON (the serializer wrote it): its first character tells its kind, however large it is.
     private static JsonTokenType FirstToken(string json)
     {
-        var reader = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(json.Length > 64 ? json[..64] : json), isFinalBlock: false, state: default);
-        return reader.Read() ? reader.TokenType : JsonTokenType.None;
+        foreach (var c in json)
+        {
+            switch (c)
+            {
+                case ' ' or '\t' or '\r' or '\n':
+                    continue;
+                case '{':
+                    return JsonTokenType.StartObject;
+                case '[':
+                    return JsonTokenType.StartArray;
+                case '"':
+                    return JsonTokenType.String;
+                case 't':
+                    return JsonTokenType.True;
+                case 'f':
+                    return JsonTokenType.False;
+                case 'n':
+                    return JsonTokenType.Null;
+                default:
+                    return JsonTokenType.Number;
+            }
+        }
+
+        return JsonTokenType.None;
     }
 
     private static string Describe(JsonTokenType kind) =>

@@ -47,6 +47,35 @@ public sealed class AsRootRegistrationTests
         Assert.True(task.IsRoot());
     }
 
+    [Theory]
+    [InlineData(0, null)]
+    [InlineData(4, 0)]
+    public async Task AsRoot_SwarmConfigForm_RefusesWhatTheNamedFormRefusesWithTheSameError(int maxConcurrency, int? stopAfterNFailures)
+    {
+        await using var client = NewClient();
+        await using var other = NewClient();
+        var named = client.Task<RootIn, RootOut>(Names.Unique("root"), (_, _) => Task.FromResult(new RootOut(0)));
+        var configured = other.Task<RootIn, RootOut>(named.Name, (_, _) => Task.FromResult(new RootOut(0)));
+
+        var fromNamed = Assert.Throws<ArgumentOutOfRangeException>(() => named.AsRoot(maxConcurrency, stopAfterNFailures));
+        var fromConfig = Assert.Throws<ArgumentOutOfRangeException>(() => configured.AsRoot(new SwarmConfig(maxConcurrency, stopAfterNFailures)));
+
+        Assert.Equal((fromNamed.ParamName, fromNamed.Message), (fromConfig.ParamName, fromConfig.Message));
+        Assert.False(configured.IsRoot());
+    }
+
+    [Fact]
+    public async Task AsRoot_SwarmConfigWithEveryOption_MarksTheTaskAsRoot()
+    {
+        await using var client = NewClient();
+        var task = client.Task<RootIn, RootOut>(Names.Unique("root"), (_, _) => Task.FromResult(new RootOut(0)));
+
+        Assert.Same(task, task.AsRoot(new SwarmConfig(MaxConcurrency: 3, StopAfterNFailures: 1, MaxTasks: 50, StopMode: SwarmStopMode.CancelRunning)));
+        Assert.True(task.IsRoot());
+        Assert.Throws<ArgumentOutOfRangeException>(() => task.AsRoot(new SwarmConfig(MaxTasks: 0)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => task.AsRoot(new SwarmConfig(StopMode: (SwarmStopMode)42)));
+    }
+
     private static string Token()
     {
         static string Part(string json) => Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(json)).TrimEnd('=').Replace('+', '-').Replace('/', '_');

@@ -20,6 +20,7 @@ if rid ~= '' then
     for i = 6 + n, #ARGV do table.insert(own, ARGV[i]) end
     redis.call('HSET', rk, unpack(own))
     redis.call('EXPIRE', rk, ttl_of(rid, 'ttl_a'))
+    redis.call('HSET', wk, 'input', redis.call('HGET', rk, 'input') or '{}')
   elseif r[1] then
     -- The signature's own callbacks first, then those the root task was registered with (already in the fields).
     local reg = redis.call('HMGET', wk, 'succ', 'err')

@@ -22,12 +22,17 @@ local n = (#ARGV - 4) / 2
 if maxn > 0 and total + n > maxn then return reply('full:' .. maxn) end
 local ttl = ttl_of(wid, 'ttl_a')
 local fresh = {}
+local seen = {}
 for i = 5, #ARGV, 2 do
   local item = ARGV[i]
   local p = redis.call('HGET', sk(item), 'parent')
   if not p then return reply('missing:' .. item) end
   if p ~= '' and p ~= wid then return reply('owned:' .. item .. ':' .. p) end
-  if p == '' then table.insert(fresh, i) end
+  -- An item named twice in one call (a child key used twice in one root run) joins once, as across calls.
+  if p == '' and not seen[item] then
+    seen[item] = true
+    table.insert(fresh, i)
+  end
 end
 local added = {}
 for _, i in ipairs(fresh) do

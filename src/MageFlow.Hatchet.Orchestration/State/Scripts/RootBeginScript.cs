@@ -11,10 +11,10 @@ internal sealed class RootBeginScript(ScriptRunner runner)
     /// <param name="rootSignatureId">The root task's signature (its own, or the one a plain run gets).</param>
     /// <param name="swarm">The root swarm's record.</param>
     /// <param name="plainRun">For a plain run: the signature to create under <paramref name="rootSignatureId"/> when none
-    /// exists, and the engine run it stands for.</param>
+    /// exists, the engine run it stands for and that run's input (the root swarm's error callbacks receive it).</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns><see langword="true"/> when created, <see langword="false"/> when it existed.</returns>
-    public async Task<bool> RunAsync(string swarmId, string? rootSignatureId, SwarmRecord swarm, (SignatureRecord Record, string RunId)? plainRun, CancellationToken cancellationToken)
+    public async Task<bool> RunAsync(string swarmId, string? rootSignatureId, SwarmRecord swarm, (SignatureRecord Record, string RunId, string InputJson)? plainRun, CancellationToken cancellationToken)
     {
         var fields = swarm.ToFields();
         var args = new List<RedisValue>(fields.Count + 24) { swarmId, rootSignatureId ?? string.Empty, fields.Count };
@@ -24,6 +24,8 @@ internal sealed class RootBeginScript(ScriptRunner runner)
             args.AddRange(plain.Record.ToFields(withKwargs: false));
             args.Add(Fields.Run);
             args.Add(plain.RunId);
+            args.Add(Fields.Input);
+            args.Add(plain.InputJson);
         }
 
         var reply = (RedisResult[])(await runner.EvalAsync("root_begin", [.. args], cancellationToken).ConfigureAwait(false))!;
