@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: builds with warnings as errors, installs the TypeScript interop package, starts
-# Redis when the tests need it and none is running, then runs the xunit suites.
+# Redis when the tests need it and none is running, runs the xunit suites, then runs every sample (each checks the
+# behaviour it shows).
 # Usage: bash scripts/test.sh [extra dotnet test arguments]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -34,5 +35,10 @@ echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 if [ "$passed" -eq 0 ]; then
   echo "no test ran" >&2
   exit 1
+fi
+
+# Only with no extra arguments (a filtered run is a developer's quick loop): the samples are part of the suite.
+if [ "$#" -eq 0 ]; then
+  bash "$root/scripts/samples.sh" || status=1
 fi
 exit "$status"
