@@ -4,8 +4,8 @@ namespace MageFlow.Hatchet.Orchestration.Flows;
 
 /// <summary>
 /// Why a swarm or root failed, as its error callbacks receive it in the <c>mageflow_error</c> field of their input
-/// (next to the fields of the original message). Declare a property of this type named <c>MageflowError</c> under
-/// the client's JSON naming, or mark one <c>[JsonPropertyName("mageflow_error")]</c>.
+/// (next to the fields of the original message). Declare a property of this type marked
+/// <c>[JsonPropertyName(FlowError.FieldName)]</c>.
 /// </summary>
 /// <param name="Error">The reason: the root's own error (<c>root task failed: Type: message</c>), or
 /// <c>swarm stopped after N failure(s)</c>.</param>
