@@ -92,6 +92,26 @@ public sealed class TriggeringTests(DevEngineFixture fixture)
         Assert.All(executions.Values, n => Assert.Equal(1, n));
     }
 
+    public sealed record Payload(int N, string Blob);
+
+    [Fact]
+    public async Task RunManyNoWaitAsync_SixMegabytesOfInputs_SplitBySizeUnderTheEnginesMessageLimit()
+    {
+        // 60 inputs of 100 KB: far under the 1,000 runs of a count split, but 6 MB in all, over the engine's default
+        // 4 MiB gRPC message limit (the dev engine enforces the same limit).
+        await using var h = await HatchetHarness.OnOwnEngineAsync();
+        var task = h.Task<Payload, Out>("big", (input, _) => Task.FromResult(new Out(input.N + input.Blob.Length)));
+        await h.StartWorkerAsync(slots: 20);
+        var blob = new string('x', 100_000);
+
+        var runs = await task.RunManyNoWaitAsync(Enumerable.Range(0, 60).Select(i => new Payload(i, blob))).WaitAsync(Wait);
+
+        Assert.Equal(60, runs.Count);
+        Assert.Equal(60, h.Engine.Counters.RunsCreated);
+        Assert.Equal(100_059, (await runs[59].ResultAsync<Out>().WaitAsync(Wait)).N);
+        Assert.Equal(100_000, (await runs[0].ResultAsync<Out>().WaitAsync(Wait)).N);
+    }
+
     [Fact]
     public async Task RunManyNoWaitAsync_2500Inputs_ReturnsDistinctRunsInInputOrder()
     {
