@@ -103,8 +103,8 @@ public sealed partial class HatchetClient : IAsyncDisposable
     /// <returns>The version, such as <c>v0.104.7</c>.</returns>
     public async Task<string> GetEngineVersionAsync(CancellationToken cancellationToken = default)
     {
-        var response = await Connection.CallAsync("GetVersion", ct => Connection.Dispatcher.GetVersionAsync(new GetVersionRequest(), cancellationToken: ct).ResponseAsync, cancellationToken).ConfigureAwait(false);
-        return response.Version;
+        var features = await Connection.GetFeaturesAsync(cancellationToken).ConfigureAwait(false);
+        return features.Reported;
     }
 
     /// <summary>Declares a standalone task (a one-task workflow).</summary>

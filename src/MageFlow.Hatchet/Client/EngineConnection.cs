@@ -15,10 +15,13 @@ internal sealed class EngineConnection : IDisposable
 {
     private readonly GrpcChannel _channel;
     private readonly HatchetClientOptions _options;
+    private readonly Lock _featuresGate = new();
+    private Task<EngineFeatures>? _features;
 
     public EngineConnection(HatchetClientOptions options, ResolvedConfig config)
     {
         _options = options;
+        HostPort = config.HostPort;
         var handler = new SocketsHttpHandler
         {
             EnableMultipleHttp2Connections = true,
@@ -61,6 +64,9 @@ internal sealed class EngineConnection : IDisposable
         Unary = options.Retry.ToPipeline(e => e is RpcException r && IsTransient(r.StatusCode), options.TimeProvider);
     }
 
+    /// <summary>Gets the engine's address, for messages.</summary>
+    public string HostPort { get; }
+
     public Protocol.Dispatcher.DispatcherClient Dispatcher { get; }
 
     public Protocol.WorkflowService.WorkflowServiceClient Workflows { get; }
@@ -92,7 +98,27 @@ internal sealed class EngineConnection : IDisposable
         }
     }
 
+    /// <summary>Reads the engine's version once (a failed read is tried again on the next call).</summary>
+    public Task<EngineFeatures> GetFeaturesAsync(CancellationToken cancellationToken)
+    {
+        lock (_featuresGate)
+        {
+            if (_features is null || _features.IsFaulted || _features.IsCanceled)
+            {
+                _features = ReadFeaturesAsync(cancellationToken);
+            }
+
+            return _features;
+        }
+    }
+
     public void Dispose() => _channel.Dispose();
+
+    private async Task<EngineFeatures> ReadFeaturesAsync(CancellationToken cancellationToken)
+    {
+        var response = await CallAsync("reading the engine version", ct => Dispatcher.GetVersionAsync(new Protocol.GetVersionRequest(), cancellationToken: ct).ResponseAsync, cancellationToken).ConfigureAwait(false);
+        return EngineFeatures.From(response.Version);
+    }
 
     private static SslClientAuthenticationOptions BuildSsl(HatchetClientOptions options, string serverName)
     {

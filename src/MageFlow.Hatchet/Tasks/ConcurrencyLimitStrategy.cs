@@ -11,4 +11,10 @@ public enum ConcurrencyLimitStrategy
 
     /// <summary>Cancel the new run when its group is full.</summary>
     CancelNewest = 4,
+
+    /// <summary>Cancel the group's queued runs except the newest. Needs an engine newer than v0.104.7.</summary>
+    CancelQueuedExceptNewest = 5,
+
+    /// <summary>Cancel the group's queued runs except the oldest. Needs an engine newer than v0.104.7.</summary>
+    CancelQueuedExceptOldest = 6,
 }

@@ -24,8 +24,10 @@ internal sealed class WorkerRegistration(EngineConnection engine, HatchetWorkerO
                 return;
             }
 
+            var features = await engine.GetFeaturesAsync(cancellationToken).ConfigureAwait(false);
             foreach (var wf in workflows)
             {
+                EngineCompatibility.Check(wf, features, engine.HostPort);
                 var proto = wf.ToProto();
                 await engine.CallAsync($"registering workflow '{wf.WorkflowName}'", ct => engine.Admin.PutWorkflowAsync(proto, cancellationToken: ct).ResponseAsync, cancellationToken).ConfigureAwait(false);
             }
