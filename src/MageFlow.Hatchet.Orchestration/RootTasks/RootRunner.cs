@@ -58,12 +58,17 @@ internal sealed class RootRunner(MageFlowServices services, SignatureFactory sig
                 output = await body().ConfigureAwait(false);
                 await scope.Buffer.FlushAsync(CancellationToken.None).ConfigureAwait(false);
             }
-            catch (Exception e) when (context.FailsForGood(e))
+            catch (Exception e)
             {
-                // Children published before the failure join the swarm first (queued ones are then canceled with it);
-                // left in the buffer, their signatures would stay pending, never run and never expire soon.
+                // Children published before the failure join the swarm first, whether or not the engine retries the
+                // body: a retry re-adds the same children (a no-op), and a final failure finds them there (queued ones
+                // are then canceled, running ones finish). Left in the buffer, they would join only after the stop.
                 await scope.Buffer.FlushAsync(CancellationToken.None, throwOnError: false).ConfigureAwait(false);
-                await EndAsync(swarmId, returned: false, e.GetType().Name + ": " + e.Message).ConfigureAwait(false);
+                if (context.FailsForGood(e))
+                {
+                    await EndAsync(swarmId, returned: false, e.GetType().Name + ": " + e.Message).ConfigureAwait(false);
+                }
+
                 throw;
             }
         }

@@ -51,13 +51,7 @@ public sealed class RootCallbackRegistrationTests(MageFlowFixture fixture)
         var timeline = new Timeline();
         await using var h = fixture.Flow();
         var child = h.Task<ChildIn, ChildOut>("child", (i, _) => Task.FromResult(new ChildOut(i.N)));
-        var errors = new Probe<RootStopTests.RootErrorIn>();
-        var onError = h.Task<RootStopTests.RootErrorIn, int>("err", (i, _) =>
-        {
-            timeline.Mark("error-callback");
-            errors.Record(i);
-            return Task.FromResult(0);
-        });
+        var (onError, errors) = RootStopTests.TimedErrorCallback(h, timeline);
         var root = h.Task<RootIn, RootOut>(
             "root",
             async (input, ctx) =>

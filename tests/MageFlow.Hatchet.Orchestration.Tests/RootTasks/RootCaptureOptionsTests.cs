@@ -33,7 +33,10 @@ public sealed class RootCaptureOptionsTests(MageFlowFixture fixture)
             return new RootOut(3);
         }).AsRoot(maxConcurrency: 4);
         var mf = await h.StartAsync(slots: 20);
-        await using var labelledWorker = new HatchetWorker(h.Client, new HatchetWorkerOptions(Names.Unique("zone-b")) { Slots = 10, Labels = { ["zone"] = "b" }, Workflows = { child } });
+
+        // More free slots than the root's worker: the engine would pick it for any child not held elsewhere, so only
+        // stickiness keeps child 2 on the root's worker.
+        await using var labelledWorker = new HatchetWorker(h.Client, new HatchetWorkerOptions(Names.Unique("zone-b")) { Slots = 100, Labels = { ["zone"] = "b" }, Workflows = { child } });
         await labelledWorker.StartAsync().WaitAsync(Wait);
 
         var rootSig = await mf.SignAsync(root);

@@ -14,19 +14,7 @@ public sealed class RootLifecycleTests(MageFlowFixture fixture)
         using var gate = new Gate();
         var executed = new ConcurrentDictionary<int, int>();
         await using var h = fixture.Flow();
-        var child = GatedChild(h, gate, executed);
-        var (onDone, successes) = h.Recorder<ResultsIn, int>("done", 0);
-        var ids = new string[Children];
-        var root = h.Task<RootIn, RootOut>("root", async (input, _) =>
-        {
-            await RootRuns.SpawnAsync(MageFlowClient.Current, child, ids, n => new ChildIn(n));
-            return new RootOut(Children);
-        }).AsRoot(maxConcurrency: 1);
-        var mf = await h.StartAsync(slots: 20);
-
-        var (rootSig, callback) = await RootRuns.StartAsync(mf, root, new RootIn(1), onDone);
-        Assert.Equal(new RootOut(Children), await rootSig.ResultAsync<RootOut>().WaitAsync(Wait));
-        await gate.ArrivalsAsync(1);
+        var (mf, rootSig, callback, successes, ids) = await StartReturnedRootAsync(h, GatedChild(h, gate, executed), gate, Children);
         await rootSig.CancelAsync();
         gate.Open();
 
@@ -98,19 +86,7 @@ public sealed class RootLifecycleTests(MageFlowFixture fixture)
         using var gate = new Gate();
         var executed = new ConcurrentDictionary<int, int>();
         await using var h = fixture.Flow();
-        var child = GatedChild(h, gate, executed);
-        var (onDone, successes) = h.Recorder<ChildResultsIn, int>("done", 0);
-        var ids = new string[Children];
-        var root = h.Task<RootIn, RootOut>("root", async (input, _) =>
-        {
-            await RootRuns.SpawnAsync(MageFlowClient.Current, child, ids, n => new ChildIn(n));
-            return new RootOut(Children);
-        }).AsRoot(maxConcurrency: 1);
-        var mf = await h.StartAsync(slots: 20);
-
-        var (rootSig, callback) = await RootRuns.StartAsync(mf, root, new RootIn(3), onDone);
-        Assert.Equal(new RootOut(Children), await rootSig.ResultAsync<RootOut>().WaitAsync(Wait));
-        await gate.ArrivalsAsync(1);
+        var (mf, rootSig, callback, successes, ids) = await StartReturnedRootAsync(h, GatedChild(h, gate, executed), gate, Children);
         await rootSig.SuspendAsync();
         gate.Open();
 
@@ -151,18 +127,7 @@ public sealed class RootLifecycleTests(MageFlowFixture fixture)
                 throw;
             }
         });
-        var (onDone, successes) = h.Recorder<ChildResultsIn, int>("done", 0);
-        var ids = new string[2];
-        var root = h.Task<RootIn, RootOut>("root", async (input, _) =>
-        {
-            await RootRuns.SpawnAsync(MageFlowClient.Current, child, ids, n => new ChildIn(n));
-            return new RootOut(2);
-        }).AsRoot(maxConcurrency: 1);
-        var mf = await h.StartAsync(slots: 20);
-
-        var (rootSig, _) = await RootRuns.StartAsync(mf, root, new RootIn(4), onDone);
-        Assert.Equal(new RootOut(2), await rootSig.ResultAsync<RootOut>().WaitAsync(Wait));
-        await gate.ArrivalsAsync(1);
+        var (mf, rootSig, _, successes, ids) = await StartReturnedRootAsync(h, child, gate, 2);
         await rootSig.InterruptAsync();
         var child0 = (await mf.GetAsync(ids[0]))!;
         await RootTaskAssert.EventuallyAsync(async () => (await RootTaskAssert.FieldsAsync(h, ids[0], "run"))["run"] is "" or null);
@@ -178,6 +143,27 @@ public sealed class RootLifecycleTests(MageFlowFixture fixture)
         Assert.Equal(2, executed[0]);
         Assert.Equal(1, executed[1]);
         await h.AssertRedisCleanAsync();
+    }
+
+    /// <summary>Declares a root that publishes <paramref name="count"/> children of <paramref name="child"/> one at a time
+    /// (maxConcurrency 1), runs it through its signature with a success callback, and returns once its body has
+    /// returned and the first child is held at <paramref name="gate"/>.</summary>
+    private static async Task<(MageFlowClient Mf, TaskSignature Root, TaskSignature Callback, Probe<ChildResultsIn> Successes, string[] Ids)> StartReturnedRootAsync(
+        FlowHarness h, TaskDeclaration<ChildIn, ChildOut> child, Gate gate, int count)
+    {
+        var (onDone, successes) = h.Recorder<ChildResultsIn, int>("done", 0);
+        var ids = new string[count];
+        var root = h.Task<RootIn, RootOut>("root", async (input, _) =>
+        {
+            await RootRuns.SpawnAsync(MageFlowClient.Current, child, ids, n => new ChildIn(n));
+            return new RootOut(count);
+        }).AsRoot(maxConcurrency: 1);
+        var mf = await h.StartAsync(slots: 20);
+
+        var (rootSig, callback) = await RootRuns.StartAsync(mf, root, new RootIn(count), onDone);
+        Assert.Equal(new RootOut(count), await rootSig.ResultAsync<RootOut>().WaitAsync(Wait));
+        await gate.ArrivalsAsync(1);
+        return (mf, rootSig, callback, successes, ids);
     }
 
     private static TaskDeclaration<ChildIn, ChildOut> GatedChild(FlowHarness h, Gate gate, ConcurrentDictionary<int, int> executed) =>

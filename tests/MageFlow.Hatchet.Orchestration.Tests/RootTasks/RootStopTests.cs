@@ -29,13 +29,7 @@ public sealed class RootStopTests(MageFlowFixture fixture)
             return new ChildOut(i.N);
         });
         var (onDone, successes) = h.Recorder<ResultsIn, int>("done", 0);
-        var errors = new Probe<RootErrorIn>();
-        var onError = h.Task<RootErrorIn, int>("err", (i, _) =>
-        {
-            timeline.Mark("error-callback");
-            errors.Record(i);
-            return Task.FromResult(0);
-        });
+        var (onError, errors) = TimedErrorCallback(h, timeline);
         var root = h.Task<RootIn, RootOut>("root", async (input, _) =>
         {
             await child.RunNoWaitAsync(new ChildIn(0));
@@ -94,13 +88,7 @@ public sealed class RootStopTests(MageFlowFixture fixture)
             }
         });
         var (onDone, successes) = h.Recorder<ResultsIn, int>("done", 0);
-        var errors = new Probe<RootErrorIn>();
-        var onError = h.Task<RootErrorIn, int>("err", (i, _) =>
-        {
-            timeline.Mark("error-callback");
-            errors.Record(i);
-            return Task.FromResult(0);
-        });
+        var (onError, errors) = TimedErrorCallback(h, timeline);
         var ids = new string[4];
         var root = h.Task<RootIn, RootOut>("root", async (input, _) =>
         {
@@ -225,5 +213,19 @@ public sealed class RootStopTests(MageFlowFixture fixture)
         await swarm.ResultAsync<List<Out>>().WaitAsync(Wait);
         await late.CancelAsync();
         await h.AssertRedisCleanAsync();
+    }
+
+    /// <summary>Declares an error callback that marks <c>error-callback</c> on <paramref name="timeline"/> when it starts
+    /// and records its input.</summary>
+    internal static (TaskDeclaration<RootErrorIn, int> Task, Probe<RootErrorIn> Probe) TimedErrorCallback(FlowHarness h, Timeline timeline)
+    {
+        var errors = new Probe<RootErrorIn>();
+        var task = h.Task<RootErrorIn, int>("err", (i, _) =>
+        {
+            timeline.Mark("error-callback");
+            errors.Record(i);
+            return Task.FromResult(0);
+        });
+        return (task, errors);
     }
 }

@@ -450,6 +450,18 @@ local function settle(wid, s)
   check_swarm_done(wid, s)
 end
 
+-- Inside a batch (on_finished) a swarm's counters are written once, when the batch is flushed; otherwise now.
+local function settle_now_or_with_batch(wid, s)
+  if batch_swarms then
+    if not batch_swarms[wid] then
+      batch_swarms[wid] = s
+      table.insert(batch_order, wid)
+    end
+    return
+  end
+  settle(wid, s)
+end
+
 -- An item's end is counted once: finish() only calls this on the item's own transition to a final status.
 local function swarm_item_done(wid, id, ok, value, canceled)
   local wk = sk(wid)
@@ -477,14 +489,7 @@ local function swarm_item_done(wid, id, ok, value, canceled)
   end
   -- A stopping swarm starts nothing more; it fails once its last running item has ended.
   if s.failing ~= '' and not is_final(s.status) then
-    if batch_swarms then
-      if not batch_swarms[wid] then
-        batch_swarms[wid] = s
-        table.insert(batch_order, wid)
-      end
-      return
-    end
-    settle(wid, s)
+    settle_now_or_with_batch(wid, s)
     return
   end
   if is_final(s.status) or ((not ok) and (not canceled) and s.stopn > 0 and s.nfail >= s.stopn) then
@@ -500,14 +505,7 @@ local function swarm_item_done(wid, id, ok, value, canceled)
     return
   end
   s.running = fill(wid, {s.started, s.status, s.running, s.maxc}, true)
-  if batch_swarms then
-    if not batch_swarms[wid] then
-      batch_swarms[wid] = s
-      table.insert(batch_order, wid)
-    end
-    return
-  end
-  settle(wid, s)
+  settle_now_or_with_batch(wid, s)
 end
 
 -- Settles every swarm a batch touched; a swarm that ends may end its own container's swarm, which is settled too.
@@ -526,6 +524,7 @@ local function flush_swarms(errors)
 end
 
 -- pkind: the container's kind as recorded on the item when it joined (saves a read); older records lack it.
+
 item_done = function(parent, id, ok, value, pkind, canceled)
   local kind = (pkind and pkind ~= '') and pkind or redis.call('HGET', sk(parent), 'kind')
   if kind == 'chain' then chain_item_done(parent, id, ok, value)
