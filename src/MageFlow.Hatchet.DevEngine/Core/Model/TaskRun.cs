@@ -15,8 +15,18 @@ internal sealed class TaskRun : ConcurrencyHolder
     /// <summary>Gets or sets where the task stands.</summary>
     public TaskState State { get; set; } = TaskState.Waiting;
 
-    /// <summary>Gets or sets the attempt number (0 for the first attempt).</summary>
+    /// <summary>
+    /// Gets or sets the attempt number, Hatchet's <c>retry_count</c> (0 for the first attempt). It rises with every new
+    /// attempt, whatever caused it: an app failure, a reassignment or an undelivered action, and a replay. Workers
+    /// see it in <c>AssignedAction.retry_count</c> and echo it in their reports.
+    /// </summary>
     public int RetryCount { get; set; }
+
+    /// <summary>Gets or sets how many retries app failures (errors, timeouts) used: Hatchet's <c>app_retry_count</c>, which spends <see cref="TaskDef.Retries"/> and drives backoff.</summary>
+    public int AppRetryCount { get; set; }
+
+    /// <summary>Gets or sets how many retries the engine made on its own (reassignments, undelivered actions): Hatchet's <c>internal_retry_count</c>.</summary>
+    public int InternalRetryCount { get; set; }
 
     /// <summary>Gets or sets the worker running the current attempt.</summary>
     public Worker? Worker { get; set; }

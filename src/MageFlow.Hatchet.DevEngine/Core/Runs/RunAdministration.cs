@@ -58,7 +58,7 @@ internal sealed class RunAdministration(RunStore runs, RunLifecycle lifecycle)
         return cancelled;
     }
 
-    /// <summary>Runs the failed and cancelled tasks of finished runs again, from their first attempt.</summary>
+    /// <summary>Runs the failed and cancelled tasks of finished runs again, as new attempts.</summary>
     /// <param name="externalIds">Run or task run ids; unknown and unfinished runs are skipped.</param>
     /// <returns>The ids of the task runs replayed.</returns>
     public IReadOnlyList<string> Replay(IEnumerable<string> externalIds)
@@ -80,8 +80,11 @@ internal sealed class RunAdministration(RunStore runs, RunLifecycle lifecycle)
             {
                 if (task.State is TaskState.Failed or TaskState.Cancelled)
                 {
+                    // A replay is a new attempt with fresh retry budgets (ReplayTasks in tasks-overwrite.go).
                     task.State = TaskState.Waiting;
-                    task.RetryCount = 0;
+                    task.RetryCount++;
+                    task.AppRetryCount = 0;
+                    task.InternalRetryCount = 0;
                     task.Error = null;
                     task.Output = null;
                     replayed.Add(task.ExternalId);

@@ -60,11 +60,25 @@ internal sealed class RunLifecycle(
         scheduler.Enqueue(task);
     }
 
-    /// <summary>Takes a task from a worker that will not run it and queues it again, same attempt (at-least-once).</summary>
+    /// <summary>
+    /// Takes a task from a worker that will not run it (silent, or never got the action) and queues it again as a new
+    /// attempt, on the internal retry budget; once that is spent the task fails for good (see <see cref="InternalFailure"/>).
+    /// The worker is not told: its later report names the old attempt and is ignored.
+    /// </summary>
     /// <param name="task">The task run.</param>
-    public void HandBack(TaskRun task)
+    /// <param name="errorWhenSpent">The error recorded when no internal retry is left.</param>
+    public void RetryInternally(TaskRun task, string errorWhenSpent)
     {
+        Scheduler.Dequeue(task);
         scheduler.Release(task);
+        if (task.InternalRetryCount >= InternalFailure.MaxRetries)
+        {
+            FailForGood(task, errorWhenSpent);
+            return;
+        }
+
+        task.RetryCount++;
+        task.InternalRetryCount++;
         Enqueue(task);
     }
 
@@ -73,22 +87,7 @@ internal sealed class RunLifecycle(
     /// <param name="output">The output JSON.</param>
     public void Complete(TaskRun task, string output)
     {
-        if (task.State == TaskState.Running)
-        {
-            scheduler.Release(task);
-        }
-        else
-        {
-            // Reported by a worker that lost the task (its heartbeats lapsed) after it was handed on:
-            // the first report wins, and any new holder is told to stop.
-            Scheduler.Dequeue(task);
-            if (task.Worker is not null)
-            {
-                Scheduler.SendCancel(task);
-                scheduler.Release(task);
-            }
-        }
-
+        scheduler.Release(task);
         task.State = TaskState.Completed;
         task.Output = output;
         task.FinishedAt = Now;
@@ -107,7 +106,10 @@ internal sealed class RunLifecycle(
         CheckRunDone(task.Run);
     }
 
-    /// <summary>An attempt failed: retry it (at once or after its backoff), or fail the task for good.</summary>
+    /// <summary>
+    /// An attempt failed in the app (an error, an output the engine refuses, an execution timeout): retry it (at once or
+    /// after its backoff) while the app retry count is below the task's retries, or fail the task for good.
+    /// </summary>
     /// <param name="task">The task run.</param>
     /// <param name="error">The error.</param>
     /// <param name="shouldNotRetry">Whether retries are ruled out.</param>
@@ -115,11 +117,12 @@ internal sealed class RunLifecycle(
     {
         Scheduler.Dequeue(task);
         scheduler.Release(task);
-        if (!shouldNotRetry && task.RetryCount < task.Def.Retries)
+        if (!shouldNotRetry && task.AppRetryCount < task.Def.Retries)
         {
             task.RetryCount++;
+            task.AppRetryCount++;
             task.Error = error;
-            var delay = RetryBackoff.Delay(task.Def, task.RetryCount);
+            var delay = RetryBackoff.Delay(task.Def, task.AppRetryCount);
             if (delay <= TimeSpan.Zero)
             {
                 Enqueue(task);
@@ -133,6 +136,12 @@ internal sealed class RunLifecycle(
             return;
         }
 
+        FailForGood(task, error);
+    }
+
+    /// <summary>Fails a task with no retry left: the tasks downstream of it will not run.</summary>
+    private void FailForGood(TaskRun task, string error)
+    {
         task.State = TaskState.Failed;
         task.Error = error;
         task.FinishedAt = Now;
