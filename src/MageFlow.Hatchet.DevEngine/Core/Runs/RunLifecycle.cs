@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using MageFlow.Hatchet.DevEngine.Core.Concurrency;
 using MageFlow.Hatchet.DevEngine.Core.Model;
 using MageFlow.Hatchet.DevEngine.Core.Scheduling;
@@ -139,7 +138,7 @@ internal sealed class RunLifecycle(
         FailForGood(task, error);
     }
 
-    /// <summary>Fails a task with no retry left: the tasks downstream of it will not run.</summary>
+    /// <summary>Fails a task with no retry left: the tasks downstream of it will not run, and the run's on-failure task starts now.</summary>
     private void FailForGood(TaskRun task, string error)
     {
         task.State = TaskState.Failed;
@@ -148,6 +147,12 @@ internal sealed class RunLifecycle(
         counters.TaskFailed();
         Settle(task);
         CancelDescendants(task, $"not run: parent task '{task.Def.ReadableId}' failed");
+        if (OnFailureTasks.CreateFor(task, Now) is { } onFailure)
+        {
+            runs.AddTask(onFailure);
+            MakeReady(onFailure);
+        }
+
         CheckRunDone(task.Run);
     }
 
@@ -186,7 +191,7 @@ internal sealed class RunLifecycle(
             return;
         }
 
-        // A copy: cancelling may finish the run's tasks and create its on-failure task, which this cancel leaves alone.
+        // Every task, an on-failure task already started included: cancelling a run stops all of its work.
         foreach (var task in run.AllTasks.ToArray())
         {
             if (!task.IsFinal)
@@ -302,7 +307,7 @@ internal sealed class RunLifecycle(
         ConcurrencyAdmission.Release(task, this);
     }
 
-    /// <summary>Once every task is final: start the on-failure task if one is due, else finish the run and publish its results.</summary>
+    /// <summary>Once every task, the on-failure task included, is final: finish the run and publish its results.</summary>
     private void CheckRunDone(WorkflowRun run)
     {
         if (run.Finalized)
@@ -323,22 +328,6 @@ internal sealed class RunLifecycle(
             cancelled |= t.State == TaskState.Cancelled;
         }
 
-        if (failed > 0 && run.Def.OnFailure is { } onFailureDef && run.OnFailureTask is null)
-        {
-            var onFailure = new TaskRun
-            {
-                ExternalId = Guid.NewGuid().ToString(),
-                Def = onFailureDef,
-                Run = run,
-                InsertedAt = Now,
-                StepRunErrorsJson = StepRunErrors(run),
-            };
-            runs.AddTask(onFailure);
-            run.OnFailureTask = onFailure;
-            MakeReady(onFailure);
-            return;
-        }
-
         if (run.OnFailureTask is { IsFinal: false })
         {
             return;
@@ -351,20 +340,5 @@ internal sealed class RunLifecycle(
         Log.RunFinished(log, run.Def.Name, run.Id, run.Status.ToString());
         subscriptions.PublishFinished(run);
         runs.RetainFinished(run);
-    }
-
-    /// <summary>The errors of the run's failed tasks by task name: the on-failure task's <c>step_run_errors</c>.</summary>
-    private static string StepRunErrors(WorkflowRun run)
-    {
-        var errors = new JsonObject();
-        foreach (var t in run.Tasks)
-        {
-            if (t.State == TaskState.Failed)
-            {
-                errors[t.Def.ReadableId] = t.Error;
-            }
-        }
-
-        return errors.ToJsonString();
     }
 }
