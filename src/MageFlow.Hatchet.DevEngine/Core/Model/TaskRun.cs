@@ -40,7 +40,7 @@ internal sealed class TaskRun : ConcurrencyHolder
     /// <summary>Gets or sets when the running attempt times out.</summary>
     public DateTimeOffset? TimeoutAt { get; set; }
 
-    /// <summary>Gets or sets when the queued task fails for want of a worker.</summary>
+    /// <summary>Gets or sets when the task is cancelled for waiting too long, for a worker (queued) or a concurrency slot.</summary>
     public DateTimeOffset? ScheduleDeadline { get; set; }
 
     /// <summary>Gets or sets when the task's retry backoff ends.</summary>

@@ -30,6 +30,20 @@ internal sealed class RunLifecycle(
         if (run.Def.Concurrency.Count == 0 || ConcurrencyAdmission.TryAdmit(run, this))
         {
             StartRun(run);
+            return;
+        }
+
+        if (run.WaitingOn is not null)
+        {
+            // In Hatchet the run's first tasks hold the places in the workflow's concurrency queue, each with its own
+            // schedule timeout: they wait here, and time out here.
+            foreach (var task in run.Tasks)
+            {
+                if (task.Def.Parents.Count == 0 && task.State == TaskState.Waiting)
+                {
+                    WaitForConcurrencySlot(task);
+                }
+            }
         }
     }
 
@@ -37,14 +51,13 @@ internal sealed class RunLifecycle(
     /// <param name="task">The task run.</param>
     public void MakeReady(TaskRun task)
     {
-        deadlines.Track(task);
         if (task.Def.Concurrency.Count == 0)
         {
             Enqueue(task);
             return;
         }
 
-        task.State = TaskState.ConcurrencyWait;
+        WaitForConcurrencySlot(task);
         if (ConcurrencyAdmission.TryAdmit(task, this))
         {
             Enqueue(task);
@@ -275,11 +288,20 @@ internal sealed class RunLifecycle(
         run.Admitted = true;
         foreach (var task in run.Tasks)
         {
-            if (task.Def.Parents.Count == 0 && task.State == TaskState.Waiting)
+            // A first task may have timed out while the run waited for its slot.
+            if (task.Def.Parents.Count == 0 && task.State is TaskState.Waiting or TaskState.ConcurrencyWait)
             {
                 MakeReady(task);
             }
         }
+    }
+
+    /// <summary>A task starts waiting for a concurrency slot, with the whole schedule timeout for the wait.</summary>
+    private void WaitForConcurrencySlot(TaskRun task)
+    {
+        task.State = TaskState.ConcurrencyWait;
+        task.ScheduleDeadline = Now + task.Def.ScheduleTimeout;
+        deadlines.Track(task);
     }
 
     private void CancelDescendants(TaskRun task, string reason)

@@ -67,8 +67,8 @@ internal sealed class EngineTimers(
                     Scheduler.SendCancel(task);
                     lifecycle.FailAttempt(task, $"Task exceeded its execution timeout of {task.Def.Timeout.TotalSeconds:0.###}s", shouldNotRetry: false);
                     break;
-                case TaskState.Queued when task.ScheduleDeadline <= now:
-                    lifecycle.FailAttempt(task, $"Task was not scheduled within its schedule timeout of {task.Def.ScheduleTimeout.TotalSeconds:0.###}s", shouldNotRetry: true);
+                case TaskState.Queued or TaskState.ConcurrencyWait when task.ScheduleDeadline <= now:
+                    lifecycle.CancelTask(task, SchedulingTimeout.ErrorFor(task));
                     break;
                 case TaskState.RetryWait when task.RetryAt <= now:
                     lifecycle.Enqueue(task);
