@@ -120,6 +120,7 @@ internal sealed partial class ConcurrencyRule
         return node switch
         {
             JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
+            null => string.Empty, // an input that is not an object: an event's payload
             _ => node.ToJsonString(),
         };
     }

@@ -77,16 +77,16 @@ internal sealed class WorkflowOperations(Lock gate, WorkflowRegistry workflows, 
         }
     }
 
-    /// <summary>Triggers the workflows listening for an event's key (<c>Push</c>).</summary>
+    /// <summary>Triggers the workflows whose event triggers match an event's key (<c>Push</c>).</summary>
     /// <param name="pushed">The event.</param>
     /// <param name="eventId">The event's id.</param>
     /// <returns>The ids of the runs created.</returns>
     public IReadOnlyList<string> Push(PushedEvent pushed, string eventId)
     {
-        var valid = RunTriggers.ValidateEvent(pushed);
+        RunTriggers.ValidateEvent(pushed);
         lock (gate)
         {
-            return triggers.Push(valid, eventId);
+            return triggers.Push(pushed, eventId);
         }
     }
 }

@@ -23,8 +23,19 @@ internal sealed class RunFactory(WorkflowRegistry workflows, RunStore runs, RunL
             throw EngineErrors.NotFound($"workflow '{name}' is not registered; a worker must register it with PutWorkflow first");
         }
 
-        var inputJson = string.IsNullOrWhiteSpace(request.InputJson) ? "{}" : request.InputJson;
-        var input = JsonInput.ParseObject(inputJson, $"input of workflow '{name}'");
+        string inputJson;
+        JsonObject? input;
+        if (request.InputFromEvent)
+        {
+            inputJson = request.InputJson ?? string.Empty;
+            input = JsonInput.ObjectOrNull(inputJson);
+        }
+        else
+        {
+            inputJson = string.IsNullOrWhiteSpace(request.InputJson) ? "{}" : request.InputJson;
+            input = JsonInput.ParseObject(inputJson, $"input of workflow '{name}'");
+        }
+
         var metadata = JsonInput.ParseObject(request.AdditionalMetadataJson, $"additional_metadata of workflow '{name}'");
         if (request.Priority is < 1 or > 3)
         {

@@ -87,33 +87,27 @@ internal sealed class RunTriggers(WorkflowRegistry workflows, RunFactory factory
         return new ScheduleResult(def, stored);
     }
 
-    /// <summary>Validates a pushed event and normalises its key and payload. Needs no engine state, so it runs outside the lock.</summary>
+    /// <summary>
+    /// Validates a pushed event as Hatchet's ingestor does (internal/services/ingestor/server.go): metadata and payload
+    /// may be any valid JSON, and the priority is 1..3. Needs no engine state, so it runs outside the lock.
+    /// </summary>
     /// <param name="pushed">The event as sent.</param>
-    /// <returns>The event with a trimmed key and a non-blank payload.</returns>
-    public static PushedEvent ValidateEvent(PushedEvent pushed)
+    public static void ValidateEvent(PushedEvent pushed)
     {
-        var key = pushed.Key.Trim();
-        if (key.Length == 0)
+        if (string.IsNullOrWhiteSpace(pushed.Key))
         {
             throw EngineErrors.Invalid("event key must not be empty");
         }
 
-        var payload = string.IsNullOrEmpty(pushed.Payload) ? "{}" : pushed.Payload;
-        _ = JsonInput.ParseObject(payload, $"payload of event '{key}'");
-        if (pushed.AdditionalMetadataJson is not null)
-        {
-            _ = JsonInput.ParseObject(pushed.AdditionalMetadataJson, $"additional_metadata of event '{key}'");
-        }
-
+        JsonInput.ValidateJsonb(pushed.AdditionalMetadataJson, "additionalMetadata");
+        JsonInput.ValidateJsonb(pushed.Payload, "payload");
         if (pushed.Priority is < 1 or > 3)
         {
-            throw EngineErrors.Invalid($"event '{key}': priority must be between 1 and 3, got {pushed.Priority}");
+            throw EngineErrors.Invalid($"priority must be between 1 and 3, got {pushed.Priority}");
         }
-
-        return pushed with { Key = key, Payload = payload };
     }
 
-    /// <summary>Triggers every workflow listening for a validated event's key.</summary>
+    /// <summary>Triggers every workflow with an event trigger that matches a validated event's key, once per matching trigger.</summary>
     /// <param name="pushed">The event, from <see cref="ValidateEvent"/>.</param>
     /// <param name="eventId">The event's id, recorded on the runs.</param>
     /// <returns>The ids of the runs created.</returns>
@@ -132,7 +126,8 @@ internal sealed class RunTriggers(WorkflowRegistry workflows, RunFactory factory
             {
                 WorkflowName = listeners[i].Name,
                 InputJson = pushed.Payload,
-                AdditionalMetadataJson = pushed.AdditionalMetadataJson,
+                InputFromEvent = true,
+                AdditionalMetadataJson = EventRunMetadata.For(pushed.AdditionalMetadataJson, eventId, pushed.Key),
                 Priority = pushed.Priority,
             };
             triggered.Add(factory.Create(factory.Prepare(request), eventId, pushed.Key).Id);

@@ -26,8 +26,16 @@ internal static class ActionPayloadWriter
         using (var w = new Utf8JsonWriter(buffer))
         {
             w.WriteStartObject();
-            w.WritePropertyName("input");
-            w.WriteRawValue(run.InputJson, skipInputValidation: true);
+            if (run.Input is null)
+            {
+                w.WriteNull("input");
+            }
+            else
+            {
+                w.WritePropertyName("input");
+                w.WriteRawValue(run.InputJson, skipInputValidation: true);
+            }
+
             w.WriteString("triggered_by", "manual");
             w.WriteStartObject("parents");
             foreach (var parentDef in task.Def.Parents)
