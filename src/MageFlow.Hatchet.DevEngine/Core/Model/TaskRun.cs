@@ -68,7 +68,7 @@ internal sealed class TaskRun : ConcurrencyHolder
     /// <summary>Gets or sets the priority list of the action queue holding <see cref="QueueNode"/>.</summary>
     public LinkedList<TaskRun>? QueueList { get; set; }
 
-    /// <summary>Gets or sets the child workflow runs this task spawned, keyed by <c>i:&lt;index&gt;</c> or <c>k:&lt;key&gt;</c>, for dedupe.</summary>
+    /// <summary>Gets or sets the first child workflow run this task spawned under each key (child key, else child index), for dedupe.</summary>
     public Dictionary<string, WorkflowRun>? ChildRuns { get; set; }
 
     /// <summary>Gets the errors of the run's failed tasks as a JSON object (on-failure tasks only).</summary>

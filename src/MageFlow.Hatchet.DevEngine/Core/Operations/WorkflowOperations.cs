@@ -46,9 +46,27 @@ internal sealed class WorkflowOperations(Lock gate, WorkflowRegistry workflows, 
     /// <returns>The run id.</returns>
     public string Trigger(RunRequest request)
     {
+        if (request.ParentTaskRunExternalId is null || request.ChildIndex is null)
+        {
+            lock (gate)
+            {
+                return triggers.Trigger(request);
+            }
+        }
+
+        // A child spawn Hatchet may dedupe: it looks for the child's key, then records and creates the child, without
+        // a lock on the key it did not find (populateExternalIdsForWorkflow in pkg/repository/ids.go). So spawns of one
+        // key in flight together can each find none and each create a run. Two steps under the engine lock leave the
+        // same opening.
+        PreparedTrigger prepared;
         lock (gate)
         {
-            return triggers.Trigger(request);
+            prepared = triggers.Prepare(request);
+        }
+
+        lock (gate)
+        {
+            return triggers.Create(prepared);
         }
     }
 

@@ -12,7 +12,7 @@ namespace MageFlow.Hatchet.DevEngine.Core.Runs;
 /// <param name="Metadata">The metadata, merged with the parent's for a child run.</param>
 /// <param name="Priority">The effective priority.</param>
 /// <param name="Parent">The parent task run of a child run.</param>
-/// <param name="DedupeKey">The child's key among its parent's children (<c>i:&lt;index&gt;</c> or <c>k:&lt;key&gt;</c>).</param>
+/// <param name="DedupeKey">The child's key among its parent's children: its child key, else its child index (none without a child index).</param>
 /// <param name="Existing">The child run the parent already spawned under <paramref name="DedupeKey"/>.</param>
 internal sealed record PreparedTrigger(
     WorkflowDef Def,

@@ -15,7 +15,17 @@ internal sealed class RunTriggers(WorkflowRegistry workflows, RunFactory factory
     /// <summary>Creates one run.</summary>
     /// <param name="request">The request.</param>
     /// <returns>The run id (of the existing run for a duplicate child).</returns>
-    public string Trigger(RunRequest request) => factory.Create(factory.Prepare(request), null, null).Id;
+    public string Trigger(RunRequest request) => Create(Prepare(request));
+
+    /// <summary>Validates one run request and looks up the child it may duplicate: the first step of <see cref="Trigger"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <returns>The prepared trigger.</returns>
+    public PreparedTrigger Prepare(RunRequest request) => factory.Prepare(request);
+
+    /// <summary>Creates the run of a prepared trigger (or returns the child it duplicates): the second step of <see cref="Trigger"/>.</summary>
+    /// <param name="prepared">The prepared trigger.</param>
+    /// <returns>The run id.</returns>
+    public string Create(PreparedTrigger prepared) => factory.Create(prepared, null, null).Id;
 
     /// <summary>Checks a bulk trigger's size. Needs no engine state, so it runs outside the lock.</summary>
     /// <param name="count">The number of requests.</param>
