@@ -10,8 +10,6 @@ namespace MageFlow.Hatchet.DevEngine.Core.Runs;
 /// <summary>The ways runs are asked for: one trigger, a bulk trigger (all or nothing), a schedule, an event push.</summary>
 internal sealed class RunTriggers(WorkflowRegistry workflows, RunFactory factory, ScheduledRuns scheduled)
 {
-    private const int MaxBatch = 1000;
-
     /// <summary>Creates one run.</summary>
     /// <param name="request">The request.</param>
     /// <returns>The run id (of the existing run for a duplicate child).</returns>
@@ -27,18 +25,16 @@ internal sealed class RunTriggers(WorkflowRegistry workflows, RunFactory factory
     /// <returns>The run id.</returns>
     public string Create(PreparedTrigger prepared) => factory.Create(prepared, null, null).Id;
 
-    /// <summary>Checks a bulk trigger's size. Needs no engine state, so it runs outside the lock.</summary>
+    /// <summary>
+    /// Checks that a bulk trigger asks for something. There is no upper bound, as in Hatchet: only the gRPC message size
+    /// limit bounds a request. Needs no engine state, so it runs outside the lock.
+    /// </summary>
     /// <param name="count">The number of requests.</param>
     public static void ValidateBulk(int count)
     {
         if (count == 0)
         {
             throw EngineErrors.Invalid("bulk trigger needs at least one workflow");
-        }
-
-        if (count > MaxBatch)
-        {
-            throw EngineErrors.Invalid($"bulk trigger takes at most 1000 workflows per request, got {count}");
         }
     }
 
