@@ -43,6 +43,12 @@ internal sealed class WorkflowService(Engine engine, DevEngineOptions options) :
         return Task.FromResult(version);
     }
 
+    public override Task<PutRateLimitResponse> PutRateLimit(PutRateLimitRequest request, ServerCallContext context)
+    {
+        engine.Workflows.PutRateLimit(request.Key, request.Limit, request.Duration);
+        return Task.FromResult(new PutRateLimitResponse());
+    }
+
     /// <summary>
     /// Hatchet links no scheduled run to a parent, but a request that names a parent run must still name the parent
     /// task run and a child index (ScheduleWorkflow in internal/services/admin/server.go).
@@ -63,11 +69,5 @@ internal sealed class WorkflowService(Engine engine, DevEngineOptions options) :
         {
             throw EngineErrors.Invalid("child index is required when parent id is provided");
         }
-    }
-
-    public override Task<PutRateLimitResponse> PutRateLimit(PutRateLimitRequest request, ServerCallContext context)
-    {
-        engine.Workflows.PutRateLimit(request.Key, request.Limit, request.Duration);
-        return Task.FromResult(new PutRateLimitResponse());
     }
 }
