@@ -39,6 +39,13 @@ public sealed class DevEngineOptions
     /// <value>The default value is 5 seconds, as in Hatchet.</value>
     public TimeSpan HeartbeatTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Gets or sets how long after a worker's last heartbeat its running tasks are taken back and retried as new
+    /// attempts on other workers (at most 10 times per task, as in Hatchet).
+    /// </summary>
+    /// <value>The default value is 30 seconds, as in Hatchet.</value>
+    public TimeSpan ReassignTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Gets or sets the largest gRPC message the engine accepts or sends.</summary>
     /// <value>The default value is 4 MiB, as in Hatchet.</value>
     public int MaxMessageSize { get; set; } = 4 * 1024 * 1024;
@@ -94,6 +101,11 @@ public sealed class DevEngineOptions
         if (HeartbeatTimeout <= TimeSpan.Zero)
         {
             errors.Add("HeartbeatTimeout must be positive.");
+        }
+
+        if (ReassignTimeout <= TimeSpan.Zero)
+        {
+            errors.Add("ReassignTimeout must be positive.");
         }
 
         if (MaxMessageSize < 1024)

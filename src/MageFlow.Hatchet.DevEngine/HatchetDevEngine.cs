@@ -133,6 +133,13 @@ public sealed class HatchetDevEngine : IAsyncDisposable
     /// <returns>How many streams were dropped.</returns>
     public int DropListenStreams() => _engine.Workers.DropListenStreams();
 
+    /// <summary>
+    /// Fires at once what the engine's 50 ms timer fires when it is due: heartbeat lapses, execution and schedule
+    /// timeouts, ends of retry backoff and scheduled runs. For tests that drive <see cref="DevEngineOptions.TimeProvider"/>
+    /// by hand: after moving their clock they call this, so the engine has acted on the new time before they look.
+    /// </summary>
+    public void FireDueTimers() => _engine.Tick();
+
     /// <summary>Stops serving (clients see the engine as unreachable) while keeping all state. For fault tests.</summary>
     /// <param name="cancellationToken">Cancels the wait for in-flight calls.</param>
     /// <returns>A task that completes when the server has stopped.</returns>

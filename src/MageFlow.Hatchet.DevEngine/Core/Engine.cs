@@ -36,7 +36,7 @@ internal sealed class Engine
         var time = options.TimeProvider;
         TenantId = options.TenantId.ToString();
         var workflows = new WorkflowRegistry(log);
-        var workers = new WorkerRegistry(time, log);
+        var workers = new WorkerRegistry(time, options.HeartbeatTimeout, log);
         var runs = new RunStore(options.MaxRetainedFinishedRuns);
         var subscriptions = new RunSubscriptions();
         var deadlines = new TaskDeadlines();
@@ -45,7 +45,7 @@ internal sealed class Engine
         var lifecycle = new RunLifecycle(scheduler, runs, subscriptions, deadlines, Counters, time, log);
         var factory = new RunFactory(workflows, runs, lifecycle, Counters, time);
         var reports = new StepReports(workers, runs, lifecycle, scheduler, Counters, time);
-        _timers = new EngineTimers(workers, lifecycle, factory, deadlines, scheduled, options.HeartbeatTimeout, time, log);
+        _timers = new EngineTimers(workers, lifecycle, factory, deadlines, scheduled, options.ReassignTimeout, time, log);
 
         Workflows = new WorkflowOperations(_gate, workflows, new RunTriggers(workflows, factory, scheduled));
         Workers = new WorkerOperations(_gate, workers, scheduler, lifecycle);

@@ -12,7 +12,7 @@ public sealed class EngineCounters
     /// <summary>Gets the number of workflow runs created (children and event-triggered runs included).</summary>
     public long RunsCreated => Interlocked.Read(ref _runsCreated);
 
-    /// <summary>Gets the number of times a task was handed to a worker (retries and reassignments included).</summary>
+    /// <summary>Gets the number of times a task was handed to a worker (every attempt: retries and reassignments included).</summary>
     public long TasksAssigned => Interlocked.Read(ref _tasksAssigned);
 
     /// <summary>Gets the number of tasks that completed.</summary>
@@ -21,7 +21,7 @@ public sealed class EngineCounters
     /// <summary>Gets the number of tasks that failed for good.</summary>
     public long TasksFailed => Interlocked.Read(ref _tasksFailed);
 
-    /// <summary>Gets the number of step events ignored because they reported on an attempt that was already settled.</summary>
+    /// <summary>Gets the number of step events ignored because they reported on an attempt that no longer runs (settled, or taken back from a silent worker).</summary>
     public long StaleEvents => Interlocked.Read(ref _staleEvents);
 
     internal void RunCreated() => Interlocked.Increment(ref _runsCreated);

@@ -22,6 +22,36 @@ internal static class JsonInput
         }
     }
 
+    /// <summary>
+    /// Checks JSON the way Hatchet's ingestor checks event payloads and metadata (ValidateJSONB in
+    /// pkg/repository/jsonb.go): any valid JSON without <c>\u0000</c>, or nothing; answers <c>INVALID_ARGUMENT</c> with its message.
+    /// </summary>
+    /// <param name="text">The text.</param>
+    /// <param name="field">The field's name in Hatchet's message (<c>payload</c>, <c>additionalMetadata</c>).</param>
+    public static void ValidateJsonb(string? text, string field)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return;
+        }
+
+        if (text.Contains("\\u0000", StringComparison.Ordinal))
+        {
+            throw EngineErrors.Invalid($"Invalid request: encoded jsonb contains invalid null character \\u0000 in field `{field}`");
+        }
+
+        if (!IsJson(text))
+        {
+            throw EngineErrors.Invalid($"Invalid request: invalid json in field `{field}`");
+        }
+    }
+
+    /// <summary>Parses valid JSON, giving the object it is, or <see langword="null"/> for blank text and any other JSON value.</summary>
+    /// <param name="text">Text that is valid JSON, or blank.</param>
+    /// <returns>The object, or <see langword="null"/>.</returns>
+    public static JsonObject? ObjectOrNull(string? text) =>
+        string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text) as JsonObject;
+
     /// <summary>Parses a JSON object, or answers <c>INVALID_ARGUMENT</c>. Blank text is an empty object.</summary>
     /// <param name="text">The text.</param>
     /// <param name="what">What the text is, for the error message.</param>

@@ -17,7 +17,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 1004, EventName = "ListenClosed", Level = LogLevel.Debug, Message = "Worker {WorkerName} ({WorkerId}) closed its listen stream")]
     public static partial void ListenClosed(ILogger logger, string workerName, string workerId);
 
-    [LoggerMessage(EventId = 1005, EventName = "WorkerLapsed", Level = LogLevel.Warning, Message = "Worker {WorkerName} ({WorkerId}) missed its heartbeats; handing {TaskCount} running task(s) to other workers")]
+    [LoggerMessage(EventId = 1005, EventName = "WorkerLapsed", Level = LogLevel.Warning, Message = "Worker {WorkerName} ({WorkerId}) has not beaten for longer than the reassign timeout; retrying its {TaskCount} running task(s) on other workers")]
     public static partial void WorkerLapsed(ILogger logger, string workerName, string workerId, int taskCount);
 
     [LoggerMessage(EventId = 1006, EventName = "RunFinished", Level = LogLevel.Debug, Message = "Run {RunId} of {Workflow} finished: {Status}")]

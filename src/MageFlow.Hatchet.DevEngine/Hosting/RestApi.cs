@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Grpc.Core;
 using MageFlow.Hatchet.DevEngine.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -50,8 +51,16 @@ internal static class RestApi
             return Results.Json(new { errors = new[] { new { description = "the dev engine needs 'externalIds'; filters are not supported" } } }, statusCode: 400);
         }
 
-        var done = action(ids.EnumerateArray().Select(e => e.GetString() ?? string.Empty).ToArray());
-        return Results.Json(new { ids = done });
+        try
+        {
+            var done = action(ids.EnumerateArray().Select(e => e.GetString() ?? string.Empty).ToArray());
+            return Results.Json(new { ids = done });
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.InvalidArgument)
+        {
+            // Hatchet's REST API types the ids as UUIDs, so a malformed one is a bad request.
+            return Results.Json(new { errors = new[] { new { description = e.Status.Detail } } }, statusCode: 400);
+        }
     }
 
     private static IResult? Deny(HttpContext http, TokenService tokens)

@@ -24,6 +24,7 @@ internal sealed class WorkflowService(Engine engine, DevEngineOptions options) :
 
     public override Task<WorkflowVersion> ScheduleWorkflow(ScheduleWorkflowRequest request, ServerCallContext context)
     {
+        RejectIncompleteParent(request);
         var result = engine.Workflows.Schedule(RunRequestMapper.FromSchedule(request), RunRequestMapper.ScheduleTimes(request));
         var now = Timestamp.FromDateTimeOffset(options.TimeProvider.GetUtcNow());
         var version = new WorkflowVersion
@@ -46,5 +47,27 @@ internal sealed class WorkflowService(Engine engine, DevEngineOptions options) :
     {
         engine.Workflows.PutRateLimit(request.Key, request.Limit, request.Duration);
         return Task.FromResult(new PutRateLimitResponse());
+    }
+
+    /// <summary>
+    /// Hatchet links no scheduled run to a parent, but a request that names a parent run must still name the parent
+    /// task run and a child index (ScheduleWorkflow in internal/services/admin/server.go).
+    /// </summary>
+    private static void RejectIncompleteParent(ScheduleWorkflowRequest request)
+    {
+        if (!request.HasParentId)
+        {
+            return;
+        }
+
+        if (!request.HasParentTaskRunExternalId)
+        {
+            throw EngineErrors.Invalid("parent task run id is required when parent id is provided");
+        }
+
+        if (!request.HasChildIndex)
+        {
+            throw EngineErrors.Invalid("child index is required when parent id is provided");
+        }
     }
 }

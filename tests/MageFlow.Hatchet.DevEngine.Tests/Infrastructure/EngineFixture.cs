@@ -7,7 +7,7 @@ namespace MageFlow.Hatchet.DevEngine.Tests.Infrastructure;
 /// One dev engine shared by the tests of a collection, with a gRPC channel to it: the tests speak to the engine only
 /// over the wire, with their own client stubs. Tests isolate themselves by unique names.
 /// </summary>
-public sealed class EngineFixture : DevEngineFixture
+public sealed class EngineFixture : DevEngineFixture, IEngineWire
 {
     private GrpcChannel? _channel;
 
@@ -16,6 +16,8 @@ public sealed class EngineFixture : DevEngineFixture
     /// <summary>Gets call metadata carrying the engine's token.</summary>
     public Metadata Auth => new() { { "authorization", "bearer " + Engine.Token } };
 
+    HatchetDevEngine IEngineWire.Engine => Engine;
+
     internal MageFlow.Hatchet.Protocol.Dispatcher.DispatcherClient Dispatcher => new(Channel);
 
     internal MageFlow.Hatchet.Protocol.WorkflowService.WorkflowServiceClient Workflows => new(Channel);
@@ -23,6 +25,14 @@ public sealed class EngineFixture : DevEngineFixture
     internal MageFlow.Hatchet.Protocol.EventsService.EventsServiceClient Events => new(Channel);
 
     internal MageFlow.Hatchet.Protocol.V1.AdminService.AdminServiceClient Admin => new(Channel);
+
+    MageFlow.Hatchet.Protocol.Dispatcher.DispatcherClient IEngineWire.Dispatcher => Dispatcher;
+
+    MageFlow.Hatchet.Protocol.WorkflowService.WorkflowServiceClient IEngineWire.Workflows => Workflows;
+
+    MageFlow.Hatchet.Protocol.EventsService.EventsServiceClient IEngineWire.Events => Events;
+
+    MageFlow.Hatchet.Protocol.V1.AdminService.AdminServiceClient IEngineWire.Admin => Admin;
 
     public override async Task InitializeAsync()
     {

@@ -6,21 +6,22 @@ namespace MageFlow.Hatchet.DevEngine.Tests.Infrastructure;
 
 /// <summary>
 /// A minimal worker written straight against the protocol, so engine tests do not depend on any SDK.
-/// It registers, listens, heartbeats every second and hands each assigned action to the test.
+/// It registers, listens, heartbeats every second (unless told not to: tests on a <see cref="ManualClock"/> beat by
+/// hand with <see cref="HeartbeatAsync"/>) and hands each assigned action to the test.
 /// </summary>
 internal sealed class RawWorker : IAsyncDisposable
 {
-    private readonly EngineFixture _fixture;
+    private readonly IEngineWire _fixture;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _heartbeats;
     private Task _listen;
 
-    private RawWorker(EngineFixture fixture, string workerId)
+    private RawWorker(IEngineWire fixture, string workerId, bool autoHeartbeat)
     {
         _fixture = fixture;
         WorkerId = workerId;
         _listen = ListenAsync();
-        _heartbeats = HeartbeatAsync();
+        _heartbeats = autoHeartbeat ? HeartbeatLoopAsync() : Task.CompletedTask;
     }
 
     public string WorkerId { get; }
@@ -31,14 +32,14 @@ internal sealed class RawWorker : IAsyncDisposable
 
     public bool SendHeartbeats { get; set; } = true;
 
-    public static async Task<RawWorker> StartAsync(EngineFixture fixture, string name, IEnumerable<string> actions, int slots = 10)
+    public static async Task<RawWorker> StartAsync(IEngineWire fixture, string name, IEnumerable<string> actions, int slots = 10, bool autoHeartbeat = true)
     {
         var request = new WorkerRegisterRequest { WorkerName = name };
         request.Actions.AddRange(actions);
         request.Services.Add("default");
         request.SlotConfig["default"] = slots;
         var response = await fixture.Dispatcher.RegisterAsync(request, fixture.Auth);
-        return new RawWorker(fixture, response.WorkerId);
+        return new RawWorker(fixture, response.WorkerId, autoHeartbeat);
     }
 
     public async Task<AssignedAction> NextAsync(TimeSpan? timeout = null)
@@ -73,6 +74,27 @@ internal sealed class RawWorker : IAsyncDisposable
         }
 
         await _fixture.Dispatcher.SendStepActionEventAsync(e, _fixture.Auth);
+    }
+
+    /// <summary>
+    /// Sends one heartbeat, first waiting for the listen stream to be open (the engine refuses heartbeats before it
+    /// with <c>FAILED_PRECONDITION</c>). Tests on a <see cref="ManualClock"/> call it after advancing the clock.
+    /// </summary>
+    public async Task HeartbeatAsync()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            try
+            {
+                await _fixture.Dispatcher.HeartbeatAsync(new HeartbeatRequest { WorkerId = WorkerId }, _fixture.Auth, cancellationToken: cts.Token);
+                return;
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.FailedPrecondition)
+            {
+                await Task.Delay(10, cts.Token);
+            }
+        }
     }
 
     /// <summary>Re-opens the listen stream after the engine dropped it.</summary>
@@ -111,7 +133,7 @@ internal sealed class RawWorker : IAsyncDisposable
         }
     }
 
-    private async Task HeartbeatAsync()
+    private async Task HeartbeatLoopAsync()
     {
         try
         {

@@ -296,29 +296,6 @@ public sealed class EngineBehaviourTests(EngineFixture fixture)
     }
 
     [Fact]
-    public async Task LapsedWorker_RunningTaskHandedToAnotherWorker()
-    {
-        var name = Unique("lapse");
-        await fixture.Admin.PutWorkflowAsync(Define(name, TaskOpts("t", name + ":t")), fixture.Auth);
-        await using var first = await RawWorker.StartAsync(fixture, Unique("w1"), [name + ":t"]);
-        var run = await fixture.Workflows.TriggerWorkflowAsync(new TriggerWorkflowRequest { Name = name, Input = "{}" }, fixture.Auth);
-        var action = await first.NextAsync();
-        await first.SendAsync(action, StepActionEventType.StepEventTypeStarted, string.Empty);
-        first.SendHeartbeats = false;
-        await using var second = await RawWorker.StartAsync(fixture, Unique("w2"), [name + ":t"]);
-
-        var handedOver = await second.NextAsync(TimeSpan.FromSeconds(30));
-        Assert.Equal(action.TaskRunExternalId, handedOver.TaskRunExternalId);
-        await second.CompleteAsync(handedOver, "{\"by\":2}");
-        var details = await WaitDoneAsync(run.WorkflowRunId);
-        Assert.Equal("{\"by\":2}", details.TaskRuns["t"].Output.ToStringUtf8());
-
-        // The lost worker's late report is ignored: the run completed exactly once.
-        await first.CompleteAsync(action, "{\"by\":1}");
-        Assert.Equal("{\"by\":2}", (await WaitDoneAsync(run.WorkflowRunId)).TaskRuns["t"].Output.ToStringUtf8());
-    }
-
-    [Fact]
     public async Task DroppedListenStream_WorkerReconnects_RunCompletesOnce()
     {
         var name = Unique("drop");

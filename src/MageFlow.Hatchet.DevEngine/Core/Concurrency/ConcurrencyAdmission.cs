@@ -43,7 +43,7 @@ internal static class ConcurrencyAdmission
                     return false;
                 default:
                     holder.WaitingOn = group;
-                    holder.WaitingNode = group.Waiting.AddLast(holder);
+                    holder.WaitingNode = JoinWaitingLine(group.Waiting, holder);
                     return false;
             }
         }
@@ -94,5 +94,22 @@ internal static class ConcurrencyAdmission
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Places a waiter behind every waiter of its priority or higher: Hatchet lets waiters in by priority, then oldest
+    /// first (RunParentGroupRoundRobin in pkg/repository/sqlcv1/concurrency.sql orders by priority DESC, sort_id ASC;
+    /// the in-memory index for task-level strategies uses the same order, priorityCompare in
+    /// pkg/scheduling/v1/concurrency/heap.go).
+    /// </summary>
+    private static LinkedListNode<ConcurrencyHolder> JoinWaitingLine(LinkedList<ConcurrencyHolder> line, ConcurrencyHolder holder)
+    {
+        var ahead = line.Last;
+        while (ahead is not null && ahead.Value.WaitPriority < holder.WaitPriority)
+        {
+            ahead = ahead.Previous;
+        }
+
+        return ahead is null ? line.AddFirst(holder) : line.AddAfter(ahead, holder);
     }
 }

@@ -12,7 +12,7 @@ internal sealed class ConcurrencyGroup(ConcurrencyRule rule, string key)
     /// <summary>Gets the holders of a slot, oldest first.</summary>
     public LinkedList<ConcurrencyHolder> Holders { get; } = new();
 
-    /// <summary>Gets the holders waiting for a slot, first come first served.</summary>
+    /// <summary>Gets the holders waiting for a slot, by priority (higher first), then first come first served.</summary>
     public LinkedList<ConcurrencyHolder> Waiting { get; } = new();
 
     /// <summary>Gets a value indicating whether every slot is taken.</summary>

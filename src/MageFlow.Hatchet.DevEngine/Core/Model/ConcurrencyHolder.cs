@@ -17,4 +17,7 @@ internal abstract class ConcurrencyHolder
 
     /// <summary>Gets the run whose input and metadata give the group keys.</summary>
     public abstract WorkflowRun KeySource { get; }
+
+    /// <summary>Gets the priority that orders this holder among the waiters of a group (higher first).</summary>
+    public int WaitPriority => KeySource.Priority;
 }

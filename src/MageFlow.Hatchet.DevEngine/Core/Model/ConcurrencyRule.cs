@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Globalization;
 using System.Text.RegularExpressions;
+using MageFlow.Hatchet.DevEngine.Core.Workflows;
 using WireConcurrency = MageFlow.Hatchet.Protocol.V1.Concurrency;
 using WireStrategy = MageFlow.Hatchet.Protocol.V1.ConcurrencyLimitStrategy;
 
@@ -40,12 +42,13 @@ internal sealed partial class ConcurrencyRule
     /// <summary>Gets what a full group does with a newcomer.</summary>
     public ConcurrencyStrategy Strategy { get; }
 
-    /// <summary>Reads a limit from a <c>PutWorkflow</c> request, rejecting what the dev engine cannot evaluate.</summary>
+    /// <summary>Reads a limit from a <c>PutWorkflow</c> request, rejecting what Hatchet rejects and what the dev engine cannot evaluate.</summary>
     /// <param name="id">The rule id.</param>
     /// <param name="c">The limit as sent.</param>
-    /// <param name="owner">The workflow or task, for error messages.</param>
+    /// <param name="owner">The workflow or task, for the dev engine's own error messages.</param>
+    /// <param name="field">The limit's path in Hatchet's <c>CreateWorkflowVersionOpts</c>, for Hatchet's validation message.</param>
     /// <returns>The rule.</returns>
-    public static ConcurrencyRule Parse(string id, WireConcurrency c, string owner)
+    public static ConcurrencyRule Parse(string id, WireConcurrency c, string owner, string field)
     {
         var expression = c.Expression?.Trim() ?? string.Empty;
         if (expression.Length == 0)
@@ -64,14 +67,16 @@ internal sealed partial class ConcurrencyRule
             throw EngineErrors.Invalid($"{owner}: concurrency max_runs must be at least 1, got {maxRuns}");
         }
 
+        // Hatchet's validator allows three strategies (CreateConcurrencyOpts in pkg/repository/workflow.go); the proto's
+        // DROP_NEWEST and QUEUE_NEWEST, and values the engine's proto does not know, are rejected.
         var wireStrategy = c.HasLimitStrategy ? c.LimitStrategy : WireStrategy.CancelInProgress;
         var strategy = wireStrategy switch
         {
-            WireStrategy.GroupRoundRobin or WireStrategy.QueueNewest => ConcurrencyStrategy.WaitForSlot,
+            WireStrategy.GroupRoundRobin => ConcurrencyStrategy.WaitForSlot,
             WireStrategy.CancelInProgress => ConcurrencyStrategy.CancelInProgress,
-            WireStrategy.CancelNewest or WireStrategy.DropNewest => ConcurrencyStrategy.CancelNewest,
-            _ => throw EngineErrors.Invalid(
-                $"{owner}: concurrency limit strategy {wireStrategy} is not supported by the dev engine (supported: GROUP_ROUND_ROBIN, CANCEL_IN_PROGRESS, CANCEL_NEWEST)"),
+            WireStrategy.CancelNewest => ConcurrencyStrategy.CancelNewest,
+            _ => throw EngineErrors.Invalid(ValidationMessage.OneOf(
+                field + ".LimitStrategy", "CANCEL_IN_PROGRESS GROUP_ROUND_ROBIN CANCEL_NEWEST", WireName(wireStrategy))),
         };
 
         var literal = LiteralPattern().Match(expression);
@@ -115,6 +120,7 @@ internal sealed partial class ConcurrencyRule
         return node switch
         {
             JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
+            null => string.Empty, // an input that is not an object: an event's payload
             _ => node.ToJsonString(),
         };
     }
@@ -131,6 +137,17 @@ internal sealed partial class ConcurrencyRule
 
         return group;
     }
+
+    /// <summary>The strategy as the engine's Go enum prints it: its name when v0.104.7 knows the value, else the number.</summary>
+    private static string WireName(WireStrategy strategy) => strategy switch
+    {
+        WireStrategy.CancelInProgress => "CANCEL_IN_PROGRESS",
+        WireStrategy.DropNewest => "DROP_NEWEST",
+        WireStrategy.QueueNewest => "QUEUE_NEWEST",
+        WireStrategy.GroupRoundRobin => "GROUP_ROUND_ROBIN",
+        WireStrategy.CancelNewest => "CANCEL_NEWEST",
+        _ => ((int)strategy).ToString(CultureInfo.InvariantCulture),
+    };
 
     [GeneratedRegex("^(?:'(?<v>[^']*)'|\"(?<v>[^\"]*)\")$")]
     private static partial Regex LiteralPattern();

@@ -15,8 +15,18 @@ internal sealed class TaskRun : ConcurrencyHolder
     /// <summary>Gets or sets where the task stands.</summary>
     public TaskState State { get; set; } = TaskState.Waiting;
 
-    /// <summary>Gets or sets the attempt number (0 for the first attempt).</summary>
+    /// <summary>
+    /// Gets or sets the attempt number, Hatchet's <c>retry_count</c> (0 for the first attempt). It rises with every new
+    /// attempt, whatever caused it: an app failure, a reassignment or an undelivered action, and a replay. Workers
+    /// see it in <c>AssignedAction.retry_count</c> and echo it in their reports.
+    /// </summary>
     public int RetryCount { get; set; }
+
+    /// <summary>Gets or sets how many retries app failures (errors, timeouts) used: Hatchet's <c>app_retry_count</c>, which spends <see cref="TaskDef.Retries"/> and drives backoff.</summary>
+    public int AppRetryCount { get; set; }
+
+    /// <summary>Gets or sets how many retries the engine made on its own (reassignments, undelivered actions): Hatchet's <c>internal_retry_count</c>.</summary>
+    public int InternalRetryCount { get; set; }
 
     /// <summary>Gets or sets the worker running the current attempt.</summary>
     public Worker? Worker { get; set; }
@@ -30,7 +40,7 @@ internal sealed class TaskRun : ConcurrencyHolder
     /// <summary>Gets or sets when the running attempt times out.</summary>
     public DateTimeOffset? TimeoutAt { get; set; }
 
-    /// <summary>Gets or sets when the queued task fails for want of a worker.</summary>
+    /// <summary>Gets or sets when the task is cancelled for waiting too long, for a worker (queued) or a concurrency slot.</summary>
     public DateTimeOffset? ScheduleDeadline { get; set; }
 
     /// <summary>Gets or sets when the task's retry backoff ends.</summary>
@@ -58,7 +68,7 @@ internal sealed class TaskRun : ConcurrencyHolder
     /// <summary>Gets or sets the priority list of the action queue holding <see cref="QueueNode"/>.</summary>
     public LinkedList<TaskRun>? QueueList { get; set; }
 
-    /// <summary>Gets or sets the child workflow runs this task spawned, keyed by <c>i:&lt;index&gt;</c> or <c>k:&lt;key&gt;</c>, for dedupe.</summary>
+    /// <summary>Gets or sets the first child workflow run this task spawned under each key (child key, else child index), for dedupe.</summary>
     public Dictionary<string, WorkflowRun>? ChildRuns { get; set; }
 
     /// <summary>Gets the errors of the run's failed tasks as a JSON object (on-failure tasks only).</summary>

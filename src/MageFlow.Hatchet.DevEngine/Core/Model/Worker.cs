@@ -33,9 +33,6 @@ internal sealed class Worker
     /// <summary>Gets or sets a value indicating whether the worker called <c>Unsubscribe</c>.</summary>
     public bool Unsubscribed { get; set; }
 
-    /// <summary>Gets or sets a value indicating whether the worker's heartbeats lapsed and its tasks were handed on.</summary>
-    public bool Lapsed { get; set; }
-
     /// <summary>Gets the task runs assigned to the worker.</summary>
     public HashSet<TaskRun> Running { get; } = [];
 

@@ -11,11 +11,11 @@ internal sealed class WorkflowRun : ConcurrencyHolder
     /// <summary>Gets the workflow version the run was created from.</summary>
     public required WorkflowDef Def { get; init; }
 
-    /// <summary>Gets the input as sent (a JSON object), copied verbatim into action payloads.</summary>
+    /// <summary>Gets the input as sent (a JSON object, except for a run an event triggered), copied verbatim into action payloads when it is an object.</summary>
     public required string InputJson { get; init; }
 
-    /// <summary>Gets the parsed input, for concurrency keys.</summary>
-    public required JsonObject Input { get; init; }
+    /// <summary>Gets the parsed input when it is an object (concurrency keys read it); <see langword="null"/> otherwise, which workers see as a <c>null</c> input, as Hatchet reads inputs as objects.</summary>
+    public required JsonObject? Input { get; init; }
 
     /// <summary>Gets the additional metadata as a JSON object string.</summary>
     public required string MetadataJson { get; init; }

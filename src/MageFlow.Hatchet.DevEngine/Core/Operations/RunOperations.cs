@@ -46,13 +46,14 @@ internal sealed class RunOperations(Lock gate, RunStore runs, RunSubscriptions s
     }
 
     /// <summary>Cancels runs and task runs by id (<c>CancelTasks</c>, REST).</summary>
-    /// <param name="externalIds">Run or task run ids.</param>
-    /// <returns>The ids of the task runs cancelled.</returns>
+    /// <param name="externalIds">Run or task run ids, each a UUID.</param>
+    /// <returns>The ids asked for.</returns>
     public IReadOnlyList<string> Cancel(IEnumerable<string> externalIds)
     {
+        var ids = RunAdministration.ParseCancelIds(externalIds);
         lock (gate)
         {
-            return administration.Cancel(externalIds);
+            return administration.Cancel(ids);
         }
     }
 

@@ -42,7 +42,7 @@ internal sealed class WorkerOperations(Lock gate, WorkerRegistry workers, Schedu
         }
     }
 
-    /// <summary>Called when a <c>ListenV2</c> stream ends: start actions it never delivered go back to their queues.</summary>
+    /// <summary>Called when a <c>ListenV2</c> stream ends: tasks whose start actions it never delivered are retried by the engine.</summary>
     /// <param name="workerId">The worker id.</param>
     /// <param name="stream">The stream that ended.</param>
     public void CloseListen(string workerId, ListenStream stream)
@@ -60,7 +60,7 @@ internal sealed class WorkerOperations(Lock gate, WorkerRegistry workers, Schedu
                 if (undelivered.Kind == WorkerActionKind.StartTask &&
                     undelivered.Task is { State: TaskState.Running, Started: false } task && task.Worker == worker)
                 {
-                    lifecycle.HandBack(task);
+                    lifecycle.RetryInternally(task, InternalFailure.Undelivered);
                 }
             }
 

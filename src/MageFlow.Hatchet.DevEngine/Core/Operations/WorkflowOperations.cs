@@ -46,9 +46,27 @@ internal sealed class WorkflowOperations(Lock gate, WorkflowRegistry workflows, 
     /// <returns>The run id.</returns>
     public string Trigger(RunRequest request)
     {
+        if (request.ParentTaskRunExternalId is null || request.ChildIndex is null)
+        {
+            lock (gate)
+            {
+                return triggers.Trigger(request);
+            }
+        }
+
+        // A child spawn Hatchet may dedupe: it looks for the child's key, then records and creates the child, without
+        // a lock on the key it did not find (populateExternalIdsForWorkflow in pkg/repository/ids.go). So spawns of one
+        // key in flight together can each find none and each create a run. Two steps under the engine lock leave the
+        // same opening.
+        PreparedTrigger prepared;
         lock (gate)
         {
-            return triggers.Trigger(request);
+            prepared = triggers.Prepare(request);
+        }
+
+        lock (gate)
+        {
+            return triggers.Create(prepared);
         }
     }
 
@@ -77,16 +95,16 @@ internal sealed class WorkflowOperations(Lock gate, WorkflowRegistry workflows, 
         }
     }
 
-    /// <summary>Triggers the workflows listening for an event's key (<c>Push</c>).</summary>
+    /// <summary>Triggers the workflows whose event triggers match an event's key (<c>Push</c>).</summary>
     /// <param name="pushed">The event.</param>
     /// <param name="eventId">The event's id.</param>
     /// <returns>The ids of the runs created.</returns>
     public IReadOnlyList<string> Push(PushedEvent pushed, string eventId)
     {
-        var valid = RunTriggers.ValidateEvent(pushed);
+        RunTriggers.ValidateEvent(pushed);
         lock (gate)
         {
-            return triggers.Push(valid, eventId);
+            return triggers.Push(pushed, eventId);
         }
     }
 }

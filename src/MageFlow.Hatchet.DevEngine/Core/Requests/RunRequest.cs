@@ -11,8 +11,14 @@ internal sealed class RunRequest
     /// <summary>Gets the workflow's name.</summary>
     public required string WorkflowName { get; init; }
 
-    /// <summary>Gets the input JSON; blank means <c>{}</c>.</summary>
+    /// <summary>Gets the input JSON; blank means <c>{}</c>, unless <see cref="InputFromEvent"/>.</summary>
     public string? InputJson { get; init; }
+
+    /// <summary>
+    /// Gets a value indicating whether the input is an event's payload, already checked as JSON: Hatchet accepts any
+    /// JSON there, and a run whose input is not an object (or is blank) gets <c>null</c> as its action payload's input.
+    /// </summary>
+    public bool InputFromEvent { get; init; }
 
     /// <summary>Gets the additional metadata JSON, if sent.</summary>
     public string? AdditionalMetadataJson { get; init; }

@@ -28,37 +28,44 @@ internal sealed class RunAdministration(RunStore runs, RunLifecycle lifecycle)
         return RunSnapshots.Details(run);
     }
 
-    /// <summary>Cancels runs (all their unfinished tasks) and task runs.</summary>
-    /// <param name="externalIds">Run or task run ids; unknown and finished ones are skipped.</param>
-    /// <returns>The ids of the task runs cancelled.</returns>
-    public IReadOnlyList<string> Cancel(IEnumerable<string> externalIds)
+    /// <summary>
+    /// Reads the ids of a cancel request as Hatchet does (CancelTasks in internal/services/admin/v1/server.go): every id
+    /// must be a UUID, or nothing is cancelled. Needs no engine state, so it runs outside the lock.
+    /// </summary>
+    /// <param name="externalIds">The ids as sent.</param>
+    /// <returns>The ids in their canonical form, in request order.</returns>
+    public static IReadOnlyList<string> ParseCancelIds(IEnumerable<string> externalIds)
     {
-        var cancelled = new List<string>();
+        var ids = new List<string>();
+        foreach (var id in externalIds)
+        {
+            ids.Add(Guid.TryParse(id, out var uuid) ? uuid.ToString() : throw EngineErrors.Invalid("invalid external id"));
+        }
+
+        return ids;
+    }
+
+    /// <summary>Cancels runs (all their unfinished tasks) and task runs.</summary>
+    /// <param name="externalIds">Run or task run ids, from <see cref="ParseCancelIds"/>; unknown and finished ones are skipped.</param>
+    /// <returns>The ids asked for, as Hatchet answers: it hands the cancellation on and reports what it was asked.</returns>
+    public IReadOnlyList<string> Cancel(IReadOnlyList<string> externalIds)
+    {
         foreach (var id in externalIds)
         {
             if (runs.TryGetRun(id, out var run))
             {
-                foreach (var t in run.AllTasks)
-                {
-                    if (!t.IsFinal)
-                    {
-                        cancelled.Add(t.ExternalId);
-                    }
-                }
-
                 lifecycle.CancelRun(run, "cancelled by request");
             }
             else if (runs.TryGetTask(id, out var task) && !task.IsFinal)
             {
                 lifecycle.CancelTask(task, "cancelled by request");
-                cancelled.Add(task.ExternalId);
             }
         }
 
-        return cancelled;
+        return externalIds;
     }
 
-    /// <summary>Runs the failed and cancelled tasks of finished runs again, from their first attempt.</summary>
+    /// <summary>Runs the failed and cancelled tasks of finished runs again, as new attempts.</summary>
     /// <param name="externalIds">Run or task run ids; unknown and unfinished runs are skipped.</param>
     /// <returns>The ids of the task runs replayed.</returns>
     public IReadOnlyList<string> Replay(IEnumerable<string> externalIds)
@@ -80,8 +87,11 @@ internal sealed class RunAdministration(RunStore runs, RunLifecycle lifecycle)
             {
                 if (task.State is TaskState.Failed or TaskState.Cancelled)
                 {
+                    // A replay is a new attempt with fresh retry budgets (ReplayTasks in tasks-overwrite.go).
                     task.State = TaskState.Waiting;
-                    task.RetryCount = 0;
+                    task.RetryCount++;
+                    task.AppRetryCount = 0;
+                    task.InternalRetryCount = 0;
                     task.Error = null;
                     task.Output = null;
                     replayed.Add(task.ExternalId);

@@ -23,8 +23,19 @@ internal sealed class RunFactory(WorkflowRegistry workflows, RunStore runs, RunL
             throw EngineErrors.NotFound($"workflow '{name}' is not registered; a worker must register it with PutWorkflow first");
         }
 
-        var inputJson = string.IsNullOrWhiteSpace(request.InputJson) ? "{}" : request.InputJson;
-        var input = JsonInput.ParseObject(inputJson, $"input of workflow '{name}'");
+        string inputJson;
+        JsonObject? input;
+        if (request.InputFromEvent)
+        {
+            inputJson = request.InputJson ?? string.Empty;
+            input = JsonInput.ObjectOrNull(inputJson);
+        }
+        else
+        {
+            inputJson = string.IsNullOrWhiteSpace(request.InputJson) ? "{}" : request.InputJson;
+            input = JsonInput.ParseObject(inputJson, $"input of workflow '{name}'");
+        }
+
         var metadata = JsonInput.ParseObject(request.AdditionalMetadataJson, $"additional_metadata of workflow '{name}'");
         if (request.Priority is < 1 or > 3)
         {
@@ -46,8 +57,10 @@ internal sealed class RunFactory(WorkflowRegistry workflows, RunStore runs, RunL
                 throw EngineErrors.NotFound($"parent task run '{parentId}' does not exist");
             }
 
-            dedupeKey = request.ChildKey is { Length: > 0 } childKey ? "k:" + childKey
-                : request.ChildIndex is { } childIndex ? "i:" + childIndex.ToString(CultureInfo.InvariantCulture)
+            // Hatchet looks a child up only when the spawn sends a child index, by its key if it sends one, else by
+            // the index (getChildSignalEventKey in pkg/repository/ids.go; the parent and step index are implied here).
+            dedupeKey = request.ChildIndex is { } childIndex
+                ? request.ChildKey ?? childIndex.ToString(CultureInfo.InvariantCulture)
                 : null;
             if (dedupeKey is not null && parent.ChildRuns is not null && parent.ChildRuns.TryGetValue(dedupeKey, out var prior))
             {
@@ -105,7 +118,9 @@ internal sealed class RunFactory(WorkflowRegistry workflows, RunStore runs, RunL
         runs.Add(run);
         if (p.Parent is not null && p.DedupeKey is not null)
         {
-            (p.Parent.ChildRuns ??= new(StringComparer.Ordinal))[p.DedupeKey] = run;
+            // ON CONFLICT DO NOTHING, and the outcome is not read: a spawn that did not see an earlier record of its key
+            // (in the same bulk request, or in flight at the same time) still creates its run, and the first record stays.
+            (p.Parent.ChildRuns ??= new(StringComparer.Ordinal)).TryAdd(p.DedupeKey, run);
         }
 
         counters.RunCreated();

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using MageFlow.Hatchet.DevEngine.Core.Concurrency;
 using MageFlow.Hatchet.DevEngine.Core.Model;
 using MageFlow.Hatchet.DevEngine.Core.Scheduling;
@@ -31,6 +30,20 @@ internal sealed class RunLifecycle(
         if (run.Def.Concurrency.Count == 0 || ConcurrencyAdmission.TryAdmit(run, this))
         {
             StartRun(run);
+            return;
+        }
+
+        if (run.WaitingOn is not null)
+        {
+            // In Hatchet the run's first tasks hold the places in the workflow's concurrency queue, each with its own
+            // schedule timeout: they wait here, and time out here.
+            foreach (var task in run.Tasks)
+            {
+                if (task.Def.Parents.Count == 0 && task.State == TaskState.Waiting)
+                {
+                    WaitForConcurrencySlot(task);
+                }
+            }
         }
     }
 
@@ -38,14 +51,13 @@ internal sealed class RunLifecycle(
     /// <param name="task">The task run.</param>
     public void MakeReady(TaskRun task)
     {
-        deadlines.Track(task);
         if (task.Def.Concurrency.Count == 0)
         {
             Enqueue(task);
             return;
         }
 
-        task.State = TaskState.ConcurrencyWait;
+        WaitForConcurrencySlot(task);
         if (ConcurrencyAdmission.TryAdmit(task, this))
         {
             Enqueue(task);
@@ -60,11 +72,25 @@ internal sealed class RunLifecycle(
         scheduler.Enqueue(task);
     }
 
-    /// <summary>Takes a task from a worker that will not run it and queues it again, same attempt (at-least-once).</summary>
+    /// <summary>
+    /// Takes a task from a worker that will not run it (silent, or never got the action) and queues it again as a new
+    /// attempt, on the internal retry budget; once that is spent the task fails for good (see <see cref="InternalFailure"/>).
+    /// The worker is not told: its later report names the old attempt and is ignored.
+    /// </summary>
     /// <param name="task">The task run.</param>
-    public void HandBack(TaskRun task)
+    /// <param name="errorWhenSpent">The error recorded when no internal retry is left.</param>
+    public void RetryInternally(TaskRun task, string errorWhenSpent)
     {
+        Scheduler.Dequeue(task);
         scheduler.Release(task);
+        if (task.InternalRetryCount >= InternalFailure.MaxRetries)
+        {
+            FailForGood(task, errorWhenSpent);
+            return;
+        }
+
+        task.RetryCount++;
+        task.InternalRetryCount++;
         Enqueue(task);
     }
 
@@ -73,22 +99,7 @@ internal sealed class RunLifecycle(
     /// <param name="output">The output JSON.</param>
     public void Complete(TaskRun task, string output)
     {
-        if (task.State == TaskState.Running)
-        {
-            scheduler.Release(task);
-        }
-        else
-        {
-            // Reported by a worker that lost the task (its heartbeats lapsed) after it was handed on:
-            // the first report wins, and any new holder is told to stop.
-            Scheduler.Dequeue(task);
-            if (task.Worker is not null)
-            {
-                Scheduler.SendCancel(task);
-                scheduler.Release(task);
-            }
-        }
-
+        scheduler.Release(task);
         task.State = TaskState.Completed;
         task.Output = output;
         task.FinishedAt = Now;
@@ -107,7 +118,10 @@ internal sealed class RunLifecycle(
         CheckRunDone(task.Run);
     }
 
-    /// <summary>An attempt failed: retry it (at once or after its backoff), or fail the task for good.</summary>
+    /// <summary>
+    /// An attempt failed in the app (an error, an output the engine refuses, an execution timeout): retry it (at once or
+    /// after its backoff) while the app retry count is below the task's retries, or fail the task for good.
+    /// </summary>
     /// <param name="task">The task run.</param>
     /// <param name="error">The error.</param>
     /// <param name="shouldNotRetry">Whether retries are ruled out.</param>
@@ -115,11 +129,12 @@ internal sealed class RunLifecycle(
     {
         Scheduler.Dequeue(task);
         scheduler.Release(task);
-        if (!shouldNotRetry && task.RetryCount < task.Def.Retries)
+        if (!shouldNotRetry && task.AppRetryCount < task.Def.Retries)
         {
             task.RetryCount++;
+            task.AppRetryCount++;
             task.Error = error;
-            var delay = RetryBackoff.Delay(task.Def, task.RetryCount);
+            var delay = RetryBackoff.Delay(task.Def, task.AppRetryCount);
             if (delay <= TimeSpan.Zero)
             {
                 Enqueue(task);
@@ -133,12 +148,24 @@ internal sealed class RunLifecycle(
             return;
         }
 
+        FailForGood(task, error);
+    }
+
+    /// <summary>Fails a task with no retry left: the tasks downstream of it will not run, and the run's on-failure task starts now.</summary>
+    private void FailForGood(TaskRun task, string error)
+    {
         task.State = TaskState.Failed;
         task.Error = error;
         task.FinishedAt = Now;
         counters.TaskFailed();
         Settle(task);
         CancelDescendants(task, $"not run: parent task '{task.Def.ReadableId}' failed");
+        if (OnFailureTasks.CreateFor(task, Now) is { } onFailure)
+        {
+            runs.AddTask(onFailure);
+            MakeReady(onFailure);
+        }
+
         CheckRunDone(task.Run);
     }
 
@@ -177,7 +204,7 @@ internal sealed class RunLifecycle(
             return;
         }
 
-        // A copy: cancelling may finish the run's tasks and create its on-failure task, which this cancel leaves alone.
+        // Every task, an on-failure task already started included: cancelling a run stops all of its work.
         foreach (var task in run.AllTasks.ToArray())
         {
             if (!task.IsFinal)
@@ -261,11 +288,20 @@ internal sealed class RunLifecycle(
         run.Admitted = true;
         foreach (var task in run.Tasks)
         {
-            if (task.Def.Parents.Count == 0 && task.State == TaskState.Waiting)
+            // A first task may have timed out while the run waited for its slot.
+            if (task.Def.Parents.Count == 0 && task.State is TaskState.Waiting or TaskState.ConcurrencyWait)
             {
                 MakeReady(task);
             }
         }
+    }
+
+    /// <summary>A task starts waiting for a concurrency slot, with the whole schedule timeout for the wait.</summary>
+    private void WaitForConcurrencySlot(TaskRun task)
+    {
+        task.State = TaskState.ConcurrencyWait;
+        task.ScheduleDeadline = Now + task.Def.ScheduleTimeout;
+        deadlines.Track(task);
     }
 
     private void CancelDescendants(TaskRun task, string reason)
@@ -293,7 +329,7 @@ internal sealed class RunLifecycle(
         ConcurrencyAdmission.Release(task, this);
     }
 
-    /// <summary>Once every task is final: start the on-failure task if one is due, else finish the run and publish its results.</summary>
+    /// <summary>Once every task, the on-failure task included, is final: finish the run and publish its results.</summary>
     private void CheckRunDone(WorkflowRun run)
     {
         if (run.Finalized)
@@ -314,22 +350,6 @@ internal sealed class RunLifecycle(
             cancelled |= t.State == TaskState.Cancelled;
         }
 
-        if (failed > 0 && run.Def.OnFailure is { } onFailureDef && run.OnFailureTask is null)
-        {
-            var onFailure = new TaskRun
-            {
-                ExternalId = Guid.NewGuid().ToString(),
-                Def = onFailureDef,
-                Run = run,
-                InsertedAt = Now,
-                StepRunErrorsJson = StepRunErrors(run),
-            };
-            runs.AddTask(onFailure);
-            run.OnFailureTask = onFailure;
-            MakeReady(onFailure);
-            return;
-        }
-
         if (run.OnFailureTask is { IsFinal: false })
         {
             return;
@@ -342,20 +362,5 @@ internal sealed class RunLifecycle(
         Log.RunFinished(log, run.Def.Name, run.Id, run.Status.ToString());
         subscriptions.PublishFinished(run);
         runs.RetainFinished(run);
-    }
-
-    /// <summary>The errors of the run's failed tasks by task name: the on-failure task's <c>step_run_errors</c>.</summary>
-    private static string StepRunErrors(WorkflowRun run)
-    {
-        var errors = new JsonObject();
-        foreach (var t in run.Tasks)
-        {
-            if (t.State == TaskState.Failed)
-            {
-                errors[t.Def.ReadableId] = t.Error;
-            }
-        }
-
-        return errors.ToJsonString();
     }
 }

@@ -10,25 +10,31 @@ namespace MageFlow.Hatchet.DevEngine.Core.Runs;
 /// <summary>The ways runs are asked for: one trigger, a bulk trigger (all or nothing), a schedule, an event push.</summary>
 internal sealed class RunTriggers(WorkflowRegistry workflows, RunFactory factory, ScheduledRuns scheduled)
 {
-    private const int MaxBatch = 1000;
-
     /// <summary>Creates one run.</summary>
     /// <param name="request">The request.</param>
     /// <returns>The run id (of the existing run for a duplicate child).</returns>
-    public string Trigger(RunRequest request) => factory.Create(factory.Prepare(request), null, null).Id;
+    public string Trigger(RunRequest request) => Create(Prepare(request));
 
-    /// <summary>Checks a bulk trigger's size. Needs no engine state, so it runs outside the lock.</summary>
+    /// <summary>Validates one run request and looks up the child it may duplicate: the first step of <see cref="Trigger"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <returns>The prepared trigger.</returns>
+    public PreparedTrigger Prepare(RunRequest request) => factory.Prepare(request);
+
+    /// <summary>Creates the run of a prepared trigger (or returns the child it duplicates): the second step of <see cref="Trigger"/>.</summary>
+    /// <param name="prepared">The prepared trigger.</param>
+    /// <returns>The run id.</returns>
+    public string Create(PreparedTrigger prepared) => factory.Create(prepared, null, null).Id;
+
+    /// <summary>
+    /// Checks that a bulk trigger asks for something. There is no upper bound, as in Hatchet: only the gRPC message size
+    /// limit bounds a request. Needs no engine state, so it runs outside the lock.
+    /// </summary>
     /// <param name="count">The number of requests.</param>
     public static void ValidateBulk(int count)
     {
         if (count == 0)
         {
             throw EngineErrors.Invalid("bulk trigger needs at least one workflow");
-        }
-
-        if (count > MaxBatch)
-        {
-            throw EngineErrors.Invalid($"bulk trigger takes at most 1000 workflows per request, got {count}");
         }
     }
 
@@ -87,33 +93,27 @@ internal sealed class RunTriggers(WorkflowRegistry workflows, RunFactory factory
         return new ScheduleResult(def, stored);
     }
 
-    /// <summary>Validates a pushed event and normalises its key and payload. Needs no engine state, so it runs outside the lock.</summary>
+    /// <summary>
+    /// Validates a pushed event as Hatchet's ingestor does (internal/services/ingestor/server.go): metadata and payload
+    /// may be any valid JSON, and the priority is 1..3. Needs no engine state, so it runs outside the lock.
+    /// </summary>
     /// <param name="pushed">The event as sent.</param>
-    /// <returns>The event with a trimmed key and a non-blank payload.</returns>
-    public static PushedEvent ValidateEvent(PushedEvent pushed)
+    public static void ValidateEvent(PushedEvent pushed)
     {
-        var key = pushed.Key.Trim();
-        if (key.Length == 0)
+        if (string.IsNullOrWhiteSpace(pushed.Key))
         {
             throw EngineErrors.Invalid("event key must not be empty");
         }
 
-        var payload = string.IsNullOrEmpty(pushed.Payload) ? "{}" : pushed.Payload;
-        _ = JsonInput.ParseObject(payload, $"payload of event '{key}'");
-        if (pushed.AdditionalMetadataJson is not null)
-        {
-            _ = JsonInput.ParseObject(pushed.AdditionalMetadataJson, $"additional_metadata of event '{key}'");
-        }
-
+        JsonInput.ValidateJsonb(pushed.AdditionalMetadataJson, "additionalMetadata");
+        JsonInput.ValidateJsonb(pushed.Payload, "payload");
         if (pushed.Priority is < 1 or > 3)
         {
-            throw EngineErrors.Invalid($"event '{key}': priority must be between 1 and 3, got {pushed.Priority}");
+            throw EngineErrors.Invalid($"priority must be between 1 and 3, got {pushed.Priority}");
         }
-
-        return pushed with { Key = key, Payload = payload };
     }
 
-    /// <summary>Triggers every workflow listening for a validated event's key.</summary>
+    /// <summary>Triggers every workflow with an event trigger that matches a validated event's key, once per matching trigger.</summary>
     /// <param name="pushed">The event, from <see cref="ValidateEvent"/>.</param>
     /// <param name="eventId">The event's id, recorded on the runs.</param>
     /// <returns>The ids of the runs created.</returns>
@@ -132,7 +132,8 @@ internal sealed class RunTriggers(WorkflowRegistry workflows, RunFactory factory
             {
                 WorkflowName = listeners[i].Name,
                 InputJson = pushed.Payload,
-                AdditionalMetadataJson = pushed.AdditionalMetadataJson,
+                InputFromEvent = true,
+                AdditionalMetadataJson = EventRunMetadata.For(pushed.AdditionalMetadataJson, eventId, pushed.Key),
                 Priority = pushed.Priority,
             };
             triggered.Add(factory.Create(factory.Prepare(request), eventId, pushed.Key).Id);

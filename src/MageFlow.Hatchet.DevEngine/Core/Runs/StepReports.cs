@@ -35,7 +35,13 @@ internal sealed class StepReports(WorkerRegistry workers, RunStore runs, RunLife
             throw EngineErrors.NotFound($"task run '{report.TaskRunExternalId}' does not exist");
         }
 
-        if (task.IsFinal || (report.RetryCount is { } retryCount && retryCount != task.RetryCount))
+        // Hatchet settles only the attempt that still runs (ReleaseTasks in pkg/repository/sqlcv1/tasks-overwrite.go): a
+        // report about an earlier attempt (one taken back from a silent worker, say), or about an attempt that no worker
+        // holds any more, changes nothing. A report without retry_count speaks of the current attempt.
+        var settlesAttempt = report.Kind is StepReportKind.Completed or StepReportKind.Failed;
+        if (task.IsFinal ||
+            (report.RetryCount is { } retryCount && retryCount != task.RetryCount) ||
+            (settlesAttempt && task.State != TaskState.Running))
         {
             counters.StaleEvent();
             return;

@@ -9,7 +9,8 @@ namespace MageFlow.Hatchet.DevEngine.Core.Timers;
 
 /// <summary>
 /// Everything that happens because time passed, checked on every tick (the host ticks every 50 ms):
-/// heartbeat lapses, execution and schedule timeouts, ends of retry backoff, and due scheduled runs.
+/// reassignment of the tasks of silent workers, execution and schedule timeouts, ends of retry backoff, and due
+/// scheduled runs. (A worker silent past the shorter heartbeat timeout is merely skipped by the scheduler.)
 /// </summary>
 internal sealed class EngineTimers(
     WorkerRegistry workers,
@@ -17,7 +18,7 @@ internal sealed class EngineTimers(
     RunFactory factory,
     TaskDeadlines deadlines,
     ScheduledRuns scheduled,
-    TimeSpan heartbeatTimeout,
+    TimeSpan reassignTimeout,
     TimeProvider time,
     ILogger log)
 {
@@ -25,26 +26,25 @@ internal sealed class EngineTimers(
     public void Tick()
     {
         var now = time.GetUtcNow();
-        HandBackTasksOfLapsedWorkers(now);
+        ReassignTasksOfSilentWorkers(now);
         FireTaskDeadlines(now);
         StartDueScheduledRuns(now);
     }
 
-    private void HandBackTasksOfLapsedWorkers(DateTimeOffset now)
+    /// <summary>
+    /// Hatchet takes running tasks back from a worker whose last heartbeat is older than 30 s (<c>ListTasksToReassign</c>
+    /// in pkg/repository/sqlcv1/tasks.sql) and retries them as internal failures, so each move is a new attempt.
+    /// </summary>
+    private void ReassignTasksOfSilentWorkers(DateTimeOffset now)
     {
         foreach (var worker in workers.All)
         {
-            if (!worker.Lapsed && now - worker.LastHeartbeat > heartbeatTimeout)
+            if (worker.Running.Count > 0 && now - worker.LastHeartbeat > reassignTimeout)
             {
-                worker.Lapsed = true;
-                if (worker.Running.Count > 0)
+                Log.WorkerLapsed(log, worker.Name, worker.Id, worker.Running.Count);
+                foreach (var task in worker.Running.ToArray())
                 {
-                    Log.WorkerLapsed(log, worker.Name, worker.Id, worker.Running.Count);
-                    foreach (var task in worker.Running.ToArray())
-                    {
-                        // At-least-once: hand the task to another worker, same attempt.
-                        lifecycle.HandBack(task);
-                    }
+                    lifecycle.RetryInternally(task, InternalFailure.ReassignLimitReached);
                 }
             }
         }
@@ -67,8 +67,8 @@ internal sealed class EngineTimers(
                     Scheduler.SendCancel(task);
                     lifecycle.FailAttempt(task, $"Task exceeded its execution timeout of {task.Def.Timeout.TotalSeconds:0.###}s", shouldNotRetry: false);
                     break;
-                case TaskState.Queued when task.ScheduleDeadline <= now:
-                    lifecycle.FailAttempt(task, $"Task was not scheduled within its schedule timeout of {task.Def.ScheduleTimeout.TotalSeconds:0.###}s", shouldNotRetry: true);
+                case TaskState.Queued or TaskState.ConcurrencyWait when task.ScheduleDeadline <= now:
+                    lifecycle.CancelTask(task, SchedulingTimeout.ErrorFor(task));
                     break;
                 case TaskState.RetryWait when task.RetryAt <= now:
                     lifecycle.Enqueue(task);

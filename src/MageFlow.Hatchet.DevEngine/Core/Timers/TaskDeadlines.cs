@@ -4,7 +4,8 @@ namespace MageFlow.Hatchet.DevEngine.Core.Timers;
 
 /// <summary>
 /// The task runs between ready and final, whose deadlines the timer checks: execution timeout (running),
-/// schedule timeout (queued) and end of backoff (waiting to retry). The lifecycle tracks and untracks; the timer reads.
+/// schedule timeout (queued, or waiting for a concurrency slot) and end of backoff (waiting to retry). The lifecycle
+/// tracks and untracks; the timer reads.
 /// </summary>
 internal sealed class TaskDeadlines
 {
@@ -27,7 +28,7 @@ internal sealed class TaskDeadlines
         foreach (var task in _tracked)
         {
             if ((task.State == TaskState.Running && task.TimeoutAt <= now) ||
-                (task.State == TaskState.Queued && task.ScheduleDeadline <= now) ||
+                (task.State is TaskState.Queued or TaskState.ConcurrencyWait && task.ScheduleDeadline <= now) ||
                 (task.State == TaskState.RetryWait && task.RetryAt <= now))
             {
                 (due ??= []).Add(task);

@@ -11,7 +11,7 @@ namespace MageFlow.Hatchet.DevEngine.Core.Workers;
 /// stream, heartbeat, pause, unsubscribe, labels. Changes that can make a worker schedulable again report it
 /// to the caller, which asks the scheduler to dispatch; the registry itself never dispatches.
 /// </summary>
-internal sealed class WorkerRegistry(TimeProvider time, ILogger log)
+internal sealed class WorkerRegistry(TimeProvider time, TimeSpan heartbeatTimeout, ILogger log)
 {
     private readonly Dictionary<string, Worker> _byId = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<Worker>> _byName = new(StringComparer.Ordinal);
@@ -125,7 +125,6 @@ internal sealed class WorkerRegistry(TimeProvider time, ILogger log)
         worker.Stream = stream;
         worker.Unsubscribed = false;
         worker.LastHeartbeat = time.GetUtcNow();
-        worker.Lapsed = false;
         Log.ListenOpened(log, worker.Name, worker.Id);
         return stream;
     }
@@ -144,7 +143,7 @@ internal sealed class WorkerRegistry(TimeProvider time, ILogger log)
 
     /// <summary>Records a heartbeat, or answers <c>FAILED_PRECONDITION</c> when the worker has no listen stream.</summary>
     /// <param name="worker">The worker.</param>
-    /// <returns><see langword="true"/> when the heartbeat ends a lapse, so the worker is schedulable again.</returns>
+    /// <returns><see langword="true"/> when the worker had been silent past the heartbeat timeout, so it is schedulable again.</returns>
     public bool Heartbeat(Worker worker)
     {
         if (worker.Stream is null)
@@ -152,14 +151,10 @@ internal sealed class WorkerRegistry(TimeProvider time, ILogger log)
             throw EngineErrors.FailedPrecondition($"worker {worker.Id} has no open listen stream; call ListenV2 first");
         }
 
-        worker.LastHeartbeat = time.GetUtcNow();
-        if (!worker.Lapsed)
-        {
-            return false;
-        }
-
-        worker.Lapsed = false;
-        return true;
+        var now = time.GetUtcNow();
+        var wasSilent = now - worker.LastHeartbeat > heartbeatTimeout;
+        worker.LastHeartbeat = now;
+        return wasSilent;
     }
 
     /// <summary>Takes a worker out of scheduling until it listens again, and ends its listen stream.</summary>

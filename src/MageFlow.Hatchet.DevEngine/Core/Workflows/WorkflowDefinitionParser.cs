@@ -51,7 +51,7 @@ internal static class WorkflowDefinitionParser
 
         for (var i = 0; i < concurrency.Count; i++)
         {
-            rules.Add(ConcurrencyRule.Parse($"{name}#wf{i}", concurrency[i], $"workflow '{name}'"));
+            rules.Add(ConcurrencyRule.Parse($"{name}#wf{i}", concurrency[i], $"workflow '{name}'", $"CreateWorkflowVersionOpts.Concurrency[{i}]"));
         }
 
         foreach (var filter in request.DefaultFilters)
@@ -144,9 +144,10 @@ internal static class WorkflowDefinitionParser
             ? DurationParser.Parse(opts.ScheduleTimeout, owner + " schedule_timeout")
             : TimeSpan.FromMinutes(5);
         var rules = new List<ConcurrencyRule>();
+        var field = isOnFailure ? "CreateWorkflowVersionOpts.OnFailure" : $"CreateWorkflowVersionOpts.Tasks[{index}]";
         for (var i = 0; i < opts.Concurrency.Count; i++)
         {
-            rules.Add(ConcurrencyRule.Parse($"{workflow}#{readable}#{i}", opts.Concurrency[i], owner));
+            rules.Add(ConcurrencyRule.Parse($"{workflow}#{readable}#{i}", opts.Concurrency[i], owner, $"{field}.Concurrency[{i}]"));
         }
 
         var slots = opts.SlotRequests.Count == 0

@@ -5,16 +5,18 @@ using Microsoft.Extensions.Logging;
 namespace MageFlow.Hatchet.DevEngine.Core.Workflows;
 
 /// <summary>
-/// The registered workflows, found by name (triggers) and by event key (pushes), both in O(1).
-/// A name keeps its workflow id and its place in registration order across versions.
+/// The registered workflows, found by name (triggers, in O(1)) and by event key (pushes: triggers without a wildcard
+/// in O(1), wildcard triggers by a scan). A name keeps its workflow id and its place in registration order across versions.
 /// </summary>
 internal sealed class WorkflowRegistry(ILogger log)
 {
     private readonly Dictionary<string, Registration> _byName = new(StringComparer.Ordinal);
 
-    // The current versions listening to each key, in first-registration order of their names: the order in
-    // which a push triggers them.
-    private readonly Dictionary<string, List<WorkflowDef>> _byEventKey = new(StringComparer.Ordinal);
+    // Each event trigger of a current version, as (registration, pattern): those without a wildcard by the key they
+    // match, the others in a list. A workflow appears once per trigger that matches, as a push triggers it once per
+    // matching trigger (one row per WorkflowTriggerEventRef in ListWorkflowsForEvents).
+    private readonly Dictionary<string, List<Registration>> _byLiteralKey = new(StringComparer.Ordinal);
+    private readonly List<(Registration Registration, EventKeyPattern Pattern)> _wildcards = [];
     private long _nextOrdinal;
 
     /// <summary>Stores a parsed workflow version, replacing the previous version of its name.</summary>
@@ -25,44 +27,19 @@ internal sealed class WorkflowRegistry(ILogger log)
         WorkflowDef def;
         if (_byName.TryGetValue(parsed.Name, out var registration))
         {
-            var previous = registration.Current;
-            def = parsed with { WorkflowId = previous.WorkflowId };
-            var previousKeys = registration.EventKeys;
+            def = parsed with { WorkflowId = registration.Current.WorkflowId };
+            RemoveTriggers(registration);
             registration.Current = def;
-            registration.EventKeys = DistinctKeys(def);
-            foreach (var key in previousKeys)
-            {
-                var listeners = _byEventKey[key];
-                var at = listeners.FindIndex(d => ReferenceEquals(d, previous));
-                if (registration.EventKeys.Contains(key, StringComparer.Ordinal))
-                {
-                    listeners[at] = def;
-                }
-                else
-                {
-                    listeners.RemoveAt(at);
-                }
-            }
-
-            foreach (var key in registration.EventKeys)
-            {
-                if (!previousKeys.Contains(key, StringComparer.Ordinal))
-                {
-                    AddListener(key, registration);
-                }
-            }
+            registration.Patterns = PatternsOf(def);
         }
         else
         {
             def = parsed with { WorkflowId = Guid.NewGuid().ToString() };
-            registration = new Registration(_nextOrdinal++, def, DistinctKeys(def));
+            registration = new Registration(_nextOrdinal++, def, PatternsOf(def));
             _byName.Add(def.Name, registration);
-            foreach (var key in registration.EventKeys)
-            {
-                AddListener(key, registration);
-            }
         }
 
+        AddTriggers(registration);
         Log.WorkflowRegistered(log, def.Name, def.Tasks.Count);
         return def;
     }
@@ -77,38 +54,75 @@ internal sealed class WorkflowRegistry(ILogger log)
         return def is not null;
     }
 
-    /// <summary>Gets the workflows an event key triggers, in registration order.</summary>
+    /// <summary>Gets the workflows a pushed event key triggers, in registration order, once per matching trigger.</summary>
     /// <param name="eventKey">The event key.</param>
-    /// <returns>The current versions of the listening workflows; valid until the next registration.</returns>
-    public IReadOnlyList<WorkflowDef> ListenersOf(string eventKey) =>
-        _byEventKey.TryGetValue(eventKey, out var listeners) ? listeners : [];
-
-    private static string[] DistinctKeys(WorkflowDef def) => def.EventTriggers.Distinct(StringComparer.Ordinal).ToArray();
-
-    private void AddListener(string key, Registration registration)
+    /// <returns>The current versions of the triggered workflows.</returns>
+    public IReadOnlyList<WorkflowDef> ListenersOf(string eventKey)
     {
-        if (!_byEventKey.TryGetValue(key, out var listeners))
+        List<Registration>? matched = null;
+        if (_byLiteralKey.TryGetValue(eventKey, out var literal))
         {
-            _byEventKey[key] = listeners = [];
+            matched = [.. literal];
         }
 
-        // A new name has the highest ordinal and appends; only a new version that adds a key inserts earlier.
-        var at = listeners.Count;
-        while (at > 0 && _byName[listeners[at - 1].Name].Ordinal > registration.Ordinal)
+        foreach (var (registration, pattern) in _wildcards)
         {
-            at--;
+            if (pattern.Matches(eventKey))
+            {
+                (matched ??= []).Add(registration);
+            }
         }
 
-        listeners.Insert(at, registration.Current);
+        return matched is null ? [] : [.. matched.OrderBy(r => r.Ordinal).Select(r => r.Current)];
     }
 
-    /// <summary>A workflow name's registration: its place in registration order and its current version.</summary>
-    private sealed class Registration(long ordinal, WorkflowDef current, string[] eventKeys)
+    private static EventKeyPattern[] PatternsOf(WorkflowDef def) =>
+        def.EventTriggers.Distinct(StringComparer.Ordinal).Select(EventKeyPattern.Parse).ToArray();
+
+    private void AddTriggers(Registration registration)
+    {
+        foreach (var pattern in registration.Patterns)
+        {
+            if (pattern.Literal is { } key)
+            {
+                if (!_byLiteralKey.TryGetValue(key, out var list))
+                {
+                    _byLiteralKey[key] = list = [];
+                }
+
+                list.Add(registration);
+            }
+            else
+            {
+                _wildcards.Add((registration, pattern));
+            }
+        }
+    }
+
+    private void RemoveTriggers(Registration registration)
+    {
+        foreach (var pattern in registration.Patterns)
+        {
+            if (pattern.Literal is { } key && _byLiteralKey.TryGetValue(key, out var list))
+            {
+                list.RemoveAll(r => ReferenceEquals(r, registration));
+                if (list.Count == 0)
+                {
+                    _byLiteralKey.Remove(key);
+                }
+            }
+        }
+
+        _wildcards.RemoveAll(w => ReferenceEquals(w.Registration, registration));
+    }
+
+    /// <summary>A workflow name's registration: its place in registration order, its current version and that version's event triggers.</summary>
+    private sealed class Registration(long ordinal, WorkflowDef current, EventKeyPattern[] patterns)
     {
         public long Ordinal { get; } = ordinal;
 
         public WorkflowDef Current { get; set; } = current;
 
-        public string[] EventKeys { get; set; } = eventKeys;
+        public EventKeyPattern[] Patterns { get; set; } = patterns;
     }
 }

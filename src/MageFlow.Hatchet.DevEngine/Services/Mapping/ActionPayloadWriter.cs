@@ -26,18 +26,24 @@ internal static class ActionPayloadWriter
         using (var w = new Utf8JsonWriter(buffer))
         {
             w.WriteStartObject();
-            w.WritePropertyName("input");
-            w.WriteRawValue(run.InputJson, skipInputValidation: true);
+            if (run.Input is null)
+            {
+                w.WriteNull("input");
+            }
+            else
+            {
+                w.WritePropertyName("input");
+                w.WriteRawValue(run.InputJson, skipInputValidation: true);
+            }
+
             w.WriteString("triggered_by", "manual");
             w.WriteStartObject("parents");
             foreach (var parentDef in task.Def.Parents)
             {
-                // Only completed parents whose output is a JSON object are passed on.
                 var parent = run.Tasks[parentDef.Index];
-                if (parent.State == TaskState.Completed && parent.Output is { } output && output.TrimStart().StartsWith('{'))
+                if (parent.State == TaskState.Completed && parent.Output is { } output)
                 {
-                    w.WritePropertyName(parentDef.ReadableId);
-                    w.WriteRawValue(output, skipInputValidation: true);
+                    WriteParentOutput(w, parentDef.ReadableId, output);
                 }
             }
 
@@ -56,5 +62,29 @@ internal static class ActionPayloadWriter
         }
 
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>
+    /// Writes a parent's output as Hatchet passes it on: it unmarshals the output into a map and keeps the map even when
+    /// that fails (ToV1StepRunData in pkg/repository/input.go), so an object stays as it is, <c>null</c> stays
+    /// <c>null</c>, and an array or a scalar becomes <c>{}</c>. The output is valid JSON, so its first character tells.
+    /// </summary>
+    private static void WriteParentOutput(Utf8JsonWriter w, string parentName, string output)
+    {
+        w.WritePropertyName(parentName);
+        var text = output.AsSpan().TrimStart();
+        switch (text.IsEmpty ? '\0' : text[0])
+        {
+            case '{':
+                w.WriteRawValue(output, skipInputValidation: true);
+                break;
+            case 'n':
+                w.WriteNullValue();
+                break;
+            default:
+                w.WriteStartObject();
+                w.WriteEndObject();
+                break;
+        }
     }
 }

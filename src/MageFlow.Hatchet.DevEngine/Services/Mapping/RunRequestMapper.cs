@@ -52,7 +52,11 @@ internal static class RunRequestMapper
         DesiredLabels = DesiredLabels(wire.DesiredWorkerLabels),
     };
 
-    /// <summary>From <c>WorkflowService/ScheduleWorkflow</c>: the fields a scheduled run keeps (no preferred worker or labels).</summary>
+    /// <summary>
+    /// From <c>WorkflowService/ScheduleWorkflow</c>: the fields Hatchet stores for a scheduled run (workflow, input,
+    /// metadata, priority; ScheduleWorkflow in internal/services/admin/server.go). The parent fields are checked by the
+    /// service but not kept, so a scheduled run is never a child run.
+    /// </summary>
     /// <param name="wire">The request.</param>
     /// <returns>The run request.</returns>
     public static RunRequest FromSchedule(ScheduleWorkflowRequest wire) => new()
@@ -61,9 +65,6 @@ internal static class RunRequestMapper
         InputJson = wire.Input,
         AdditionalMetadataJson = wire.HasAdditionalMetadata ? wire.AdditionalMetadata : null,
         Priority = wire.HasPriority ? wire.Priority : null,
-        ParentTaskRunExternalId = wire.HasParentTaskRunExternalId ? wire.ParentTaskRunExternalId : null,
-        ChildIndex = wire.HasChildIndex ? wire.ChildIndex : null,
-        ChildKey = wire.HasChildKey ? wire.ChildKey : null,
     };
 
     /// <summary>The times of a <c>ScheduleWorkflow</c> request.</summary>
