@@ -61,7 +61,7 @@ public sealed class RunsClient
     /// <summary>Cancels runs or task runs by id.</summary>
     /// <param name="ids">Workflow run ids or task run ids.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The task run ids that were cancelled.</returns>
+    /// <returns>The ids the engine accepted: the requested ones (it cancels after answering).</returns>
     public async Task<IReadOnlyList<string>> CancelAsync(IEnumerable<string> ids, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ids);

@@ -21,7 +21,7 @@ public sealed class RootTaskKillTests(MageFlowFixture fixture)
         const int Limit = 3;
 
         // Its own engine, which gives up on a silent worker after 3 s (the hosts beat every second).
-        await using var h = await fixture.FlowOnOwnEngineAsync(new DevEngineOptions { HeartbeatTimeout = TimeSpan.FromSeconds(3) });
+        await using var h = await fixture.FlowOnOwnEngineAsync(new DevEngineOptions { HeartbeatTimeout = TimeSpan.FromSeconds(3), ReassignTimeout = TimeSpan.FromSeconds(3) });
         var prefix = h.Prefix;
         var marks = "roothost:" + prefix + ":";
         var db = h.Db;
