@@ -3,6 +3,8 @@ using MageFlow.Hatchet.Bench;
 // Benchmarks print the figures the issues ask for. Each mode's last line is its summary.
 //   dotnet run -c Release --project bench -- engine [--runs N] [--slots N]
 //   dotnet run -c Release --project bench -- swarm [--items N] [--rounds N] [--trace]
+//   dotnet run -c Release --project bench -- throughput [--runs N] [--slots N] [--rounds N] [--csharp-only]
+//   dotnet run -c Release --project bench -- root [--children N]
 var mode = args.Length > 0 ? args[0] : "help";
 var runs = Option(args, "--runs", 5000);
 var slots = Option(args, "--slots", 100);
@@ -15,9 +17,9 @@ switch (mode)
     case "root-worker":
         return await RootBench.WorkerAsync(Option(args, "--children", 10000));
     case "swarm":
-        return await SwarmBench.RunAsync(Option(args, "--items", 2000), slots, Option(args, "--rounds", 7), args.Contains("--trace"));
+        return await SwarmBench.RunAsync(Option(args, "--items", 2000), slots, Option(args, "--rounds", 15), args.Contains("--trace"));
     case "throughput":
-        return await ThroughputBench.RunAsync(runs, slots, args.Contains("--csharp-only"));
+        return await ThroughputBench.RunAsync(runs, slots, Option(args, "--rounds", 5), args.Contains("--csharp-only"));
     default:
         Console.Error.WriteLine("usage: mageflow-bench engine|throughput|swarm|root [--runs N] [--slots N]");
         return 2;
