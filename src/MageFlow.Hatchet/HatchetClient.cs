@@ -3,6 +3,7 @@ using MageFlow.Hatchet.Events;
 using MageFlow.Hatchet.Exceptions;
 using MageFlow.Hatchet.Interceptors;
 using MageFlow.Hatchet.Protocol;
+using MageFlow.Hatchet.Rest;
 using MageFlow.Hatchet.Runs;
 using MageFlow.Hatchet.Tasks;
 using MageFlow.Hatchet.Triggering;
@@ -30,7 +31,9 @@ public sealed partial class HatchetClient : IAsyncDisposable
         LoggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         Connection = new EngineConnection(options, config);
         Interceptors = new InterceptorChain(options.Interceptors);
-        _listener = new RunListener(Connection, LoggerFactory.CreateLogger("MageFlow.Hatchet.Runs"), options.TimeProvider, Interceptors.OnRunFinished);
+        Rest = new HatchetRestClient(options, config);
+        var runsLog = LoggerFactory.CreateLogger("MageFlow.Hatchet.Runs");
+        _listener = new RunListener(Connection, runsLog, options.TimeProvider, Interceptors.OnRunFinished, new RunResultFallback(Rest, options.TimeProvider, runsLog));
         Runs = new RunsClient(Connection, _listener, options.JsonSerializerOptions, _workflows.OutputTaskOf);
         Events = new EventsClient(Connection, options, config.Namespace);
         _trigger = new RunTrigger(Connection, Interceptors, Runs, _workflows.OutputTaskOf, options.MaxMessageSize);
@@ -60,6 +63,8 @@ public sealed partial class HatchetClient : IAsyncDisposable
     internal ResolvedConfig Config { get; }
 
     internal EngineConnection Connection { get; }
+
+    internal HatchetRestClient Rest { get; }
 
     internal InterceptorChain Interceptors { get; }
 
@@ -176,5 +181,6 @@ public sealed partial class HatchetClient : IAsyncDisposable
         _disposed = true;
         await _listener.DisposeAsync().ConfigureAwait(false);
         Connection.Dispose();
+        Rest.Dispose();
     }
 }

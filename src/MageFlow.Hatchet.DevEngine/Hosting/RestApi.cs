@@ -9,7 +9,8 @@ namespace MageFlow.Hatchet.DevEngine.Hosting;
 
 /// <summary>
 /// The few REST endpoints of Hatchet's API that SDKs call during ordinary work: pausing a worker on
-/// shutdown, and cancelling or replaying tasks by id.
+/// shutdown, cancelling or replaying tasks by id, and reading a run's details (the SDKs' source of results
+/// too large for the run event).
 /// </summary>
 internal static class RestApi
 {
@@ -27,6 +28,25 @@ internal static class RestApi
             return engine.Workers.SetPaused(workerId, paused)
                 ? Results.Json(new { metadata = new { id = workerId }, status = paused ? "PAUSED" : "ACTIVE" })
                 : Results.Json(new { errors = new[] { new { description = $"worker '{workerId}' not found" } } }, statusCode: 404);
+        });
+
+        app.MapGet("/api/v1/stable/workflow-runs/{runId}", (string runId, HttpContext http) =>
+        {
+            if (Deny(http, tokens) is { } denied)
+            {
+                return denied;
+            }
+
+            try
+            {
+                return Results.Json(RestRunDetails.ToJson(engine.Runs.GetDetails(runId), engine.TenantId));
+            }
+            catch (RpcException e) when (e.StatusCode is StatusCode.InvalidArgument or StatusCode.NotFound)
+            {
+                return Results.Json(
+                    new { errors = new[] { new { description = e.Status.Detail } } },
+                    statusCode: e.StatusCode == StatusCode.NotFound ? 404 : 400);
+            }
         });
 
         app.MapPost("/api/v1/stable/tenants/{tenantId}/tasks/cancel", (string tenantId, HttpContext http) => ByIds(http, tenantId, engine, tokens, engine.Runs.Cancel));

@@ -122,7 +122,7 @@ internal sealed class DispatcherService(Engine engine, DevEngineOptions options)
                 while (reader.TryRead(out var finished))
                 {
                     responseStream.WriteOptions = reader.TryPeek(out _) ? BufferHint : null;
-                    await responseStream.WriteAsync(RunEventMapper.ToWire(finished), context.CancellationToken).ConfigureAwait(false);
+                    await responseStream.WriteAsync(RunEventMapper.ToWire(finished, options.MaxMessageSize), context.CancellationToken).ConfigureAwait(false);
                     lock (gate)
                     {
                         pending.Remove(finished.RunId);

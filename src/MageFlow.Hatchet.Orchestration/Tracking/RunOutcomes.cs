@@ -14,6 +14,13 @@ internal static class RunOutcomes
 
     public static (bool Ok, string Value) Describe(RunOutcome outcome)
     {
+        // A run whose result could not be read is not recorded as a success with no result: its callbacks would read
+        // a null where the task returned data.
+        if (outcome.ResultUnavailable is { } unavailable)
+        {
+            return (false, unavailable.Message);
+        }
+
         if (!outcome.Succeeded)
         {
             return (false, string.Join("\n", outcome.Tasks.Where(t => t.Error is not null).Select(t => t.Error)));

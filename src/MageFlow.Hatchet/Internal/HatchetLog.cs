@@ -37,4 +37,7 @@ internal static partial class HatchetLog
 
     [LoggerMessage(EventId = 2109, EventName = "WorkerReRegistering", Level = LogLevel.Warning, Message = "Worker {WorkerName} is unknown to the engine ({Reason}); registering again")]
     public static partial void WorkerReRegistering(ILogger logger, string workerName, string reason);
+
+    [LoggerMessage(EventId = 2111, EventName = "RunResultReadFromRest", Level = LogLevel.Debug, Message = "Run {RunId} finished without results in its event (over about 3 MB); read them from the REST API")]
+    public static partial void RunResultReadFromRest(ILogger logger, string runId);
 }

@@ -24,6 +24,7 @@ internal sealed class RunListener : IAsyncDisposable
     private readonly ILogger _log;
     private readonly TimeProvider _time;
     private readonly Action<RunOutcome> _onFinished;
+    private readonly RunResultFallback _fallback;
     private readonly ResiliencePipeline _reconnect;
     private readonly ConcurrentDictionary<string, TaskCompletionSource<RunOutcome>> _waiters = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, IRunObserver> _watchers = new(StringComparer.Ordinal);
@@ -36,8 +37,10 @@ internal sealed class RunListener : IAsyncDisposable
     /// <param name="log">The log.</param>
     /// <param name="time">The clock.</param>
     /// <param name="onFinished">Called for every finished run before its waiters and watchers (the interceptors' hook).</param>
-    public RunListener(EngineConnection engine, ILogger log, TimeProvider time, Action<RunOutcome> onFinished)
+    /// <param name="fallback">Reads the results the engine leaves out of a run event.</param>
+    public RunListener(EngineConnection engine, ILogger log, TimeProvider time, Action<RunOutcome> onFinished, RunResultFallback fallback)
     {
+        _fallback = fallback;
         _engine = engine;
         _log = log;
         _time = time;
@@ -154,7 +157,15 @@ internal sealed class RunListener : IAsyncDisposable
             {
                 await foreach (var evt in call.ResponseStream.ReadAllAsync(stopping).ConfigureAwait(false))
                 {
-                    Deliver(RunEvents.ToOutcome(evt));
+                    if (evt.Results.Count == 0)
+                    {
+                        // Off the stream's loop: a REST read must not hold up every other run's result.
+                        _ = DeliverFromRestAsync(evt.WorkflowRunId);
+                    }
+                    else
+                    {
+                        Deliver(RunEvents.ToOutcome(evt));
+                    }
                 }
             }
             finally
@@ -182,6 +193,18 @@ internal sealed class RunListener : IAsyncDisposable
         if (!stopping.IsCancellationRequested)
         {
             throw new IOException("the run result stream ended");
+        }
+    }
+
+    private async Task DeliverFromRestAsync(string runId)
+    {
+        try
+        {
+            Deliver(await _fallback.ReadAsync(runId, _stop.Token).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            // The client is closing: its waiters are cancelled with it.
         }
     }
 

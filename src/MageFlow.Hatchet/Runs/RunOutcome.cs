@@ -1,3 +1,5 @@
+using MageFlow.Hatchet.Exceptions;
+
 namespace MageFlow.Hatchet.Runs;
 
 /// <summary>How a finished workflow run ended: one entry per task run that produced an output or an error.</summary>
@@ -14,14 +16,29 @@ public sealed class RunOutcome
         Tasks = tasks;
     }
 
+    /// <summary>Initializes a new instance of the <see cref="RunOutcome"/> class for a run that finished but whose
+    /// result could not be read.</summary>
+    /// <param name="runId">The workflow run id.</param>
+    /// <param name="resultUnavailable">Why the result could not be read.</param>
+    public RunOutcome(string runId, RunResultUnavailableException resultUnavailable)
+        : this(runId, [])
+    {
+        ArgumentNullException.ThrowIfNull(resultUnavailable);
+        ResultUnavailable = resultUnavailable;
+    }
+
     /// <summary>Gets the workflow run id.</summary>
     public string RunId { get; }
 
     /// <summary>Gets what each task run produced, in the engine's order.</summary>
     public IReadOnlyList<TaskRunOutcome> Tasks { get; }
 
-    /// <summary>Gets a value indicating whether no task failed (or was cancelled).</summary>
-    public bool Succeeded => Tasks.All(t => t.Error is null);
+    /// <summary>Gets why the run's result could not be read, or <see langword="null"/> when it was. The run itself
+    /// finished; only its outputs and errors are unknown.</summary>
+    public RunResultUnavailableException? ResultUnavailable { get; }
+
+    /// <summary>Gets a value indicating whether the result was read and no task failed (or was cancelled).</summary>
+    public bool Succeeded => ResultUnavailable is null && Tasks.All(t => t.Error is null);
 
     /// <summary>Gets the errors of the failed or cancelled task runs, by task name.</summary>
     /// <returns>The errors.</returns>

@@ -57,6 +57,7 @@ public class WorkflowRunRef
     /// <param name="cancellationToken">Stops waiting (the run goes on).</param>
     /// <returns>The outputs by task name.</returns>
     /// <exception cref="TaskRunFailedException">The run failed or was cancelled.</exception>
+    /// <exception cref="RunResultUnavailableException">The run finished, but its result (over about 3 MB, so read from the REST API) could not be read.</exception>
     public async Task<WorkflowRunResult> ResultAsync(CancellationToken cancellationToken = default) =>
         WorkflowRunResult.FromOutcome(await WaitForOutcomeAsync(cancellationToken).ConfigureAwait(false), _json);
 
@@ -66,6 +67,7 @@ public class WorkflowRunRef
     /// <param name="cancellationToken">Stops waiting.</param>
     /// <returns>The output.</returns>
     /// <exception cref="TaskRunFailedException">The run failed or was cancelled.</exception>
+    /// <exception cref="RunResultUnavailableException">The run finished, but its result (over about 3 MB, so read from the REST API) could not be read.</exception>
     public async Task<TOut> ResultAsync<TOut>(CancellationToken cancellationToken = default)
     {
         var result = await ResultAsync(cancellationToken).ConfigureAwait(false);

@@ -26,9 +26,16 @@ public sealed class WorkflowRunResult
     /// <param name="json">The JSON options that typed reads use.</param>
     /// <returns>The result.</returns>
     /// <exception cref="TaskRunFailedException">A task failed or was cancelled.</exception>
+    /// <exception cref="RunResultUnavailableException">The run finished, but its result could not be read.</exception>
     public static WorkflowRunResult FromOutcome(RunOutcome outcome, JsonSerializerOptions json)
     {
         ArgumentNullException.ThrowIfNull(outcome);
+        if (outcome.ResultUnavailable is { } unavailable)
+        {
+            // A fresh exception per reader: one outcome can reach many awaiters.
+            throw new RunResultUnavailableException(unavailable.RunId, unavailable.Reason, unavailable.InnerException);
+        }
+
         if (!outcome.Succeeded)
         {
             throw new TaskRunFailedException(outcome.RunId, outcome.Errors());

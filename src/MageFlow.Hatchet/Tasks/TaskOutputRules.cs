@@ -7,13 +7,26 @@ namespace MageFlow.Hatchet.Tasks;
 /// What the engine does with a task's output, checked before it is reported so that nothing is lost on the way.
 /// The engine passes a parent's output to its children as a JSON object: anything else reaches them as <c>{}</c>
 /// (the Python SDK rejects non-object outputs of every task; C# allows them where no task reads them, e.g. a
-/// single-task workflow's result). Its store (PostgreSQL <c>jsonb</c>) rejects the NUL character.
+/// single-task workflow's result). Its store (PostgreSQL <c>jsonb</c>) rejects the NUL character. The report that
+/// carries the output is one gRPC message: an output over the message limit could not be reported at all, and the run
+/// would wait for its timeout.
 /// </summary>
 internal static class TaskOutputRules
 {
+    /// <summary>Room in the report for its other fields (ids, timestamps, the event type).</summary>
+    private const int ReportEnvelope = 8 * 1024;
+
     /// <exception cref="InvalidTaskOutputException">The output would be lost or refused.</exception>
-    public static void Check(TaskDefinition task, string output)
+    public static void Check(TaskDefinition task, string output, int maxMessageSize)
     {
+        // Cheap test first: a string can be at most three UTF-8 bytes per UTF-16 character.
+        if ((long)output.Length * 3 > maxMessageSize - ReportEnvelope && System.Text.Encoding.UTF8.GetByteCount(output) is var bytes && bytes > maxMessageSize - ReportEnvelope)
+        {
+            throw new InvalidTaskOutputException(
+                $"task '{task.Name}' returned {bytes} bytes of JSON, over the gRPC message limit of {maxMessageSize} bytes that its report must fit in " +
+                "(HATCHET_CLIENT_GRPC_MAX_SEND_MESSAGE_LENGTH here, SERVER_GRPC_MAX_MSG_SIZE on the engine); store large data elsewhere and return a reference to it");
+        }
+
         if (task.FeedsOtherTasks)
         {
             var kind = FirstToken(output);

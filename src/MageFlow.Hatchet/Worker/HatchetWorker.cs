@@ -61,7 +61,7 @@ public sealed class HatchetWorker : IAsyncDisposable
         _registration = new WorkerRegistration(engine, _options, _workflows, actions.Keys, _session, _log);
         var reporter = new StepEventReporter(engine, _session, time, _log);
         var services = new TaskRunServices(engine, _session, client.Options);
-        _runner = new TaskRunner(actions, client.Interceptors, reporter, services, _options.Name, _log, _abortTasks.Token);
+        _runner = new TaskRunner(actions, client.Interceptors, reporter, services, client.Options.MaxMessageSize, _options.Name, _log, _abortTasks.Token);
         _listener = new ActionListener(engine, _session, _registration, _runner.Dispatch, time, _options.Name, _log, _stopListening.Token);
         _heartbeater = new Heartbeater(engine, _session, _registration, _options.HeartbeatInterval, time, _options.Name, _log);
     }

@@ -19,6 +19,7 @@ internal sealed class TaskRunner(
     InterceptorChain interceptors,
     StepEventReporter reporter,
     ITaskRunServices services,
+    int maxMessageSize,
     string workerName,
     ILogger log,
     CancellationToken abort)
@@ -86,7 +87,7 @@ internal sealed class TaskRunner(
                     output = await interceptors.ExecuteTaskAsync(new TaskExecutionInput(context), x => definition.Invoke(x.Context, services.Json)).ConfigureAwait(false);
                 }
 
-                TaskOutputRules.Check(definition, output);
+                TaskOutputRules.Check(definition, output, maxMessageSize);
             }
             catch (JsonException e)
             {

@@ -46,7 +46,7 @@ internal static class RunSnapshots
             : new TaskResult(t.ExternalId, t.Def.ReadableId, null, t.Error ?? t.State.ToString());
     }
 
-    /// <summary>Snapshots a run for <c>GetRunDetails</c>.</summary>
+    /// <summary>Snapshots a run for <c>GetRunDetails</c> and the REST run details.</summary>
     /// <param name="run">The run.</param>
     /// <returns>The snapshot.</returns>
     public static RunDetails Details(WorkflowRun run)
@@ -65,10 +65,10 @@ internal static class RunSnapshots
                 error = t.Error;
             }
 
-            tasks.Add(new TaskDetail(t.ExternalId, t.Def.ReadableId, StatusOf(t), output, error));
+            tasks.Add(new TaskDetail(t.ExternalId, t.Def, t.Def.ReadableId, StatusOf(t), output, error, t.RetryCount, t.InsertedAt, t.StartedAt, t.FinishedAt));
         }
 
-        return new RunDetails(run.InputJson, run.MetadataJson, StatusOf(run), run.Finalized, tasks);
+        return new RunDetails(run.Id, run.Def, run.CreatedAt, run.FinishedAt, run.InputJson, run.MetadataJson, StatusOf(run), run.Finalized, tasks);
     }
 
     private static ExecutionStatus StatusOf(WorkflowRun run) =>
