@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -6,14 +7,18 @@ namespace MageFlow.Hatchet.Orchestration.Extensions.Hosting.Internal;
 /// <summary>
 /// Attaches MageFlow to the host's client in <see cref="StartingAsync"/>, which the host runs for every service before it
 /// starts any: so MageFlow sees every hosted worker's tasks and first run, whatever order the services were added in. It
-/// detaches in <see cref="StoppedAsync"/>, after every worker has drained, since draining tasks still publish.
+/// detaches in <see cref="StoppedAsync"/>, after every worker has drained, since draining tasks still publish. The client
+/// and options are resolved then, not in the constructor: the host resolves hosted services before it validates options.
 /// </summary>
-internal sealed class MageFlowHostedService(HatchetClient client, IOptions<MageFlowOptions> options) : IHostedLifecycleService, IAsyncDisposable
+internal sealed class MageFlowHostedService(IServiceProvider services) : IHostedLifecycleService, IAsyncDisposable
 {
     public MageFlowClient? Client { get; private set; }
 
     public async Task StartingAsync(CancellationToken cancellationToken) =>
-        Client = await MageFlowClient.AttachAsync(client, options.Value, cancellationToken).ConfigureAwait(false);
+        Client = await MageFlowClient.AttachAsync(
+            services.GetRequiredService<HatchetClient>(),
+            services.GetRequiredService<IOptions<MageFlowOptions>>().Value,
+            cancellationToken).ConfigureAwait(false);
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
