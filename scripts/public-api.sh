@@ -2,13 +2,13 @@
 # Brings each shipped library's PublicAPI.Unshipped.txt in line with its code, after a deliberate API change:
 # adds what the analyzer reports as undeclared (RS0016) and drops what it reports as gone (RS0017). Review the
 # diff it leaves: that diff is the API change.
-# Usage: bash scripts/public-api.sh
+# Usage: bash scripts/public-api.sh   (PUBLIC_API_PROJECTS="src/X src/Y" limits it to those projects)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-for project in src/MageFlow.Hatchet src/MageFlow.Hatchet.Orchestration src/MageFlow.Hatchet.DevEngine; do
+for project in ${PUBLIC_API_PROJECTS:-src/MageFlow.Hatchet src/MageFlow.Hatchet.Orchestration src/MageFlow.Hatchet.DevEngine src/MageFlow.Hatchet.Extensions.Hosting src/MageFlow.Hatchet.Orchestration.Extensions.Hosting}; do
   dotnet build "$project" -c Release -nologo --no-incremental >"$log" 2>&1 || true
   python3 - "$project/PublicAPI.Unshipped.txt" "$project" "$log" <<'PY'
 import re, sys

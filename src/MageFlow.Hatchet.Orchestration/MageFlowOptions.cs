@@ -63,7 +63,10 @@ public sealed class MageFlowOptions
         return copy;
     }
 
-    internal void Validate()
+    /// <summary>Lists every problem with these options at once (what <see cref="MageFlowClient.AttachAsync"/> would refuse),
+    /// so a host can report them all when it starts.</summary>
+    /// <returns>The problems; empty when the options are valid.</returns>
+    public IReadOnlyList<string> GetValidationErrors()
     {
         var errors = new List<string>();
         if (string.IsNullOrWhiteSpace(KeyPrefix) || KeyPrefix.Contains('{', StringComparison.Ordinal) || KeyPrefix.Contains('}', StringComparison.Ordinal))
@@ -85,8 +88,10 @@ public sealed class MageFlowOptions
         }
 
         errors.AddRange(RedisRetry.GetValidationErrors(nameof(RedisRetry)));
-        HatchetConfigurationException.ThrowIfAny(nameof(MageFlowOptions), errors);
+        return errors;
     }
+
+    internal void Validate() => HatchetConfigurationException.ThrowIfAny(nameof(MageFlowOptions), GetValidationErrors());
 
     /// <summary>Turns <c>redis://[user:password@]host[:port][/db]</c> (or <c>rediss://</c> for TLS) into a StackExchange.Redis configuration.</summary>
     /// <param name="value">A URL or a StackExchange.Redis configuration string.</param>

@@ -144,12 +144,39 @@ public sealed class HatchetClientOptions
         return copy;
     }
 
+    /// <summary>Lists every problem with these options at once (what <see cref="HatchetClient.Create"/> would refuse), so
+    /// a host can report them all when it starts. The messages never contain the token.</summary>
+    /// <returns>The problems; empty when the options are valid.</returns>
+    public IReadOnlyList<string> GetValidationErrors()
+    {
+        var errors = new List<string>();
+        Check(errors, out _);
+        return errors;
+    }
+
     /// <summary>Checks every setting and derives the connection details. Throws one exception listing every problem.</summary>
     internal ResolvedConfig Resolve()
     {
-        var token = HatchetToken.Parse(Token);
         var errors = new List<string>();
-        var hostPort = NormaliseHostPort(HostPort ?? token.GrpcBroadcastAddress);
+        var hostPort = Check(errors, out var token);
+        HatchetConfigurationException.ThrowIfAny("Hatchet client configuration", errors);
+        return new ResolvedConfig(token!.TenantId, hostPort!, (ServerUrl ?? token.ServerUrl)?.TrimEnd('/'), NormaliseNamespace(Namespace));
+    }
+
+    private string? Check(List<string> errors, out HatchetToken? token)
+    {
+        token = null;
+        try
+        {
+            token = HatchetToken.Parse(Token);
+        }
+        catch (HatchetConfigurationException e)
+        {
+            // Reported with the others, so one start shows every problem rather than the token's alone.
+            errors.Add(e.Message);
+        }
+
+        var hostPort = NormaliseHostPort(HostPort ?? token?.GrpcBroadcastAddress);
         if (hostPort is null)
         {
             errors.Add("No engine address: set HATCHET_CLIENT_HOST_PORT (host:port); the token has no grpc_broadcast_address claim either.");
@@ -183,9 +210,7 @@ public sealed class HatchetClientOptions
             errors.Add("MaxReconnectDelay must be at least 100 ms.");
         }
 
-        HatchetConfigurationException.ThrowIfAny("Hatchet client configuration", errors);
-
-        return new ResolvedConfig(token.TenantId, hostPort!, (ServerUrl ?? token.ServerUrl)?.TrimEnd('/'), NormaliseNamespace(Namespace));
+        return hostPort;
     }
 
     internal static string NormaliseNamespace(string? ns)

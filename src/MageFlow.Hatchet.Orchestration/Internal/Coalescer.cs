@@ -52,7 +52,12 @@ internal sealed class Coalescer<T>(Func<List<T>, Task> handle, int maxBatch = 50
                     count += size?.Invoke(item) ?? 1;
                 }
 
-                await handle(batch).ConfigureAwait(false);
+                // With several loops, all wake for one item and the others find the queue drained: skip their empty batch
+                // (an empty report reached Redis as a script error, logged as a failed report).
+                if (batch.Count > 0)
+                {
+                    await handle(batch).ConfigureAwait(false);
+                }
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)

@@ -28,6 +28,8 @@ public sealed class HatchetWorker : IAsyncDisposable
     private readonly Heartbeater _heartbeater;
     private Task? _listenLoop;
     private Task? _heartbeatLoop;
+    private readonly Lock _pauseGate = new();
+    private Task? _pausing;
     private int _state; // 0 new, 1 started, 2 stopping, 3 stopped
 
     /// <summary>Initializes a new instance of the <see cref="HatchetWorker"/> class.</summary>
@@ -74,6 +76,23 @@ public sealed class HatchetWorker : IAsyncDisposable
 
     /// <summary>Gets the number of task runs executing now.</summary>
     public int RunningCount => _runner.RunningCount;
+
+    /// <summary>Gets where the worker is in its life: created, running, paused (draining), stopping or stopped.</summary>
+    public HatchetWorkerState State => Volatile.Read(ref _state) switch
+    {
+        0 => HatchetWorkerState.NotStarted,
+        1 => Volatile.Read(ref _pausing) is null ? HatchetWorkerState.Running : HatchetWorkerState.Paused,
+        2 => HatchetWorkerState.Stopping,
+        _ => HatchetWorkerState.Stopped,
+    };
+
+    /// <summary>Gets a value indicating whether the worker is running and its action stream is open, so the engine can
+    /// assign it work. It is <see langword="false"/> while the stream reconnects, once paused, and once stopped.</summary>
+    public bool IsListening => State == HatchetWorkerState.Running && _session.WorkerId is not null && _session.IsListening;
+
+    /// <summary>Gets when the engine last accepted one of the worker's heartbeats (from the client's <see cref="TimeProvider"/>),
+    /// or <see langword="null"/> before the first one (about a second after the start).</summary>
+    public DateTimeOffset? LastHeartbeatAt => _session.LastHeartbeatAt;
 
     /// <summary>Registers the workflows and the worker, then starts listening. Returns once registered.</summary>
     /// <param name="cancellationToken">Cancels the start.</param>
@@ -128,7 +147,24 @@ public sealed class HatchetWorker : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops gracefully: pauses the worker in Hatchet, stops taking work, waits up to
+    /// <summary>Stops taking work and lets running tasks go on: pauses the worker in Hatchet (REST
+    /// <c>PATCH /api/v1/workers/{id}</c>, so the engine assigns it nothing more) and closes its action stream. Heartbeats
+    /// go on, so the engine keeps the runs here while they finish. A host calls this on every worker before it stops any
+    /// (see <see cref="StopAsync"/>, which pauses first too). Pausing twice, or after a stop, does nothing more.</summary>
+    /// <param name="cancellationToken">Cuts the pause request short (the stream closes anyway).</param>
+    /// <returns>A task that completes when the worker takes no more work.</returns>
+    /// <exception cref="InvalidOperationException">The worker was never started.</exception>
+    public Task PauseAsync(CancellationToken cancellationToken = default)
+    {
+        if (Volatile.Read(ref _state) == 0)
+        {
+            throw new InvalidOperationException("the worker was not started");
+        }
+
+        return StartPause(cancellationToken);
+    }
+
+    /// <summary>Stops gracefully: pauses the worker in Hatchet (<see cref="PauseAsync"/>), waits up to
     /// <see cref="HatchetWorkerOptions.DrainTimeout"/> for running tasks, cancels the rest, and unsubscribes.</summary>
     /// <param name="cancellationToken">Cuts the drain short.</param>
     /// <returns>A task that completes when the worker has stopped.</returns>
@@ -140,16 +176,7 @@ public sealed class HatchetWorker : IAsyncDisposable
         }
 
         HatchetLog.WorkerStopping(_log, _options.Name, _runner.RunningCount);
-        if (_session.WorkerId is { } pausedId)
-        {
-            await WorkerPauser.PauseAsync(_client.Config.ServerUrl, _client.Options.Token!.Trim(), pausedId, _log, cancellationToken).ConfigureAwait(false);
-        }
-
-        await _stopListening.CancelAsync().ConfigureAwait(false);
-        if (_listenLoop is not null)
-        {
-            await _listenLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
+        await StartPause(cancellationToken).ConfigureAwait(false);
 
         using (var drain = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
@@ -181,6 +208,29 @@ public sealed class HatchetWorker : IAsyncDisposable
         _stopListening.Dispose();
         _abortTasks.Dispose();
         _registration.Dispose();
+    }
+
+    private Task StartPause(CancellationToken cancellationToken)
+    {
+        // One pause per worker: a host's early pause and the stop that follows share it.
+        lock (_pauseGate)
+        {
+            return _pausing ??= PauseOnceAsync(cancellationToken);
+        }
+    }
+
+    private async Task PauseOnceAsync(CancellationToken cancellationToken)
+    {
+        if (_session.WorkerId is { } pausedId)
+        {
+            await WorkerPauser.PauseAsync(_client.Config.ServerUrl, _client.Options.Token!.Trim(), pausedId, _log, cancellationToken).ConfigureAwait(false);
+        }
+
+        await _stopListening.CancelAsync().ConfigureAwait(false);
+        if (_listenLoop is not null)
+        {
+            await _listenLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
     }
 
     private async Task UnsubscribeAsync()

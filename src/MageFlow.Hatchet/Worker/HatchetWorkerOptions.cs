@@ -6,6 +6,13 @@ namespace MageFlow.Hatchet.Worker;
 /// <summary>Settings of a <see cref="HatchetWorker"/>.</summary>
 public sealed class HatchetWorkerOptions
 {
+    /// <summary>Initializes a new instance of the <see cref="HatchetWorkerOptions"/> class with no name yet, for the
+    /// options pattern (named options set <see cref="Name"/> afterwards).</summary>
+    public HatchetWorkerOptions()
+        : this(string.Empty)
+    {
+    }
+
     /// <summary>Initializes a new instance of the <see cref="HatchetWorkerOptions"/> class.</summary>
     /// <param name="name">The worker's name, as shown in Hatchet.</param>
     public HatchetWorkerOptions(string name)
@@ -31,7 +38,8 @@ public sealed class HatchetWorkerOptions
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(4);
 
     /// <summary>Gets or sets how long a graceful stop waits for running tasks before cancelling them.</summary>
-    /// <value>The default value is 30 seconds.</value>
+    /// <value>The default value is 30 seconds. <see cref="Timeout.InfiniteTimeSpan"/> waits until the token given to
+    /// <see cref="HatchetWorker.StopAsync"/> is cancelled (as a host's shutdown timeout does).</value>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Returns a copy of these options.</summary>
@@ -57,7 +65,9 @@ public sealed class HatchetWorkerOptions
         return copy;
     }
 
-    internal void Validate()
+    /// <summary>Lists every problem with these options at once (what <see cref="HatchetWorker"/>'s constructor would refuse).</summary>
+    /// <returns>The problems; empty when the options are valid.</returns>
+    public IReadOnlyList<string> GetValidationErrors()
     {
         var errors = new List<string>();
         if (string.IsNullOrWhiteSpace(Name))
@@ -75,9 +85,9 @@ public sealed class HatchetWorkerOptions
             errors.Add("HeartbeatInterval must be between 0 and 5 seconds (Hatchet drops workers silent for 5 s).");
         }
 
-        if (DrainTimeout < TimeSpan.Zero)
+        if (DrainTimeout < TimeSpan.Zero && DrainTimeout != Timeout.InfiniteTimeSpan)
         {
-            errors.Add("DrainTimeout must not be negative.");
+            errors.Add("DrainTimeout must not be negative (Timeout.InfiniteTimeSpan waits for the stop's token).");
         }
 
         foreach (var (k, v) in Labels)
@@ -88,6 +98,8 @@ public sealed class HatchetWorkerOptions
             }
         }
 
-        HatchetConfigurationException.ThrowIfAny(nameof(HatchetWorkerOptions), errors);
+        return errors;
     }
+
+    internal void Validate() => HatchetConfigurationException.ThrowIfAny(nameof(HatchetWorkerOptions), GetValidationErrors());
 }

@@ -50,6 +50,7 @@ internal sealed class Heartbeater(EngineConnection engine, WorkerSession session
             await engine.Dispatcher.HeartbeatAsync(
                 new HeartbeatRequest { WorkerId = id, HeartbeatAt = Timestamp.FromDateTimeOffset(time.GetUtcNow()) },
                 cancellationToken: cts.Token).ResponseAsync.ConfigureAwait(false);
+            session.LastHeartbeatAt = time.GetUtcNow();
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.FailedPrecondition)
         {
