@@ -35,6 +35,6 @@ internal static partial class HatchetLog
     [LoggerMessage(EventId = 2108, EventName = "WorkerStopping", Level = LogLevel.Information, Message = "Worker {WorkerName} stopping; draining {Running} running task(s)")]
     public static partial void WorkerStopping(ILogger logger, string workerName, int running);
 
-    [LoggerMessage(EventId = 2109, EventName = "WorkerReRegistering", Level = LogLevel.Warning, Message = "Worker {WorkerName} is unknown to the engine ({Reason}); registering again")]
-    public static partial void WorkerReRegistering(ILogger logger, string workerName, string reason);
+    [LoggerMessage(EventId = 2109, EventName = "WorkerReRegistering", Level = LogLevel.Warning, Message = "Worker {WorkerName} is unknown to the engine; registering again")]
+    public static partial void WorkerReRegistering(ILogger logger, string workerName, Exception error);
 }
