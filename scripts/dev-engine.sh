@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts the standalone Hatchet dev engine in the foreground on 127.0.0.1:7077 and writes .dev/hatchet.env,
-# which points any Hatchet SDK (TypeScript, Python, MageFlow.Hatchet) at it.
+# which points any Hatchet SDK (TypeScript, Python, MageFlow.Hatchet) at it. Its signing key is kept in
+# .dev/hatchet.env.key, so the token in .dev/hatchet.env stays valid across restarts.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"

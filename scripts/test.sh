@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: builds with warnings as errors, installs the TypeScript interop package, starts
 # Redis when the tests need it and none is running, runs the xunit suites, then runs every sample (each checks the
-# behaviour it shows).
+# behaviour it shows), then packs the packages and runs the package smoke test (scripts/pack-smoke.sh).
 # Usage: bash scripts/test.sh [extra dotnet test arguments]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -37,8 +37,10 @@ if [ "$passed" -eq 0 ]; then
   exit 1
 fi
 
-# Only with no extra arguments (a filtered run is a developer's quick loop): the samples are part of the suite.
+# Only with no extra arguments (a filtered run is a developer's quick loop): the samples and the package smoke test
+# (pack every package, consume them from a local feed, install the tool) are part of the suite.
 if [ "$#" -eq 0 ]; then
   bash "$root/scripts/samples.sh" || status=1
+  bash "$root/scripts/pack-smoke.sh" || status=1
 fi
 exit "$status"

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace MageFlow.Hatchet.TestUtils;
 
 /// <summary>One log entry a test captured.</summary>
-public sealed record CapturedLog(string Category, LogLevel Level, string? EventName, string Message);
+public sealed record CapturedLog(string Category, LogLevel Level, string? EventName, string Message, Exception? Exception = null);
 
 /// <summary>Keeps every log entry, to assert what the SDK logged (and that no secret was).</summary>
 public sealed class CapturingLoggerFactory : ILoggerFactory
@@ -38,6 +38,6 @@ public sealed class CapturingLoggerFactory : ILoggerFactory
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            entries.Enqueue(new CapturedLog(category, logLevel, eventId.Name, formatter(state, exception)));
+            entries.Enqueue(new CapturedLog(category, logLevel, eventId.Name, formatter(state, exception), exception));
     }
 }

@@ -23,8 +23,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 1006, EventName = "RunFinished", Level = LogLevel.Debug, Message = "Run {RunId} of {Workflow} finished: {Status}")]
     public static partial void RunFinished(ILogger logger, string workflow, string runId, string status);
 
-    [LoggerMessage(EventId = 1007, EventName = "ScheduleFailed", Level = LogLevel.Warning, Message = "A scheduled run of {Workflow} could not start: {Reason}")]
-    public static partial void ScheduleFailed(ILogger logger, string workflow, string reason);
+    [LoggerMessage(EventId = 1007, EventName = "ScheduleFailed", Level = LogLevel.Warning, Message = "A scheduled run of {Workflow} could not start")]
+    public static partial void ScheduleFailed(ILogger logger, string workflow, Exception error);
 
     [LoggerMessage(EventId = 1008, EventName = "Unauthenticated", Level = LogLevel.Warning, Message = "Rejected a call to {Method}: {Reason}")]
     public static partial void Unauthenticated(ILogger logger, string method, string reason);

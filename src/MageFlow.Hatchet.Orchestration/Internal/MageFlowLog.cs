@@ -14,8 +14,8 @@ internal static partial class MageFlowLog
     [LoggerMessage(EventId = 3003, EventName = "PublishFailed", Level = LogLevel.Warning, Message = "Publishing signatures failed (they are retried by the sweeper)")]
     public static partial void PublishFailed(ILogger logger, Exception error);
 
-    [LoggerMessage(EventId = 3004, EventName = "PublishRefused", Level = LogLevel.Error, Message = "Signature {SignatureId} failed: the engine refused to start '{Workflow}': {Reason}")]
-    public static partial void PublishRefused(ILogger logger, string signatureId, string workflow, string reason);
+    [LoggerMessage(EventId = 3004, EventName = "PublishRefused", Level = LogLevel.Error, Message = "Signature {SignatureId} failed: the engine refused to start '{Workflow}'")]
+    public static partial void PublishRefused(ILogger logger, string signatureId, string workflow, Exception error);
 
     [LoggerMessage(EventId = 3005, EventName = "CorruptedState", Level = LogLevel.Error, Message = "The end of run {RunId} could not be recorded: its MageFlow state in Redis is corrupted ({Reason}); its flow stalls, other flows are unaffected")]
     public static partial void CorruptedState(ILogger logger, string runId, string reason);

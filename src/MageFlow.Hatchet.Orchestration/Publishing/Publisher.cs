@@ -100,7 +100,7 @@ internal sealed class Publisher(HatchetClient client, MageFlowScripts scripts, R
                 }
                 catch (HatchetRpcException one) when (IsRefusal(one))
                 {
-                    MageFlowLog.PublishRefused(log, starting[i].Id, runs[i].WorkflowName, one.Detail);
+                    MageFlowLog.PublishRefused(log, starting[i].Id, runs[i].WorkflowName, one);
                     var reply = await scripts.PublishFailed.RunAsync(starting[i].Id, $"the engine refused to start '{runs[i].WorkflowName}': {one.Detail}", cancellationToken).ConfigureAwait(false);
                     await canceller.CancelAsync(reply.RunsToCancel, cancellationToken).ConfigureAwait(false);
                     more.AddRange(reply.Queued);

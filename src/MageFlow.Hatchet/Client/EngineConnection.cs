@@ -43,7 +43,7 @@ internal sealed class EngineConnection : IDisposable
             HttpHandler = handler,
             MaxReceiveMessageSize = options.MaxMessageSize,
             MaxSendMessageSize = options.MaxMessageSize,
-            LoggerFactory = options.LoggerFactory,
+            LoggerFactory = options.LoggerFactory is { } loggerFactory ? new GrpcChannelLoggerFactory(loggerFactory) : null,
             DisposeHttpClient = true,
 
             // gRPC's default reconnect backoff grows to 120 s, and calls fail at once while it waits: after an outage of

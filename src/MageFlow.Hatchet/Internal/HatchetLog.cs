@@ -35,9 +35,9 @@ internal static partial class HatchetLog
     [LoggerMessage(EventId = 2108, EventName = "WorkerStopping", Level = LogLevel.Information, Message = "Worker {WorkerName} stopping; draining {Running} running task(s)")]
     public static partial void WorkerStopping(ILogger logger, string workerName, int running);
 
-    [LoggerMessage(EventId = 2109, EventName = "WorkerReRegistering", Level = LogLevel.Warning, Message = "Worker {WorkerName} is unknown to the engine ({Reason}); registering again")]
-    public static partial void WorkerReRegistering(ILogger logger, string workerName, string reason);
+    [LoggerMessage(EventId = 2109, EventName = "WorkerReRegistering", Level = LogLevel.Warning, Message = "Worker {WorkerName} is unknown to the engine; registering again")]
+    public static partial void WorkerReRegistering(ILogger logger, string workerName, Exception error);
 
-    [LoggerMessage(EventId = 2111, EventName = "RunResultReadFromRest", Level = LogLevel.Debug, Message = "Run {RunId} finished without results in its event (over about 3 MB); read them from the REST API")]
+    [LoggerMessage(EventId = 2111, EventName = "RunResultReadFromRest", Level = LogLevel.Debug, Message = "Run {RunId} finished without results in its event (its outputs reached the message limit); read them from the REST API")]
     public static partial void RunResultReadFromRest(ILogger logger, string runId);
 }

@@ -77,7 +77,7 @@ internal sealed class ActionListener
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
         {
-            HatchetLog.WorkerReRegistering(_log, _workerName, e.Status.Detail);
+            HatchetLog.WorkerReRegistering(_log, _workerName, e);
             await _registration.RegisterAsync(workerId, cancellationToken).ConfigureAwait(false);
             return;
         }

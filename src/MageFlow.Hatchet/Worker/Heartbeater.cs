@@ -60,7 +60,7 @@ internal sealed class Heartbeater(EngineConnection engine, WorkerSession session
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.NotFound && !stopListening.IsCancellationRequested)
         {
-            HatchetLog.WorkerReRegistering(log, workerName, e.Status.Detail);
+            HatchetLog.WorkerReRegistering(log, workerName, e);
             try
             {
                 await registration.RegisterAsync(id, stopping).ConfigureAwait(false);

@@ -31,7 +31,8 @@ internal static class WorkerPauser
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
         {
-            HatchetLog.PauseFailed(log, workerId, e.Message, e);
+            // The exception carries the detail; the reason stays a short, stable word for log queries.
+            HatchetLog.PauseFailed(log, workerId, e is OperationCanceledException ? "timed out" : "request failed", e);
         }
     }
 }

@@ -94,7 +94,7 @@ internal sealed class EngineTimers(
             catch (RpcException e)
             {
                 // The workflow may have changed since the run was scheduled; the schedule is dropped and logged.
-                Log.ScheduleFailed(log, s.Request.WorkflowName, e.Status.Detail);
+                Log.ScheduleFailed(log, s.Request.WorkflowName, e);
             }
         }
     }
