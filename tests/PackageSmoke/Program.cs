@@ -66,7 +66,7 @@ builder.Services.AddMageFlow(o => o.KeyPrefix = "package-smoke-hosted-" + Guid.N
 builder.Services.AddHatchetWorker("package-smoke-hosted", w => w.AddTask<Doubler>("smoke-double"));
 builder.Services.AddHealthChecks().AddHatchetWorkers().AddMageFlowRedis();
 var host = builder.Build();
-await using (host.ConfigureAwait(false))
+try
 {
     await host.StartAsync();
     var doubled = await host.Services.GetRequiredService<HatchetClient>().RunAsync<AddOutput>("smoke-double", new AddInput(21, 0)).WaitAsync(timeout);
@@ -74,6 +74,11 @@ await using (host.ConfigureAwait(false))
     var health = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
     Check(health.Status == HealthStatus.Healthy, $"health checks of both hosting packages report {health.Status}");
     await host.StopAsync();
+}
+finally
+{
+    // HatchetClient is only asynchronously disposable, so the host must be disposed asynchronously too.
+    await ((IAsyncDisposable)host).DisposeAsync();
 }
 
 Console.WriteLine(failures == 0 ? "package smoke test passed" : $"package smoke test FAILED ({failures} check(s))");
