@@ -39,18 +39,19 @@ internal sealed class Engine
         var workers = new WorkerRegistry(time, options.HeartbeatTimeout, log);
         var runs = new RunStore(options.MaxRetainedFinishedRuns);
         var subscriptions = new RunSubscriptions();
+        var feed = new RunEventFeed(time);
         var deadlines = new TaskDeadlines();
         var scheduled = new ScheduledRuns();
         var scheduler = new Scheduler(workers, time, options.HeartbeatTimeout, Counters);
-        var lifecycle = new RunLifecycle(scheduler, runs, subscriptions, deadlines, Counters, time, log);
+        var lifecycle = new RunLifecycle(scheduler, runs, subscriptions, feed, deadlines, Counters, time, log);
         var factory = new RunFactory(workflows, runs, lifecycle, Counters, time);
         var reports = new StepReports(workers, runs, lifecycle, scheduler, Counters, time);
         _timers = new EngineTimers(workers, lifecycle, factory, deadlines, scheduled, options.ReassignTimeout, time, log);
 
         Workflows = new WorkflowOperations(_gate, workflows, new RunTriggers(workflows, factory, scheduled));
         Workers = new WorkerOperations(_gate, workers, scheduler, lifecycle);
-        Tasks = new TaskOperations(_gate, reports, runs, new TaskLogStore(time));
-        Runs = new RunOperations(_gate, runs, subscriptions, new RunAdministration(runs, lifecycle));
+        Tasks = new TaskOperations(_gate, reports, runs, new TaskLogStore(time), feed);
+        Runs = new RunOperations(_gate, runs, subscriptions, feed, new RunAdministration(runs, lifecycle), time);
     }
 
     /// <summary>Gets the tenant id as a string, as responses carry it.</summary>
