@@ -39,7 +39,7 @@ internal sealed class Engine
         var workers = new WorkerRegistry(time, options.HeartbeatTimeout, log);
         var runs = new RunStore(options.MaxRetainedFinishedRuns);
         var subscriptions = new RunSubscriptions();
-        var feed = new RunEventFeed(time);
+        var feed = new RunEventFeed(time, Counters);
         var deadlines = new TaskDeadlines();
         var scheduled = new ScheduledRuns();
         var scheduler = new Scheduler(workers, time, options.HeartbeatTimeout, Counters);

@@ -7,7 +7,7 @@ namespace MageFlow.Hatchet.DevEngine.Core.Subscriptions;
 /// The <c>SubscribeToWorkflowEvents</c> streams: by run id, or by additional-metadata key/value. Like Hatchet's tenant
 /// stream, events are only fanned out to the streams open when they happen; nothing is kept for later subscribers.
 /// </summary>
-internal sealed class RunEventFeed(TimeProvider time)
+internal sealed class RunEventFeed(TimeProvider time, EngineCounters counters)
 {
     private readonly Dictionary<string, List<EventSubscriber>> _byRun = new(StringComparer.Ordinal);
     private readonly List<EventSubscriber> _byMetadata = [];
@@ -21,6 +21,7 @@ internal sealed class RunEventFeed(TimeProvider time)
     /// <param name="subscriber">The stream's subscriber.</param>
     public void Subscribe(EventSubscriber subscriber)
     {
+        counters.EventStreamOpened();
         if (subscriber.RunId is { } runId)
         {
             if (!_byRun.TryGetValue(runId, out var list))
