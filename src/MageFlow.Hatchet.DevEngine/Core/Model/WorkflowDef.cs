@@ -28,6 +28,12 @@ internal sealed record WorkflowDef
     /// <summary>Gets the event keys whose pushes trigger this workflow.</summary>
     public required IReadOnlyList<string> EventTriggers { get; init; }
 
+    /// <summary>Gets the cron expressions that trigger this workflow (validated when the version was put).</summary>
+    public IReadOnlyList<string> CronTriggers { get; init; } = [];
+
+    /// <summary>Gets the input JSON of cron-triggered runs, or <see langword="null"/> for none.</summary>
+    public string? CronInput { get; init; }
+
     /// <summary>Gets the workflow-level concurrency limits, checked before a run starts.</summary>
     public required IReadOnlyList<ConcurrencyRule> Concurrency { get; init; }
 

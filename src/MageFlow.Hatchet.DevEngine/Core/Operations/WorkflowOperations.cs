@@ -12,7 +12,7 @@ namespace MageFlow.Hatchet.DevEngine.Core.Operations;
 /// Workflow definitions and the ways runs are asked for. Each method is one atomic transition under the
 /// engine lock; checks that need no engine state run before the lock is taken.
 /// </summary>
-internal sealed class WorkflowOperations(Lock gate, WorkflowRegistry workflows, RunTriggers triggers)
+internal sealed class WorkflowOperations(Lock gate, WorkflowRegistry workflows, RunTriggers triggers, Timers.CronSchedules crons, TimeProvider time)
 {
     private readonly RateLimitStore _rateLimits = new();
 
@@ -24,7 +24,9 @@ internal sealed class WorkflowOperations(Lock gate, WorkflowRegistry workflows, 
         var parsed = WorkflowDefinitionParser.Parse(request);
         lock (gate)
         {
-            return workflows.Register(parsed);
+            var def = workflows.Register(parsed);
+            crons.ReplaceDeclared(def, time.GetUtcNow());
+            return def;
         }
     }
 

@@ -62,6 +62,14 @@ internal static class WorkflowDefinitionParser
             }
         }
 
+        for (var i = 0; i < request.CronTriggers.Count; i++)
+        {
+            if (Timers.CronSchedules.TryParse(request.CronTriggers[i]) is null)
+            {
+                throw EngineErrors.Invalid(ValidationMessage.Cron($"CreateWorkflowVersionOpts.CronTriggers[{i}]"));
+            }
+        }
+
         return new WorkflowDef
         {
             Name = name,
@@ -72,6 +80,8 @@ internal static class WorkflowDefinitionParser
             OnFailure = onFailure,
             EventTriggers = request.EventTriggers.Where(e => !string.IsNullOrEmpty(e)).ToArray(),
             Concurrency = rules,
+            CronTriggers = [.. request.CronTriggers],
+            CronInput = string.IsNullOrEmpty(request.CronInput) ? null : request.CronInput,
             DefaultPriority = request.HasDefaultPriority ? request.DefaultPriority : 1,
         };
     }
