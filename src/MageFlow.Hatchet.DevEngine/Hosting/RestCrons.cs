@@ -11,7 +11,7 @@ using Microsoft.AspNetCore.Routing;
 namespace MageFlow.Hatchet.DevEngine.Hosting;
 
 /// <summary>
-/// Hatchet's REST endpoints for cron triggers, which the official SDKs use to create, list and delete crons
+/// Hatchet's REST endpoints for cron triggers (and the workflow list the SDKs read a workflow's id from), which the official SDKs use to create, list and delete crons
 /// (api/v1/server/handlers/workflows/{create,list,delete}_cron.go; the <c>CronWorkflows</c> schema for the JSON).
 /// </summary>
 internal static class RestCrons
@@ -65,6 +65,28 @@ internal static class RestCrons
             }
         });
 
+        // The SDKs resolve a workflow's id from its name through the workflow list before listing its crons.
+        app.MapGet("/api/v1/tenants/{tenantId}/workflows", (string tenantId, HttpContext http) =>
+        {
+            if (deny(http, tenantId) is { } denied)
+            {
+                return denied;
+            }
+
+            var q = http.Request.Query;
+            var limit = int.TryParse(q["limit"], CultureInfo.InvariantCulture, out var l) && l > 0 ? l : 50;
+            var offset = int.TryParse(q["offset"], CultureInfo.InvariantCulture, out var o) && o > 0 ? o : 0;
+            var all = engine.Workflows.List(q["name"].ToString());
+            var rows = new JsonArray([.. all.Skip(offset).Take(limit).Select(d => (JsonNode)new JsonObject
+            {
+                ["metadata"] = new JsonObject { ["id"] = d.WorkflowId, ["createdAt"] = d.CreatedAt, ["updatedAt"] = d.CreatedAt },
+                ["name"] = d.Name,
+                ["description"] = string.Empty,
+                ["isPaused"] = false,
+            })]);
+            return Results.Json(new JsonObject { ["rows"] = rows, ["pagination"] = Pagination(all.Count, limit, offset) });
+        });
+
         app.MapGet("/api/v1/tenants/{tenantId}/workflows/crons", (string tenantId, HttpContext http) =>
         {
             if (deny(http, tenantId) is { } denied)
@@ -107,13 +129,7 @@ internal static class RestCrons
             }
 
             var page = new JsonArray([.. ordered.Skip(offset).Take(limit).Select(r => (JsonNode)ToJson(r.Cron, r.Workflow, engine.TenantId))]);
-            var pages = (long)Math.Ceiling(rows.Count / (double)limit);
-            var current = 1 + (long)Math.Ceiling(offset / (double)limit);
-            return Results.Json(new JsonObject
-            {
-                ["rows"] = page,
-                ["pagination"] = new JsonObject { ["current_page"] = current, ["next_page"] = current == pages ? current : current + 1, ["num_pages"] = pages },
-            });
+            return Results.Json(new JsonObject { ["rows"] = page, ["pagination"] = Pagination(rows.Count, limit, offset) });
         });
 
         app.MapDelete("/api/v1/tenants/{tenantId}/workflows/crons/{cronId}", (string tenantId, string cronId, HttpContext http) =>
@@ -148,6 +164,14 @@ internal static class RestCrons
         ["method"] = cron.Method == CronMethod.Api ? "API" : "DEFAULT",
         ["priority"] = cron.Priority,
     };
+
+    /// <summary>Hatchet's page arithmetic for list responses.</summary>
+    private static JsonObject Pagination(int count, int limit, int offset)
+    {
+        var pages = (long)Math.Ceiling(count / (double)limit);
+        var current = 1 + (long)Math.Ceiling(offset / (double)limit);
+        return new JsonObject { ["current_page"] = current, ["next_page"] = current == pages ? current : current + 1, ["num_pages"] = pages };
+    }
 
     private static bool HasMetadata(CronTrigger cron, string key, string value) =>
         cron.MetadataJson is not null && JsonNode.Parse(cron.MetadataJson) is JsonObject o && o[key] is JsonValue v &&

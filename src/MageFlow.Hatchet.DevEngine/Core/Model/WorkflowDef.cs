@@ -28,6 +28,9 @@ internal sealed record WorkflowDef
     /// <summary>Gets the event keys whose pushes trigger this workflow.</summary>
     public required IReadOnlyList<string> EventTriggers { get; init; }
 
+    /// <summary>Gets when the workflow was first registered (kept by later versions).</summary>
+    public DateTimeOffset CreatedAt { get; init; }
+
     /// <summary>Gets the cron expressions that trigger this workflow (validated when the version was put).</summary>
     public IReadOnlyList<string> CronTriggers { get; init; } = [];
 

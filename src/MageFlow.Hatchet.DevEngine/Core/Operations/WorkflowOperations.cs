@@ -24,9 +24,21 @@ internal sealed class WorkflowOperations(Lock gate, WorkflowRegistry workflows, 
         var parsed = WorkflowDefinitionParser.Parse(request);
         lock (gate)
         {
-            var def = workflows.Register(parsed);
-            crons.ReplaceDeclared(def, time.GetUtcNow());
+            var now = time.GetUtcNow();
+            var def = workflows.Register(parsed with { CreatedAt = now });
+            crons.ReplaceDeclared(def, now);
             return def;
+        }
+    }
+
+    /// <summary>Lists the current versions of the workflows whose names contain a text, ignoring case (REST's workflow list).</summary>
+    /// <param name="search">The text; empty for all.</param>
+    /// <returns>The workflows, newest first.</returns>
+    public List<WorkflowDef> List(string search)
+    {
+        lock (gate)
+        {
+            return workflows.All.Reverse().Where(d => d.Name.Contains(search, StringComparison.OrdinalIgnoreCase)).ToList();
         }
     }
 
