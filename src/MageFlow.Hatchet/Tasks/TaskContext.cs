@@ -60,6 +60,16 @@ public sealed class TaskContext
     /// <summary>Gets the token cancelled when the engine cancels this attempt (cancel, timeout) or the worker stops.</summary>
     public CancellationToken CancellationToken { get; }
 
+    /// <summary>
+    /// Gets the payload of the event filter that let the triggering event start this run (<see cref="DefaultEventFilter"/>),
+    /// or an undefined element when no filter applied.
+    /// </summary>
+    public JsonElement FilterPayload =>
+        _payload.TryGetProperty("triggers", out var triggers) && triggers.ValueKind == JsonValueKind.Object &&
+        triggers.TryGetProperty("filter_payload", out var filter) && filter.ValueKind == JsonValueKind.Object
+            ? filter
+            : default;
+
     /// <summary>Gets the raw run input.</summary>
     public JsonElement Input => _payload.TryGetProperty("input", out var input) ? input : default;
 

@@ -31,6 +31,9 @@ internal sealed record WorkflowDef
     /// <summary>Gets when the workflow was first registered (kept by later versions).</summary>
     public DateTimeOffset CreatedAt { get; init; }
 
+    /// <summary>Gets the declared event filters; none means every matching event starts a run.</summary>
+    public IReadOnlyList<EventFilter> Filters { get; init; } = [];
+
     /// <summary>Gets the cron expressions that trigger this workflow (validated when the version was put).</summary>
     public IReadOnlyList<string> CronTriggers { get; init; } = [];
 
