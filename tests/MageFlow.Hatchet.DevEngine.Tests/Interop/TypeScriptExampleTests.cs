@@ -106,6 +106,27 @@ public sealed partial class TypeScriptExampleTests(ITestOutputHelper output) : I
         Assert.Equal(4, engine.Engine.Counters.RunsCreated);
     }
 
+    [Fact]
+    public async Task FilterExample_DeclaredFilter_StartsTheFilteredWorkflowOnlyForEventsOfItsScope()
+    {
+        await using var engine = await ClockedEngine.StartAsync();
+        await _scripts.StartReadyAsync(engine.Engine, "examples.js", "filters-worker");
+
+        // Without a scope only 'upper' starts: 'lower' has a filter, so it waits for events of a scope with filters.
+        var unscoped = _scripts.Start(engine.Engine, "examples.js", "push", "-");
+        await unscoped.WaitForAsync("pushed", Wait);
+        Assert.Equal(0, await unscoped.WaitForExitAsync(Wait));
+        Assert.Equal(1, engine.Engine.Counters.RunsCreated);
+
+        // With the filter's scope both start; the scope comes back on the event.
+        var scoped = _scripts.Start(engine.Engine, "examples.js", "push", "example-scope");
+        var pushed = await scoped.WaitForAsync("pushed", Wait);
+        Assert.Equal("example-scope", pushed.GetProperty("scope").GetString());
+        Assert.Equal(0, await scoped.WaitForExitAsync(Wait));
+        Assert.Equal(3, engine.Engine.Counters.RunsCreated);
+        await Poll.UntilAsync(() => engine.Engine.Counters.TasksCompleted == 3, "the three runs to complete on the TS worker");
+    }
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public Task DisposeAsync() => _scripts.StopAllAsync();

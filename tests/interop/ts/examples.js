@@ -14,6 +14,11 @@
 //   crons       simple/cron.ts: simple.cron('simple-daily', '0 0 * * *', {Message}), hatchet.crons.list({workflow: simple})
 //               before and after hatchet.crons.delete(id); on_cron/workflow.ts's declared cron is listed too
 //               -> {"event":"crons","created":{...},"listed":[...],"afterDelete":[...],"declared":[...]}
+//   filters-worker
+//               on_event/workflow.ts's lowerWithFilter (declared filter: expression 'true', scope 'example-scope') and
+//               upper, served by one worker as on_event/worker.ts serves lower and upper -> {"event":"ready"}
+//   push <scope|->
+//               on_event/event.ts's first push, hatchet.events.push(SIMPLE_EVENT, {...}, {scope}) -> {"event":"pushed"}
 //
 // An unexpected exception prints {"event":"error","crashed":true,...}. It exits 0.
 
@@ -64,6 +69,24 @@ const scenarios = {
       declared: declared.rows.map(summary),
     });
   },
+};
+
+scenarios['filters-worker'] = async () => {
+  const { hatchet } = require(`${examples}/hatchet-client`);
+  const { lowerWithFilter, upper } = require(`${examples}/on_event/workflow`);
+  const worker = await hatchet.worker('on-event-filter-worker', { workflows: [lowerWithFilter, upper] });
+  worker.start().catch((e) => emit({ event: 'worker_error', message: errorText(e) }));
+  await worker.waitUntilReady(30000);
+  emit({ event: 'ready' });
+  await new Promise(() => {});
+};
+
+scenarios.push = async () => {
+  const { hatchet } = require(`${examples}/hatchet-client`);
+  const { SIMPLE_EVENT } = require(`${examples}/on_event/workflow`);
+  const scope = process.argv[3] === '-' ? undefined : process.argv[3];
+  const res = await hatchet.events.push(SIMPLE_EVENT, { Message: 'hello', ShouldSkip: false }, scope ? { scope } : {});
+  emit({ event: 'pushed', eventId: res.eventId, scope: res.scope || null });
 };
 
 async function main() {
