@@ -4,6 +4,7 @@ using MageFlow.Hatchet.Exceptions;
 using MageFlow.Hatchet.Interceptors;
 using MageFlow.Hatchet.Protocol;
 using MageFlow.Hatchet.Rest;
+using MageFlow.Hatchet.Crons;
 using MageFlow.Hatchet.Runs;
 using MageFlow.Hatchet.Tasks;
 using MageFlow.Hatchet.Triggering;
@@ -36,6 +37,7 @@ public sealed partial class HatchetClient : IAsyncDisposable
         _listener = new RunListener(Connection, runsLog, options.TimeProvider, Interceptors.OnRunFinished, new RunResultFallback(Rest, options.TimeProvider, runsLog));
         Runs = new RunsClient(Connection, _listener, options.JsonSerializerOptions, _workflows.OutputTaskOf);
         Events = new EventsClient(Connection, options, config.Namespace);
+        Crons = new CronsClient(Rest, config.TenantId, config.Namespace, options.JsonSerializerOptions);
         _trigger = new RunTrigger(Connection, Interceptors, Runs, _workflows.OutputTaskOf, options.MaxMessageSize);
     }
 
@@ -50,6 +52,9 @@ public sealed partial class HatchetClient : IAsyncDisposable
 
     /// <summary>Gets the client for pushing events.</summary>
     public EventsClient Events { get; }
+
+    /// <summary>Gets the client for creating, listing and deleting cron triggers (over the engine's REST API).</summary>
+    public CronsClient Crons { get; }
 
     /// <summary>Gets the client for following, awaiting and cancelling runs.</summary>
     public RunsClient Runs { get; }

@@ -39,18 +39,21 @@ internal sealed class Engine
         var workers = new WorkerRegistry(time, options.HeartbeatTimeout, log);
         var runs = new RunStore(options.MaxRetainedFinishedRuns);
         var subscriptions = new RunSubscriptions();
+        var feed = new RunEventFeed(time, Counters);
         var deadlines = new TaskDeadlines();
         var scheduled = new ScheduledRuns();
+        var crons = new CronSchedules();
         var scheduler = new Scheduler(workers, time, options.HeartbeatTimeout, Counters);
-        var lifecycle = new RunLifecycle(scheduler, runs, subscriptions, deadlines, Counters, time, log);
+        var lifecycle = new RunLifecycle(scheduler, runs, subscriptions, feed, deadlines, Counters, time, log);
         var factory = new RunFactory(workflows, runs, lifecycle, Counters, time);
         var reports = new StepReports(workers, runs, lifecycle, scheduler, Counters, time);
-        _timers = new EngineTimers(workers, lifecycle, factory, deadlines, scheduled, options.ReassignTimeout, time, log);
+        _timers = new EngineTimers(workers, lifecycle, factory, deadlines, scheduled, crons, options.ReassignTimeout, time, log);
 
-        Workflows = new WorkflowOperations(_gate, workflows, new RunTriggers(workflows, factory, scheduled));
+        Workflows = new WorkflowOperations(_gate, workflows, new RunTriggers(workflows, factory, scheduled), crons, time);
+        Crons = new CronOperations(_gate, workflows, crons, time, log);
         Workers = new WorkerOperations(_gate, workers, scheduler, lifecycle);
-        Tasks = new TaskOperations(_gate, reports, runs, new TaskLogStore(time));
-        Runs = new RunOperations(_gate, runs, subscriptions, new RunAdministration(runs, lifecycle));
+        Tasks = new TaskOperations(_gate, reports, runs, new TaskLogStore(time), feed);
+        Runs = new RunOperations(_gate, runs, subscriptions, feed, new RunAdministration(runs, lifecycle), time);
     }
 
     /// <summary>Gets the tenant id as a string, as responses carry it.</summary>
@@ -61,6 +64,9 @@ internal sealed class Engine
 
     /// <summary>Gets the operations on workflow definitions and the ways runs are asked for.</summary>
     public WorkflowOperations Workflows { get; }
+
+    /// <summary>Gets the cron triggers created, listed and deleted over REST.</summary>
+    public CronOperations Crons { get; }
 
     /// <summary>Gets the operations on workers: registration, listen streams, heartbeats, pause, labels.</summary>
     public WorkerOperations Workers { get; }

@@ -8,6 +8,7 @@ public sealed class EngineCounters
     private long _tasksCompleted;
     private long _tasksFailed;
     private long _staleEvents;
+    private long _eventStreamsOpened;
 
     /// <summary>Gets the number of workflow runs created (children and event-triggered runs included).</summary>
     public long RunsCreated => Interlocked.Read(ref _runsCreated);
@@ -23,6 +24,12 @@ public sealed class EngineCounters
 
     /// <summary>Gets the number of step events ignored because they reported on an attempt that no longer runs (settled, or taken back from a silent worker).</summary>
     public long StaleEvents => Interlocked.Read(ref _staleEvents);
+
+    /// <summary>Gets the number of <c>SubscribeToWorkflowEvents</c> streams the engine accepted and follows (tests wait on it
+    /// before a task streams, since the engine keeps no stream chunk for later subscribers).</summary>
+    public long EventStreamsOpened => Interlocked.Read(ref _eventStreamsOpened);
+
+    internal void EventStreamOpened() => Interlocked.Increment(ref _eventStreamsOpened);
 
     internal void RunCreated() => Interlocked.Increment(ref _runsCreated);
 

@@ -31,4 +31,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1009, EventName = "EngineStarted", Level = LogLevel.Information, Message = "Hatchet dev engine listening: gRPC {GrpcAddress}, REST {RestAddress}")]
     public static partial void EngineStarted(ILogger logger, string grpcAddress, string restAddress);
+
+    [LoggerMessage(EventId = 1010, EventName = "CronDropped", Level = LogLevel.Warning, Message = "Cron {CronName} of {Workflow} was dropped: its expression '{Expression}' does not parse (Hatchet's ticker deletes such crons)")]
+    public static partial void CronDropped(ILogger logger, string workflow, string cronName, string expression);
+
+    [LoggerMessage(EventId = 1011, EventName = "CronFailed", Level = LogLevel.Warning, Message = "A cron run of {Workflow} could not start: {Reason}")]
+    public static partial void CronFailed(ILogger logger, string workflow, string reason);
 }

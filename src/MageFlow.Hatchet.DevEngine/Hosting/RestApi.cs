@@ -9,7 +9,7 @@ namespace MageFlow.Hatchet.DevEngine.Hosting;
 
 /// <summary>
 /// The few REST endpoints of Hatchet's API that SDKs call during ordinary work: pausing a worker on
-/// shutdown, cancelling or replaying tasks by id, and reading a run's details (the SDKs' source of results
+/// shutdown, cancelling or replaying tasks by id, managing cron triggers (<see cref="RestCrons"/>), and reading a run's details (the SDKs' source of results
 /// too large for the run event).
 /// </summary>
 internal static class RestApi
@@ -49,6 +49,9 @@ internal static class RestApi
             }
         });
 
+        RestCrons.Map(app, engine, (http, tenantId) => Deny(http, tokens) ?? (tenantId == engine.TenantId
+            ? null
+            : Results.Json(new { errors = new[] { new { description = $"tenant '{tenantId}' not found" } } }, statusCode: 404)));
         app.MapPost("/api/v1/stable/tenants/{tenantId}/tasks/cancel", (string tenantId, HttpContext http) => ByIds(http, tenantId, engine, tokens, engine.Runs.Cancel));
         app.MapPost("/api/v1/stable/tenants/{tenantId}/tasks/replay", (string tenantId, HttpContext http) => ByIds(http, tenantId, engine, tokens, engine.Runs.Replay));
     }

@@ -151,6 +151,63 @@ internal sealed class DispatcherService(Engine engine, DevEngineOptions options)
         }
     }
 
+    public override async Task SubscribeToWorkflowEvents(SubscribeToWorkflowEventsRequest request, IServerStreamWriter<WorkflowEvent> responseStream, ServerCallContext context)
+    {
+        EventSubscriber subscriber;
+        if (request.HasWorkflowRunId)
+        {
+            subscriber = EventSubscriber.ForRun(request.WorkflowRunId);
+        }
+        else if (request.HasAdditionalMetaKey && request.HasAdditionalMetaValue)
+        {
+            subscriber = EventSubscriber.ForMetadata(request.AdditionalMetaKey, request.AdditionalMetaValue);
+        }
+        else
+        {
+            throw EngineErrors.Invalid("either workflow run id or additional meta key-value must be provided");
+        }
+
+        if (!engine.Runs.SubscribeEvents(subscriber))
+        {
+            return;
+        }
+
+        try
+        {
+            var reader = subscriber.Events.Reader;
+            while (true)
+            {
+                if (!await WaitForEventsAsync(subscriber, context.CancellationToken).ConfigureAwait(false))
+                {
+                    if (!reader.Completion.IsCompleted)
+                    {
+                        engine.Runs.SendOverdue(subscriber);
+                        continue;
+                    }
+
+                    break;
+                }
+
+                while (reader.TryRead(out var evt))
+                {
+                    if (evt is not null)
+                    {
+                        responseStream.WriteOptions = reader.TryPeek(out _) ? BufferHint : null;
+                        await responseStream.WriteAsync(WorkflowEventMapper.ToWire(evt), context.CancellationToken).ConfigureAwait(false);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        {
+            // The client went away.
+        }
+        finally
+        {
+            engine.Runs.UnsubscribeEvents(subscriber);
+        }
+    }
+
     public override Task<WorkerUnsubscribeResponse> Unsubscribe(WorkerUnsubscribeRequest request, ServerCallContext context)
     {
         engine.Workers.Unsubscribe(request.WorkerId);
@@ -170,6 +227,32 @@ internal sealed class DispatcherService(Engine engine, DevEngineOptions options)
     {
         engine.Workers.UpsertLabels(request.WorkerId, WorkerRequestMapper.Labels(request.Labels));
         return Task.FromResult(new UpsertWorkerLabelsResponse { TenantId = engine.TenantId, WorkerId = request.WorkerId });
+    }
+
+    /// <summary>Waits for events to write, or for held chunks to fall due (then answers <see langword="false"/>, as at the end).</summary>
+    private async Task<bool> WaitForEventsAsync(EventSubscriber subscriber, CancellationToken cancellationToken)
+    {
+        if (engine.Runs.HeldUntil(subscriber) is not { } due)
+        {
+            return await subscriber.Events.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var delay = due - options.TimeProvider.GetUtcNow();
+        if (delay <= TimeSpan.Zero)
+        {
+            return false;
+        }
+
+        using var timeout = new CancellationTokenSource(delay, options.TimeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            return await subscriber.Events.Reader.WaitToReadAsync(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
     }
 
     public override Task<OverridesDataResponse> PutOverridesData(OverridesData request, ServerCallContext context) =>

@@ -40,7 +40,9 @@ internal sealed class EventsService(Engine engine, DevEngineOptions options) : P
 
     public override Task<PutStreamEventResponse> PutStreamEvent(PutStreamEventRequest request, ServerCallContext context)
     {
-        engine.Tasks.AppendStream(request.TaskRunExternalId);
+        // Hatchet hands the bytes on as the event's string payload.
+        var createdAt = (request.CreatedAt ?? new Timestamp()).ToDateTimeOffset();
+        engine.Tasks.AppendStream(request.TaskRunExternalId, request.Message.ToStringUtf8(), createdAt, request.HasEventIndex ? request.EventIndex : null);
         return Task.FromResult(new PutStreamEventResponse());
     }
 

@@ -41,6 +41,29 @@ internal sealed class HatchetRestClient : IDisposable
     /// <exception cref="HttpRequestException">The engine could not be reached.</exception>
     public async Task<JsonDocument> SendAsync(HttpMethod method, string path, string? jsonBody, CancellationToken cancellationToken)
     {
+        using var response = await SendCoreAsync(method, path, jsonBody, cancellationToken).ConfigureAwait(false);
+        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            return await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Sends a request whose success has no body to read (such as a <c>204</c> of a delete).</summary>
+    /// <param name="method">The method.</param>
+    /// <param name="path">The path, starting with <c>/api/</c>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the engine has answered with a success status.</returns>
+    /// <exception cref="HatchetConfigurationException">No server URL is known.</exception>
+    /// <exception cref="HatchetApiException">The engine answered with an error status.</exception>
+    /// <exception cref="HttpRequestException">The engine could not be reached.</exception>
+    public async Task SendWithoutAnswerAsync(HttpMethod method, string path, CancellationToken cancellationToken)
+    {
+        using var response = await SendCoreAsync(method, path, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<HttpResponseMessage> SendCoreAsync(HttpMethod method, string path, string? jsonBody, CancellationToken cancellationToken)
+    {
         if (_serverUrl is null)
         {
             throw new HatchetConfigurationException(
@@ -53,18 +76,17 @@ internal sealed class HatchetRestClient : IDisposable
             request.Content = new StringContent(jsonBody, Encoding.UTF8, "application/json");
         }
 
-        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
-            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            throw new HatchetApiException(method.Method, path, response.StatusCode, body);
+            using (response)
+            {
+                var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+                throw new HatchetApiException(method.Method, path, response.StatusCode, body);
+            }
         }
 
-        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
-        {
-            return await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
+        return response;
     }
 
     public void Dispose() => _http.Dispose();

@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Grpc.Core;
 using MageFlow.Hatchet.Client;
 using MageFlow.Hatchet.Exceptions;
 using MageFlow.Hatchet.Protocol.V1;
@@ -58,6 +60,40 @@ public sealed class RunsClient
         _listener.Watch(runId, observer);
     }
 
+    /// <summary>
+    /// Follows a run's events as the engine sends them (Hatchet's <c>SubscribeToWorkflowEvents</c>): task runs created,
+    /// completed, failed or cancelled, the chunks tasks stream, and last the run's end, after which the sequence ends. A run
+    /// that has already finished yields nothing. The engine keeps no events: only those after the subscription opens come.
+    /// </summary>
+    /// <param name="runId">The workflow run id.</param>
+    /// <param name="cancellationToken">Stops following (the run goes on).</param>
+    /// <returns>The events, in the engine's order (stream chunks of a task in the order the task sent them).</returns>
+    /// <exception cref="HatchetRpcException">The engine refused the subscription (for example an unknown run) or the stream broke.</exception>
+    public IAsyncEnumerable<RunStreamEvent> SubscribeAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(runId);
+        return ReadEventsAsync(new Protocol.SubscribeToWorkflowEventsRequest { WorkflowRunId = runId }, $"following run '{runId}'", cancellationToken);
+    }
+
+    /// <summary>
+    /// Yields the chunks a run's tasks stream with <see cref="Tasks.TaskContext.PutStreamAsync(string, CancellationToken)"/>, in
+    /// order, and ends when the run ends. Chunks sent before the subscription opens are not delivered.
+    /// </summary>
+    /// <param name="runId">The workflow run id.</param>
+    /// <param name="cancellationToken">Stops following (the run goes on).</param>
+    /// <returns>The chunks as text.</returns>
+    /// <exception cref="HatchetRpcException">The engine refused the subscription (for example an unknown run) or the stream broke.</exception>
+    public async IAsyncEnumerable<string> SubscribeToStreamAsync(string runId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var evt in SubscribeAsync(runId, cancellationToken).ConfigureAwait(false))
+        {
+            if (evt.Kind == RunStreamEventKind.TaskStream)
+            {
+                yield return evt.Payload;
+            }
+        }
+    }
+
     /// <summary>Cancels runs or task runs by id.</summary>
     /// <param name="ids">Workflow run ids or task run ids.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
@@ -69,5 +105,31 @@ public sealed class RunsClient
         request.ExternalIds.AddRange(ids);
         var response = await _engine.CallAsync("CancelTasks", ct => _engine.Admin.CancelTasksAsync(request, cancellationToken: ct).ResponseAsync, cancellationToken).ConfigureAwait(false);
         return response.CancelledTasks;
+    }
+
+    private async IAsyncEnumerable<RunStreamEvent> ReadEventsAsync(Protocol.SubscribeToWorkflowEventsRequest request, string operation, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var call = _engine.Dispatcher.SubscribeToWorkflowEvents(request, cancellationToken: cancellationToken);
+        while (true)
+        {
+            try
+            {
+                if (!await call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false))
+                {
+                    yield break;
+                }
+            }
+            catch (RpcException e) when (e.StatusCode != StatusCode.Cancelled || !cancellationToken.IsCancellationRequested)
+            {
+                throw new HatchetRpcException(operation, e);
+            }
+
+            var evt = RunStreamEvents.ToEvent(call.ResponseStream.Current);
+            yield return evt;
+            if (evt.IsLast)
+            {
+                yield break;
+            }
+        }
     }
 }

@@ -11,6 +11,8 @@ internal interface ITaskRunServices
 
     Task LogAsync(TaskContext context, string message, string level, CancellationToken cancellationToken);
 
+    Task PutStreamAsync(TaskContext context, ReadOnlyMemory<byte> chunk, long index, CancellationToken cancellationToken);
+
     Task<DateTimeOffset> RefreshTimeoutAsync(TaskContext context, TimeSpan by, CancellationToken cancellationToken);
 
     Task ReleaseSlotAsync(TaskContext context, CancellationToken cancellationToken);

@@ -11,6 +11,7 @@ public sealed class TaskContext
     private readonly ITaskRunServices _services;
     private readonly JsonElement _payload;
     private int _childIndex = -1;
+    private long _streamIndex = -1;
 
     internal TaskContext(AssignedAction action, TaskDefinition definition, JsonElement payload, IReadOnlyDictionary<string, JsonElement> metadata, ITaskRunServices services, CancellationToken cancellationToken)
     {
@@ -58,6 +59,16 @@ public sealed class TaskContext
 
     /// <summary>Gets the token cancelled when the engine cancels this attempt (cancel, timeout) or the worker stops.</summary>
     public CancellationToken CancellationToken { get; }
+
+    /// <summary>
+    /// Gets the payload of the event filter that let the triggering event start this run (<see cref="DefaultEventFilter"/>),
+    /// or an undefined element when no filter applied.
+    /// </summary>
+    public JsonElement FilterPayload =>
+        _payload.TryGetProperty("triggers", out var triggers) && triggers.ValueKind == JsonValueKind.Object &&
+        triggers.TryGetProperty("filter_payload", out var filter) && filter.ValueKind == JsonValueKind.Object
+            ? filter
+            : default;
 
     /// <summary>Gets the raw run input.</summary>
     public JsonElement Input => _payload.TryGetProperty("input", out var input) ? input : default;
@@ -116,6 +127,40 @@ public sealed class TaskContext
     /// <returns>A task that completes when the engine has the line.</returns>
     public Task LogAsync(string message, string level = "INFO", CancellationToken cancellationToken = default) =>
         _services.LogAsync(this, message.Length > 10_000 ? message[..10_000] : message, level, cancellationToken);
+
+    /// <summary>Streams a chunk of text to the run's subscribers; see <see cref="PutStreamAsync(string, CancellationToken)"/>.</summary>
+    /// <param name="text">The chunk.</param>
+    /// <returns>A task that completes when the engine has the chunk.</returns>
+    public Task PutStreamAsync(string text) => PutStreamAsync(text, CancellationToken.None);
+
+    /// <summary>Streams a chunk of bytes to the run's subscribers; see <see cref="PutStreamAsync(ReadOnlyMemory{byte}, CancellationToken)"/>.</summary>
+    /// <param name="bytes">The chunk.</param>
+    /// <returns>A task that completes when the engine has the chunk.</returns>
+    public Task PutStreamAsync(ReadOnlyMemory<byte> bytes) => PutStreamAsync(bytes, CancellationToken.None);
+
+    /// <summary>
+    /// Streams a chunk of text to the run's subscribers (Hatchet's <c>PutStreamEvent</c>), sent as UTF-8. Each chunk carries
+    /// the next index of this attempt, so subscribers get the chunks in the order of these calls even when the calls overlap.
+    /// The engine keeps no chunk: only subscriptions open at the time receive it.
+    /// </summary>
+    /// <param name="text">The chunk.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the engine has the chunk.</returns>
+    public Task PutStreamAsync(string text, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return PutStreamAsync(System.Text.Encoding.UTF8.GetBytes(text), cancellationToken);
+    }
+
+    /// <summary>
+    /// Streams a chunk of bytes to the run's subscribers (Hatchet's <c>PutStreamEvent</c>). The engine hands the bytes on as
+    /// the event's string payload, so subscribers read them as UTF-8 text.
+    /// </summary>
+    /// <param name="bytes">The chunk.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the engine has the chunk.</returns>
+    public Task PutStreamAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken) =>
+        _services.PutStreamAsync(this, bytes, Interlocked.Increment(ref _streamIndex), cancellationToken);
 
     /// <summary>Extends this attempt's execution timeout.</summary>
     /// <param name="by">How much longer the attempt may run.</param>

@@ -41,6 +41,8 @@ public sealed class TaskDeclaration<TIn, TOut> : WorkflowDeclarationBase
 
     internal override IEnumerable<string> CronTriggers => Options.OnCrons;
 
+    internal override IEnumerable<DefaultEventFilter> EventFilters => Options.DefaultFilters;
+
     internal override IEnumerable<ConcurrencyLimit> WorkflowConcurrency => [];
 
     internal override int? DefaultPriority => Options.DefaultPriority;

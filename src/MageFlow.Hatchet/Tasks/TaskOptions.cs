@@ -39,6 +39,9 @@ public sealed class TaskOptions
     /// <summary>Gets the cron expressions that trigger the task (standalone tasks only).</summary>
     public IList<string> OnCrons { get; } = [];
 
+    /// <summary>Gets the event filters the task declares (standalone tasks only; see <see cref="DefaultEventFilter"/>).</summary>
+    public IList<DefaultEventFilter> DefaultFilters { get; } = [];
+
     /// <summary>Gets or sets the default priority of runs (1 low … 3 high).</summary>
     /// <value>The default value is none (the engine's default, 1).</value>
     public int? DefaultPriority { get; set; }

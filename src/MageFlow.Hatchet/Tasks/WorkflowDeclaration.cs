@@ -46,6 +46,8 @@ public sealed class WorkflowDeclaration<TIn> : WorkflowDeclarationBase
 
     internal override IEnumerable<string> CronTriggers => Options.OnCrons;
 
+    internal override IEnumerable<DefaultEventFilter> EventFilters => Options.DefaultFilters;
+
     internal override IEnumerable<ConcurrencyLimit> WorkflowConcurrency => Options.Concurrency;
 
     internal override int? DefaultPriority => Options.DefaultPriority;

@@ -48,6 +48,8 @@ public abstract class WorkflowDeclarationBase
 
     internal abstract IEnumerable<string> CronTriggers { get; }
 
+    internal abstract IEnumerable<DefaultEventFilter> EventFilters { get; }
+
     internal abstract IEnumerable<ConcurrencyLimit> WorkflowConcurrency { get; }
 
     internal abstract int? DefaultPriority { get; }
@@ -71,6 +73,17 @@ public abstract class WorkflowDeclarationBase
         var request = new CreateWorkflowVersionRequest { Name = WorkflowName, Version = string.Empty, Description = string.Empty };
         request.EventTriggers.AddRange(EventTriggers.Select(e => Client.Namespace + e));
         request.CronTriggers.AddRange(CronTriggers);
+        foreach (var filter in EventFilters)
+        {
+            var wire = new DefaultFilter { Expression = filter.Expression, Scope = filter.Scope };
+            if (filter.Payload is { } payload)
+            {
+                wire.Payload = Google.Protobuf.ByteString.CopyFrom(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(payload, payload.GetType(), Client.Options.JsonSerializerOptions));
+            }
+
+            request.DefaultFilters.Add(wire);
+        }
+
         request.Tasks.AddRange(TaskDefinitions.Select(t => t.ToProto(WorkflowName)));
         if (OnFailureDefinition is { } onFailure)
         {

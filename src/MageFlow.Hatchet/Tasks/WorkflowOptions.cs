@@ -9,6 +9,9 @@ public sealed class WorkflowOptions
     /// <summary>Gets the cron expressions that trigger the workflow.</summary>
     public IList<string> OnCrons { get; } = [];
 
+    /// <summary>Gets the event filters the workflow declares (see <see cref="DefaultEventFilter"/>).</summary>
+    public IList<DefaultEventFilter> DefaultFilters { get; } = [];
+
     /// <summary>Gets the workflow-level concurrency limits.</summary>
     public IList<ConcurrencyLimit> Concurrency { get; } = [];
 

@@ -6,7 +6,7 @@ using MageFlow.Hatchet.Tasks;
 
 namespace MageFlow.Hatchet.Worker;
 
-/// <summary>What a running task asks of the engine through its context: logs, timeout refreshes, slot release.</summary>
+/// <summary>What a running task asks of the engine through its context: logs, stream chunks, timeout refreshes, slot release.</summary>
 internal sealed class TaskRunServices(EngineConnection engine, WorkerSession session, HatchetClientOptions options) : ITaskRunServices
 {
     public string WorkerId => session.WorkerId ?? string.Empty;
@@ -25,6 +25,19 @@ internal sealed class TaskRunServices(EngineConnection engine, WorkerSession ses
             TaskRetryCount = context.RetryCount,
         };
         await engine.CallAsync("PutLog", ct => engine.Events.PutLogAsync(request, cancellationToken: ct).ResponseAsync, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task PutStreamAsync(TaskContext context, ReadOnlyMemory<byte> chunk, long index, CancellationToken cancellationToken)
+    {
+        var request = new PutStreamEventRequest
+        {
+            TaskRunExternalId = context.TaskRunExternalId,
+            CreatedAt = Timestamp.FromDateTimeOffset(options.TimeProvider.GetUtcNow()),
+            Message = Google.Protobuf.ByteString.CopyFrom(chunk.Span),
+            Metadata = string.Empty,
+            EventIndex = index,
+        };
+        await engine.CallAsync("PutStreamEvent", ct => engine.Events.PutStreamEventAsync(request, cancellationToken: ct).ResponseAsync, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<DateTimeOffset> RefreshTimeoutAsync(TaskContext context, TimeSpan by, CancellationToken cancellationToken)

@@ -28,6 +28,18 @@ internal sealed record WorkflowDef
     /// <summary>Gets the event keys whose pushes trigger this workflow.</summary>
     public required IReadOnlyList<string> EventTriggers { get; init; }
 
+    /// <summary>Gets when the workflow was first registered (kept by later versions).</summary>
+    public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>Gets the declared event filters; none means every matching event starts a run.</summary>
+    public IReadOnlyList<EventFilter> Filters { get; init; } = [];
+
+    /// <summary>Gets the cron expressions that trigger this workflow (validated when the version was put).</summary>
+    public IReadOnlyList<string> CronTriggers { get; init; } = [];
+
+    /// <summary>Gets the input JSON of cron-triggered runs, or <see langword="null"/> for none.</summary>
+    public string? CronInput { get; init; }
+
     /// <summary>Gets the workflow-level concurrency limits, checked before a run starts.</summary>
     public required IReadOnlyList<ConcurrencyRule> Concurrency { get; init; }
 

@@ -50,6 +50,9 @@ internal sealed class WorkflowRun : ConcurrencyHolder
     /// <summary>Gets the task run that spawned this run as a child, if any.</summary>
     public TaskRun? ParentTask { get; init; }
 
+    /// <summary>Gets the payload of the event filter that let an event start the run, if any (its tasks' <c>triggers.filter_payload</c>).</summary>
+    public string? FilterPayloadJson { get; init; }
+
     /// <summary>Gets the child index the parent gave, if any.</summary>
     public int? ChildIndex { get; init; }
 

@@ -9,7 +9,7 @@ namespace MageFlow.Hatchet.DevEngine.Core.Operations;
 /// Watching and controlling runs: result subscriptions, details, cancel, replay. Each method is one atomic
 /// transition under the engine lock.
 /// </summary>
-internal sealed class RunOperations(Lock gate, RunStore runs, RunSubscriptions subscriptions, RunAdministration administration)
+internal sealed class RunOperations(Lock gate, RunStore runs, RunSubscriptions subscriptions, RunEventFeed feed, RunAdministration administration, TimeProvider time)
 {
     /// <summary>Subscribes a <c>SubscribeToWorkflowRuns</c> stream to a run's end.</summary>
     /// <param name="runId">The run id.</param>
@@ -30,6 +30,70 @@ internal sealed class RunOperations(Lock gate, RunStore runs, RunSubscriptions s
         lock (gate)
         {
             subscriptions.Unsubscribe(subscriber, runIds);
+        }
+    }
+
+    /// <summary>
+    /// Opens a <c>SubscribeToWorkflowEvents</c> stream. A run subscription to a run that has already finished gets nothing
+    /// (Hatchet ends such a stream at once); one to a run the engine does not know is refused.
+    /// </summary>
+    /// <param name="subscriber">The stream's subscriber.</param>
+    /// <returns><see langword="false"/> when the stream has nothing to wait for and ends now.</returns>
+    public bool SubscribeEvents(EventSubscriber subscriber)
+    {
+        if (subscriber.RunId is { } runId && !Guid.TryParse(runId, out _))
+        {
+            throw EngineErrors.Invalid($"invalid workflow run id {runId}");
+        }
+
+        lock (gate)
+        {
+            if (subscriber.RunId is { } id)
+            {
+                if (!runs.TryGetRun(id, out var run))
+                {
+                    throw EngineErrors.NotFound($"workflow run {id} not found");
+                }
+
+                if (run.Finalized)
+                {
+                    return false;
+                }
+            }
+
+            feed.Subscribe(subscriber);
+            return true;
+        }
+    }
+
+    /// <summary>Closes a <c>SubscribeToWorkflowEvents</c> stream.</summary>
+    /// <param name="subscriber">The stream's subscriber.</param>
+    public void UnsubscribeEvents(EventSubscriber subscriber)
+    {
+        lock (gate)
+        {
+            feed.Unsubscribe(subscriber);
+        }
+    }
+
+    /// <summary>Gets when a stream's held (out-of-order) chunks are due to be sent anyway.</summary>
+    /// <param name="subscriber">The stream's subscriber.</param>
+    /// <returns>The time, or <see langword="null"/> when it holds none.</returns>
+    public DateTimeOffset? HeldUntil(EventSubscriber subscriber)
+    {
+        lock (gate)
+        {
+            return subscriber.HeldUntil;
+        }
+    }
+
+    /// <summary>Sends a stream's chunks held past their limit.</summary>
+    /// <param name="subscriber">The stream's subscriber.</param>
+    public void SendOverdue(EventSubscriber subscriber)
+    {
+        lock (gate)
+        {
+            subscriber.SendOverdue(time.GetUtcNow());
         }
     }
 

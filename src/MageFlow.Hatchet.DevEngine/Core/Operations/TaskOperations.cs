@@ -1,6 +1,8 @@
 using MageFlow.Hatchet.DevEngine.Core.Logs;
 using MageFlow.Hatchet.DevEngine.Core.Requests;
+using MageFlow.Hatchet.DevEngine.Core.Outputs;
 using MageFlow.Hatchet.DevEngine.Core.Runs;
+using MageFlow.Hatchet.DevEngine.Core.Subscriptions;
 
 namespace MageFlow.Hatchet.DevEngine.Core.Operations;
 
@@ -8,7 +10,7 @@ namespace MageFlow.Hatchet.DevEngine.Core.Operations;
 /// What workers report about the tasks they run: step events, timeout refreshes, slot releases, logs and
 /// stream chunks. Each method is one atomic transition under the engine lock.
 /// </summary>
-internal sealed class TaskOperations(Lock gate, StepReports reports, RunStore runs, TaskLogStore logs)
+internal sealed class TaskOperations(Lock gate, StepReports reports, RunStore runs, TaskLogStore logs, RunEventFeed feed)
 {
     /// <summary>Applies a worker's step event (<c>SendStepActionEvent</c>).</summary>
     /// <param name="report">The report.</param>
@@ -56,13 +58,32 @@ internal sealed class TaskOperations(Lock gate, StepReports reports, RunStore ru
         }
     }
 
-    /// <summary>Accepts a stream chunk for an existing task run (<c>PutStreamEvent</c>; chunks are not kept: no run streaming yet).</summary>
+    /// <summary>
+    /// Fans a stream chunk of an existing task run out to the event streams following its run (<c>PutStreamEvent</c>).
+    /// Like Hatchet, the engine keeps no chunk: a stream opened later does not get it.
+    /// </summary>
     /// <param name="taskId">The task run's external id.</param>
-    public void AppendStream(string taskId)
+    /// <param name="chunk">The chunk, as text.</param>
+    /// <param name="createdAt">When the worker made it.</param>
+    /// <param name="index">Its ordering index, if the worker gave one.</param>
+    public void AppendStream(string taskId, string chunk, DateTimeOffset createdAt, long? index)
     {
+        if (!Guid.TryParse(taskId, out _))
+        {
+            throw EngineErrors.Invalid("task external run id is not a valid uuid");
+        }
+
         lock (gate)
         {
-            _ = runs.GetTask(taskId);
+            if (!runs.TryGetTask(taskId, out var task))
+            {
+                throw EngineErrors.NotFound($"task run not found: {taskId}");
+            }
+
+            if (feed.Watches(task.Run))
+            {
+                feed.Publish(task.Run, new RunEvent(task.Run.Id, RunEventKind.TaskStream, task.ExternalId, createdAt, chunk, null, index));
+            }
         }
     }
 

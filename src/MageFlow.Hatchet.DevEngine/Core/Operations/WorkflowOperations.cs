@@ -12,7 +12,7 @@ namespace MageFlow.Hatchet.DevEngine.Core.Operations;
 /// Workflow definitions and the ways runs are asked for. Each method is one atomic transition under the
 /// engine lock; checks that need no engine state run before the lock is taken.
 /// </summary>
-internal sealed class WorkflowOperations(Lock gate, WorkflowRegistry workflows, RunTriggers triggers)
+internal sealed class WorkflowOperations(Lock gate, WorkflowRegistry workflows, RunTriggers triggers, Timers.CronSchedules crons, TimeProvider time)
 {
     private readonly RateLimitStore _rateLimits = new();
 
@@ -24,7 +24,21 @@ internal sealed class WorkflowOperations(Lock gate, WorkflowRegistry workflows, 
         var parsed = WorkflowDefinitionParser.Parse(request);
         lock (gate)
         {
-            return workflows.Register(parsed);
+            var now = time.GetUtcNow();
+            var def = workflows.Register(parsed with { CreatedAt = now });
+            crons.ReplaceDeclared(def, now);
+            return def;
+        }
+    }
+
+    /// <summary>Lists the current versions of the workflows whose names contain a text, ignoring case (REST's workflow list).</summary>
+    /// <param name="search">The text; empty for all.</param>
+    /// <returns>The workflows, newest first.</returns>
+    public List<WorkflowDef> List(string search)
+    {
+        lock (gate)
+        {
+            return workflows.All.Reverse().Where(d => d.Name.Contains(search, StringComparison.OrdinalIgnoreCase)).ToList();
         }
     }
 

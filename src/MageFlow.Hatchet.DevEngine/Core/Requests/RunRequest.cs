@@ -23,6 +23,9 @@ internal sealed class RunRequest
     /// <summary>Gets the additional metadata JSON, if sent.</summary>
     public string? AdditionalMetadataJson { get; init; }
 
+    /// <summary>Gets the payload of the event filter that let an event start the run, if any.</summary>
+    public string? FilterPayloadJson { get; init; }
+
     /// <summary>Gets the priority, if sent.</summary>
     public int? Priority { get; init; }
 

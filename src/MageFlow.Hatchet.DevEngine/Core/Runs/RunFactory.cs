@@ -105,6 +105,7 @@ internal sealed class RunFactory(WorkflowRegistry workflows, RunStore runs, RunL
             DesiredLabels = p.Request.DesiredLabels,
             TriggeringEventId = eventId,
             TriggeringEventKey = eventKey,
+            FilterPayloadJson = p.Request.FilterPayloadJson,
         };
         var tasks = new TaskRun[p.Def.Tasks.Count];
         for (var i = 0; i < tasks.Length; i++)

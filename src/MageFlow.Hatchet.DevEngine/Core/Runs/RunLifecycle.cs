@@ -1,5 +1,6 @@
 using MageFlow.Hatchet.DevEngine.Core.Concurrency;
 using MageFlow.Hatchet.DevEngine.Core.Model;
+using MageFlow.Hatchet.DevEngine.Core.Outputs;
 using MageFlow.Hatchet.DevEngine.Core.Scheduling;
 using MageFlow.Hatchet.DevEngine.Core.Subscriptions;
 using MageFlow.Hatchet.DevEngine.Core.Timers;
@@ -16,6 +17,7 @@ internal sealed class RunLifecycle(
     Scheduler scheduler,
     RunStore runs,
     RunSubscriptions subscriptions,
+    RunEventFeed feed,
     TaskDeadlines deadlines,
     EngineCounters counters,
     TimeProvider time,
@@ -51,6 +53,8 @@ internal sealed class RunLifecycle(
     /// <param name="task">The task run.</param>
     public void MakeReady(TaskRun task)
     {
+        // Hatchet creates a DAG's task when its parents are done and reports the creation as STARTED.
+        Publish(task, RunEventKind.TaskStarted, string.Empty, task.InsertedAt);
         if (task.Def.Concurrency.Count == 0)
         {
             Enqueue(task);
@@ -105,6 +109,7 @@ internal sealed class RunLifecycle(
         task.FinishedAt = Now;
         counters.TaskCompleted();
         Settle(task);
+        Publish(task, RunEventKind.TaskCompleted, output, Now);
         var tasks = task.Run.Tasks;
         foreach (var child in task.Def.Children)
         {
@@ -131,6 +136,8 @@ internal sealed class RunLifecycle(
         scheduler.Release(task);
         if (!shouldNotRetry && task.AppRetryCount < task.Def.Retries)
         {
+            // Hatchet reports every failed attempt, with the retry count of that attempt.
+            Publish(task, RunEventKind.TaskFailed, error, Now);
             task.RetryCount++;
             task.AppRetryCount++;
             task.Error = error;
@@ -159,6 +166,7 @@ internal sealed class RunLifecycle(
         task.FinishedAt = Now;
         counters.TaskFailed();
         Settle(task);
+        Publish(task, RunEventKind.TaskFailed, error, Now);
         CancelDescendants(task, $"not run: parent task '{task.Def.ReadableId}' failed");
         if (OnFailureTasks.CreateFor(task, Now) is { } onFailure)
         {
@@ -190,6 +198,7 @@ internal sealed class RunLifecycle(
         task.Error = reason;
         task.FinishedAt = Now;
         Settle(task);
+        Publish(task, RunEventKind.TaskCancelled, string.Empty, Now);
         CancelDescendants(task, $"not run: parent task '{task.Def.ReadableId}' was cancelled");
         CheckRunDone(task.Run);
     }
@@ -361,6 +370,26 @@ internal sealed class RunLifecycle(
         ConcurrencyAdmission.Release(run, this);
         Log.RunFinished(log, run.Def.Name, run.Id, run.Status.ToString());
         subscriptions.PublishFinished(run);
+        if (feed.Watches(run))
+        {
+            var kind = run.Status switch
+            {
+                ExecutionStatus.Failed => RunEventKind.RunFailed,
+                ExecutionStatus.Cancelled => RunEventKind.RunCancelled,
+                _ => RunEventKind.RunCompleted,
+            };
+            feed.Publish(run, new RunEvent(run.Id, kind, run.Id, Now, string.Empty, null, null));
+        }
+
         runs.RetainFinished(run);
+    }
+
+    /// <summary>Publishes a task run's event to the event streams following its run (none is made when nobody follows).</summary>
+    private void Publish(TaskRun task, RunEventKind kind, string payload, DateTimeOffset at)
+    {
+        if (feed.Watches(task.Run))
+        {
+            feed.Publish(task.Run, new RunEvent(task.Run.Id, kind, task.ExternalId, at, payload, task.RetryCount, null));
+        }
     }
 }

@@ -128,17 +128,43 @@ internal sealed class RunTriggers(WorkflowRegistry workflows, RunFactory factory
         var triggered = new List<string>(listeners.Count);
         for (var i = 0; i < listeners.Count; i++)
         {
-            var request = new RunRequest
+            var def = listeners[i];
+            if (def.Filters.Count == 0)
             {
-                WorkflowName = listeners[i].Name,
-                InputJson = pushed.Payload,
-                InputFromEvent = true,
-                AdditionalMetadataJson = EventRunMetadata.For(pushed.AdditionalMetadataJson, eventId, pushed.Key),
-                Priority = pushed.Priority,
-            };
-            triggered.Add(factory.Create(factory.Prepare(request), eventId, pushed.Key).Id);
+                triggered.Add(Start(def, pushed, eventId, null));
+                continue;
+            }
+
+            // Hatchet's trigger decisions (makeTriggerDecisions in pkg/repository/trigger.go): a workflow with filters runs
+            // only for events whose scope has filters, once for each filter whose expression holds.
+            if (pushed.Scope is null)
+            {
+                continue;
+            }
+
+            foreach (var filter in def.Filters)
+            {
+                if (filter.Scope == pushed.Scope && filter.Passes)
+                {
+                    triggered.Add(Start(def, pushed, eventId, filter.PayloadJson));
+                }
+            }
         }
 
         return triggered;
+    }
+
+    private string Start(WorkflowDef def, PushedEvent pushed, string eventId, string? filterPayload)
+    {
+        var request = new RunRequest
+        {
+            WorkflowName = def.Name,
+            InputJson = pushed.Payload,
+            InputFromEvent = true,
+            AdditionalMetadataJson = EventRunMetadata.For(pushed.AdditionalMetadataJson, eventId, pushed.Key),
+            Priority = pushed.Priority,
+            FilterPayloadJson = filterPayload,
+        };
+        return factory.Create(factory.Prepare(request), eventId, pushed.Key).Id;
     }
 }

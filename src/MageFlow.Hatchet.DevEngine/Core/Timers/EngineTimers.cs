@@ -10,7 +10,7 @@ namespace MageFlow.Hatchet.DevEngine.Core.Timers;
 /// <summary>
 /// Everything that happens because time passed, checked on every tick (the host ticks every 50 ms):
 /// reassignment of the tasks of silent workers, execution and schedule timeouts, ends of retry backoff, and due
-/// scheduled runs. (A worker silent past the shorter heartbeat timeout is merely skipped by the scheduler.)
+/// scheduled runs and crons. (A worker silent past the shorter heartbeat timeout is merely skipped by the scheduler.)
 /// </summary>
 internal sealed class EngineTimers(
     WorkerRegistry workers,
@@ -18,6 +18,7 @@ internal sealed class EngineTimers(
     RunFactory factory,
     TaskDeadlines deadlines,
     ScheduledRuns scheduled,
+    CronSchedules crons,
     TimeSpan reassignTimeout,
     TimeProvider time,
     ILogger log)
@@ -29,6 +30,29 @@ internal sealed class EngineTimers(
         ReassignTasksOfSilentWorkers(now);
         FireTaskDeadlines(now);
         StartDueScheduledRuns(now);
+        StartDueCronRuns(now);
+    }
+
+    private void StartDueCronRuns(DateTimeOffset now)
+    {
+        var due = crons.TakeDue(now);
+        if (due is null)
+        {
+            return;
+        }
+
+        foreach (var request in due)
+        {
+            try
+            {
+                factory.Create(factory.Prepare(request), null, null);
+            }
+            catch (RpcException e)
+            {
+                // Hatchet's ticker logs a cron run that cannot start and keeps the cron.
+                Log.CronFailed(log, request.WorkflowName, e.Status.Detail);
+            }
+        }
     }
 
     /// <summary>

@@ -14,4 +14,10 @@ internal static class ValidationMessage
     /// <returns>The message.</returns>
     public static string OneOf(string field, string allowed, string actual) =>
         $"Validation failed with the following errors:\n0: validation failed on field '{field}': on condition 'oneof' [ {allowed} ]: got '{actual}'\n";
+
+    /// <summary>A cron expression Hatchet's parser refuses (the <c>cron</c> check, with its own text).</summary>
+    /// <param name="field">The field's path, such as <c>CreateWorkflowVersionOpts.CronTriggers[0]</c>.</param>
+    /// <returns>The message.</returns>
+    public static string Cron(string field) =>
+        $"Validation failed with the following errors:\n0: validation failed on field '{field}': Invalid cron expression\n";
 }

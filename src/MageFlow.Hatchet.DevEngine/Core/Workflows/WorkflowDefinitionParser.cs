@@ -54,11 +54,35 @@ internal static class WorkflowDefinitionParser
             rules.Add(ConcurrencyRule.Parse($"{name}#wf{i}", concurrency[i], $"workflow '{name}'", $"CreateWorkflowVersionOpts.Concurrency[{i}]"));
         }
 
+        var filters = new List<EventFilter>(request.DefaultFilters.Count);
         foreach (var filter in request.DefaultFilters)
         {
-            if (filter.HasPayload && filter.Payload.Length > 0 && !JsonInput.IsJson(filter.Payload.ToStringUtf8()))
+            string? payload = null;
+            if (filter.HasPayload && filter.Payload.Length > 0)
             {
-                throw EngineErrors.Invalid($"workflow '{name}': default filter payload is not valid JSON");
+                payload = filter.Payload.ToStringUtf8();
+                if (!JsonInput.IsJson(payload))
+                {
+                    throw EngineErrors.Invalid($"workflow '{name}': default filter payload is not valid JSON");
+                }
+            }
+
+            // No CEL here: an expression the engine cannot evaluate is refused rather than taken as true or false.
+            var expression = filter.Expression.Trim();
+            if (expression is not ("true" or "false" or ""))
+            {
+                throw EngineErrors.Invalid(
+                    $"workflow '{name}': the dev engine evaluates only the filter expressions 'true' and 'false' (it has no CEL), got '{filter.Expression}'");
+            }
+
+            filters.Add(new EventFilter(filter.Scope, expression == "true", payload));
+        }
+
+        for (var i = 0; i < request.CronTriggers.Count; i++)
+        {
+            if (Timers.CronSchedules.TryParse(request.CronTriggers[i]) is null)
+            {
+                throw EngineErrors.Invalid(ValidationMessage.Cron($"CreateWorkflowVersionOpts.CronTriggers[{i}]"));
             }
         }
 
@@ -72,6 +96,9 @@ internal static class WorkflowDefinitionParser
             OnFailure = onFailure,
             EventTriggers = request.EventTriggers.Where(e => !string.IsNullOrEmpty(e)).ToArray(),
             Concurrency = rules,
+            Filters = filters,
+            CronTriggers = [.. request.CronTriggers],
+            CronInput = string.IsNullOrEmpty(request.CronInput) ? null : request.CronInput,
             DefaultPriority = request.HasDefaultPriority ? request.DefaultPriority : 1,
         };
     }

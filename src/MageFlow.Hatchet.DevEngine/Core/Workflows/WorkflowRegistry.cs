@@ -27,7 +27,7 @@ internal sealed class WorkflowRegistry(ILogger log)
         WorkflowDef def;
         if (_byName.TryGetValue(parsed.Name, out var registration))
         {
-            def = parsed with { WorkflowId = registration.Current.WorkflowId };
+            def = parsed with { WorkflowId = registration.Current.WorkflowId, CreatedAt = registration.Current.CreatedAt };
             RemoveTriggers(registration);
             registration.Current = def;
             registration.Patterns = PatternsOf(def);
@@ -43,6 +43,9 @@ internal sealed class WorkflowRegistry(ILogger log)
         Log.WorkflowRegistered(log, def.Name, def.Tasks.Count);
         return def;
     }
+
+    /// <summary>Gets the current version of every workflow, in registration order.</summary>
+    public IEnumerable<WorkflowDef> All => _byName.Values.OrderBy(r => r.Ordinal).Select(r => r.Current);
 
     /// <summary>Finds the current version of a workflow.</summary>
     /// <param name="name">The workflow's name.</param>

@@ -48,7 +48,19 @@ internal static class ActionPayloadWriter
             }
 
             w.WriteEndObject();
+            // Hatchet always writes the filter payload into the triggers, null when no filter applied or the payload is
+            // not an object (ToV1StepRunData in pkg/repository/input.go).
             w.WriteStartObject("triggers");
+            if (run.FilterPayloadJson is { } filterPayload && filterPayload.TrimStart().StartsWith('{'))
+            {
+                w.WritePropertyName("filter_payload");
+                w.WriteRawValue(filterPayload, skipInputValidation: true);
+            }
+            else
+            {
+                w.WriteNull("filter_payload");
+            }
+
             w.WriteEndObject();
             w.WriteNull("user_data");
             w.WriteNull("overrides");

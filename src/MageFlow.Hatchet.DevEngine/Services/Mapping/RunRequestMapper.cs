@@ -79,7 +79,8 @@ internal static class RunRequestMapper
         wire.Key,
         wire.Payload,
         wire.HasAdditionalMetadata ? wire.AdditionalMetadata : null,
-        wire.HasPriority ? wire.Priority : null);
+        wire.HasPriority ? wire.Priority : null,
+        wire.HasScope ? wire.Scope : null);
 
     private static Dictionary<string, DesiredLabel>? DesiredLabels(MapField<string, DesiredWorkerLabels> wire) =>
         wire.Count == 0 ? null : wire.ToDictionary(kv => kv.Key, kv => DesiredLabel.From(kv.Value), StringComparer.Ordinal);

@@ -1,0 +1,106 @@
+'use strict';
+
+// Drives the official TypeScript SDK's own examples (node_modules/@hatchet-dev/typescript-sdk/v1/examples), unchanged,
+// for the conformance tests in tests/MageFlow.Hatchet.DevEngine.Tests/Interop/TypeScriptConformanceTests.cs. The
+// examples' workers are run as they ship (node .../examples/<name>/worker.js); this script does what an example's run
+// script does with the example's own workflow module and client, and reports what it saw as JSON lines, which the
+// example scripts themselves only print for a human.
+//
+// Usage: node examples.js <scenario>
+//
+// Scenarios:
+//   streaming   streaming/run.ts: streamingTask.runNoWait({}), then every chunk of hatchet.runs.subscribeToStream(id)
+//               -> {"event":"triggered","runId"}, then {"event":"streamed","chunks":[...]}
+//   crons       simple/cron.ts: simple.cron('simple-daily', '0 0 * * *', {Message}), hatchet.crons.list({workflow: simple})
+//               before and after hatchet.crons.delete(id); on_cron/workflow.ts's declared cron is listed too
+//               -> {"event":"crons","created":{...},"listed":[...],"afterDelete":[...],"declared":[...]}
+//   filters-worker
+//               on_event/workflow.ts's lowerWithFilter (declared filter: expression 'true', scope 'example-scope') and
+//               upper, served by one worker as on_event/worker.ts serves lower and upper -> {"event":"ready"}
+//   push <scope|->
+//               on_event/event.ts's first push, hatchet.events.push(SIMPLE_EVENT, {...}, {scope}) -> {"event":"pushed"}
+//
+// An unexpected exception prints {"event":"error","crashed":true,...}. It exits 0.
+
+const { emit, errorText } = require('./output.js');
+
+const examples = '@hatchet-dev/typescript-sdk/v1/examples';
+
+function summary(cron) {
+  return {
+    id: cron.metadata.id,
+    name: cron.name,
+    cron: cron.cron,
+    method: cron.method,
+    workflowName: cron.workflowName,
+    input: cron.input,
+  };
+}
+
+const scenarios = {
+  async streaming() {
+    const { hatchet } = require(`${examples}/hatchet-client`);
+    const { streamingTask } = require(`${examples}/streaming/workflow`);
+    const ref = await streamingTask.runNoWait({});
+    const id = await ref.getWorkflowRunId();
+    emit({ event: 'triggered', runId: id });
+    const chunks = [];
+    for await (const content of hatchet.runs.subscribeToStream(id)) {
+      chunks.push(content);
+    }
+
+    emit({ event: 'streamed', chunks });
+  },
+
+  async crons() {
+    const { hatchet } = require(`${examples}/hatchet-client`);
+    const { simple } = require(`${examples}/simple/workflow`);
+    const { onCron } = require(`${examples}/on_cron/workflow`);
+    const cron = await simple.cron('simple-daily', '0 0 * * *', { Message: 'hello' });
+    const listed = await hatchet.crons.list({ workflow: simple });
+    await hatchet.crons.delete(cron.metadata.id);
+    const afterDelete = await hatchet.crons.list({ workflow: simple });
+    const declared = await hatchet.crons.list({ workflow: onCron });
+    emit({
+      event: 'crons',
+      created: summary(cron),
+      listed: listed.rows.map(summary),
+      afterDelete: afterDelete.rows.map(summary),
+      declared: declared.rows.map(summary),
+    });
+  },
+};
+
+scenarios['filters-worker'] = async () => {
+  const { hatchet } = require(`${examples}/hatchet-client`);
+  const { lowerWithFilter, upper } = require(`${examples}/on_event/workflow`);
+  const worker = await hatchet.worker('on-event-filter-worker', { workflows: [lowerWithFilter, upper] });
+  worker.start().catch((e) => emit({ event: 'worker_error', message: errorText(e) }));
+  await worker.waitUntilReady(30000);
+  emit({ event: 'ready' });
+  await new Promise(() => {});
+};
+
+scenarios.push = async () => {
+  const { hatchet } = require(`${examples}/hatchet-client`);
+  const { SIMPLE_EVENT } = require(`${examples}/on_event/workflow`);
+  const scope = process.argv[3] === '-' ? undefined : process.argv[3];
+  const res = await hatchet.events.push(SIMPLE_EVENT, { Message: 'hello', ShouldSkip: false }, scope ? { scope } : {});
+  emit({ event: 'pushed', eventId: res.eventId, scope: res.scope || null });
+};
+
+async function main() {
+  const scenario = scenarios[process.argv[2]];
+  if (!scenario) {
+    throw new Error(`usage: node examples.js <${Object.keys(scenarios).join('|')}>`);
+  }
+
+  await scenario();
+}
+
+main()
+  .then(() => process.exit(0))
+  .catch((e) => {
+    emit({ event: 'error', message: errorText(e), crashed: true });
+    process.exit(0);
+  });
