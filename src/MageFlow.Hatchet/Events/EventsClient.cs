@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Google.Protobuf.WellKnownTypes;
 using MageFlow.Hatchet.Client;
+using MageFlow.Hatchet.Diagnostics;
 using MageFlow.Hatchet.Protocol;
 
 namespace MageFlow.Hatchet.Events;
@@ -34,12 +36,37 @@ public sealed class EventsClient
             Payload = payload is null ? "{}" : JsonSerializer.Serialize(payload, payload.GetType(), _options.JsonSerializerOptions),
             EventTimestamp = Timestamp.FromDateTimeOffset(_options.TimeProvider.GetUtcNow()),
         };
-        if (additionalMetadata is not null)
+        using var activity = HatchetTelemetry.StartProducer(HatchetTelemetry.PushEventSpan, request.Key);
+        activity?.SetTag("hatchet.event_key", request.Key);
+        var metadata = additionalMetadata;
+        if ((activity ?? Activity.Current) is { } parent && (additionalMetadata is null || !additionalMetadata.ContainsKey(TraceContextMetadata.TraceParentKey)))
         {
-            request.AdditionalMetadata = JsonSerializer.Serialize(additionalMetadata);
+            // The runs the event triggers continue this trace, as with the official instrumentors' push spans.
+            var traced = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+            foreach (var (k, v) in additionalMetadata ?? new Dictionary<string, string>())
+            {
+                traced[k] = JsonSerializer.SerializeToElement(v);
+            }
+
+            TraceContextMetadata.Inject(traced, parent);
+            metadata = traced.ToDictionary(kv => kv.Key, kv => kv.Value.GetString() ?? string.Empty, StringComparer.Ordinal);
         }
 
-        var evt = await _engine.CallAsync($"pushing event '{key}'", ct => _engine.Events.PushAsync(request, cancellationToken: ct).ResponseAsync, cancellationToken).ConfigureAwait(false);
-        return evt.EventId;
+        if (metadata is not null)
+        {
+            request.AdditionalMetadata = JsonSerializer.Serialize(metadata);
+        }
+
+        try
+        {
+            var evt = await _engine.CallAsync($"pushing event '{key}'", ct => _engine.Events.PushAsync(request, cancellationToken: ct).ResponseAsync, cancellationToken).ConfigureAwait(false);
+            activity?.SetTag("messaging.message.id", evt.EventId);
+            return evt.EventId;
+        }
+        catch (Exception e)
+        {
+            HatchetTelemetry.Fail(activity, e);
+            throw;
+        }
     }
 }
