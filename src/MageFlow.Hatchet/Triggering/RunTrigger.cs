@@ -41,7 +41,8 @@ internal sealed class RunTrigger(EngineConnection engine, InterceptorChain inter
         {
             var refs = await interceptors.TriggerAsync(new TriggerInput(toStart, cancellationToken), SendAsync).ConfigureAwait(false);
             HatchetTelemetry.RunsTriggered.Add(refs.Count);
-            if (activity is { IsAllDataRequested: true } && refs.Count == 1)
+            // An interceptor may have queued the run rather than started it (MageFlow's root tasks): no run id then.
+            if (activity is { IsAllDataRequested: true } && refs.Count == 1 && refs[0].QueuedAs is null)
             {
                 activity.SetTag("messaging.message.id", refs[0].RunId);
                 activity.SetTag("hatchet.workflow_run_id", refs[0].RunId);
