@@ -43,7 +43,9 @@ public sealed partial class HatchetClient
 
     /// <summary>
     /// Starts runs exactly as described: nothing is inherited or defaulted, though the client's interceptors still see
-    /// them. One run is started with one call, several with bulk calls split under the engine's message limit.
+    /// them, and a run without a <c>traceparent</c> in its metadata gets the current trace context (see
+    /// <see cref="Diagnostics.TraceContextMetadata"/>). One run is started with one call, several with bulk calls split
+    /// under the engine's message limit.
     /// </summary>
     /// <param name="runs">The runs.</param>
     /// <param name="cancellationToken">Cancels the trigger calls.</param>
