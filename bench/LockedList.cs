@@ -1,7 +1,7 @@
 namespace MageFlow.Hatchet.Bench;
 
-/// <summary>A list an exporter appends to from any thread while the bench empties it between rounds (a span can end
-/// just after its round's last result came back, as the worker records it after reporting).</summary>
+/// <summary>A list an exporter appends to from any thread: a span can end just after its round's last result came back
+/// (the worker ends it after reporting), while the round's tracer provider is being disposed.</summary>
 internal sealed class LockedList<T> : ICollection<T>
 {
     private readonly List<T> _items = [];
