@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Google.Protobuf.WellKnownTypes;
+using MageFlow.Hatchet.Diagnostics;
 using MageFlow.Hatchet.Exceptions;
 using MageFlow.Hatchet.Interceptors;
 using MageFlow.Hatchet.Protocol;
@@ -42,7 +43,9 @@ public sealed partial class HatchetClient
 
     /// <summary>
     /// Starts runs exactly as described: nothing is inherited or defaulted, though the client's interceptors still see
-    /// them. One run is started with one call, several with bulk calls split under the engine's message limit.
+    /// them, and a run without a <c>traceparent</c> in its metadata gets the current trace context (see
+    /// <see cref="Diagnostics.TraceContextMetadata"/>). One run is started with one call, several with bulk calls split
+    /// under the engine's message limit.
     /// </summary>
     /// <param name="runs">The runs.</param>
     /// <param name="cancellationToken">Cancels the trigger calls.</param>
@@ -68,7 +71,17 @@ public sealed partial class HatchetClient
 
     internal async Task<string> ScheduleAsync(WorkflowDeclarationBase workflow, DateTimeOffset at, object? input, RunOptions? options, CancellationToken cancellationToken)
     {
-        var trigger = TriggerRequests.ToProto(TriggerRunFactory.Create(workflow.WorkflowName, Serialize(input), options, workflow.DefaultMetadata));
+        using var activity = HatchetTelemetry.StartProducer(HatchetTelemetry.ScheduleSpan, workflow.WorkflowName);
+        activity?.SetTag("hatchet.workflow_name", workflow.WorkflowName);
+        var run = TriggerRunFactory.Create(workflow.WorkflowName, Serialize(input), options, workflow.DefaultMetadata);
+        if ((activity ?? System.Diagnostics.Activity.Current) is { } parent && !TraceContextMetadata.HasTraceParent(run.AdditionalMetadata))
+        {
+            var metadata = new Dictionary<string, JsonElement>(run.AdditionalMetadata, StringComparer.Ordinal);
+            TraceContextMetadata.Inject(metadata, parent);
+            run = run with { AdditionalMetadata = metadata };
+        }
+
+        var trigger = TriggerRequests.ToProto(run);
         var request = new ScheduleWorkflowRequest { Name = trigger.Name, Input = trigger.Input, AdditionalMetadata = trigger.AdditionalMetadata };
         if (trigger.HasPriority)
         {

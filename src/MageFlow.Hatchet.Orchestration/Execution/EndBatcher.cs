@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using MageFlow.Hatchet.Orchestration.Diagnostics;
 using MageFlow.Hatchet.Orchestration.Internal;
 using MageFlow.Hatchet.Orchestration.Publishing;
 using MageFlow.Hatchet.Orchestration.State.Scripts;
@@ -44,6 +46,14 @@ internal sealed class EndBatcher : IAsyncDisposable
     }
 
     private async Task RecordManyAsync(List<OnFinishedScript.End> batch)
+    {
+        using var span = MageFlowTelemetry.StartCallbackSpan(batch.Count, "worker");
+        var startedAt = Stopwatch.GetTimestamp();
+        await RecordManyCoreAsync(batch).ConfigureAwait(false);
+        MageFlowTelemetry.RecordSince(MageFlowTelemetry.CallbackDuration, startedAt);
+    }
+
+    private async Task RecordManyCoreAsync(List<OnFinishedScript.End> batch)
     {
         OnFinishedScript.Outcome outcome;
         try

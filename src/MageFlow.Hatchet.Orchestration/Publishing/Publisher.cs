@@ -1,7 +1,10 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Grpc.Core;
+using MageFlow.Hatchet.Diagnostics;
 using MageFlow.Hatchet.Exceptions;
 using MageFlow.Hatchet.Interceptors;
+using MageFlow.Hatchet.Orchestration.Diagnostics;
 using MageFlow.Hatchet.Orchestration.Internal;
 using MageFlow.Hatchet.Orchestration.State.Scripts;
 using Microsoft.Extensions.Logging;
@@ -19,6 +22,9 @@ internal sealed class Publisher(HatchetClient client, MageFlowScripts scripts, R
     /// <summary>The metadata key that carries a signature id (as Python MageFlow names it).</summary>
     public const string SignatureMetadataKey = "task_id";
 
+    /// <summary>The input mode of a swarm item (<see cref="PublishEntry.InputMode"/>).</summary>
+    private const string SwarmItemInput = "swarm";
+
     /// <summary>Claims and publishes queued signatures.</summary>
     public async Task<IReadOnlyList<PublishedRun>> PublishAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
     {
@@ -34,13 +40,27 @@ internal sealed class Publisher(HatchetClient client, MageFlowScripts scripts, R
     /// <summary>Publishes entries already claimed (by on_finished or prepare_many); entries not 'ok' or 'container' are skipped.</summary>
     public async Task<IReadOnlyList<PublishedRun>> PublishEntriesAsync(IReadOnlyList<PublishEntry> entries, CancellationToken cancellationToken)
     {
+        var startedAt = Stopwatch.GetTimestamp();
+        try
+        {
+            return await PublishEntriesCoreAsync(entries, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            MageFlowTelemetry.RecordSince(MageFlowTelemetry.PublishDuration, startedAt);
+        }
+    }
+
+    private async Task<IReadOnlyList<PublishedRun>> PublishEntriesCoreAsync(IReadOnlyList<PublishEntry> entries, CancellationToken cancellationToken)
+    {
         var published = new List<PublishedRun>();
         var batch = entries;
         while (batch.Count > 0)
         {
             var more = new List<string>();
             var runs = new List<TriggerRun>(batch.Count);
-            var starting = new List<(string Id, string Input)>(batch.Count);
+            var starting = new List<(string Id, string Input, bool SwarmItem)>(batch.Count);
+            Activity?[]? spans = null;
             foreach (var entry in batch)
             {
                 if (entry.Status is not ("ok" or "container"))
@@ -57,17 +77,54 @@ internal sealed class Publisher(HatchetClient client, MageFlowScripts scripts, R
                     continue;
                 }
 
-                runs.Add(CapturedTriggerOptions.Apply(new TriggerRun(entry.Name, input) { AdditionalMetadata = Metadata(entry) }, entry.TriggerOptions));
-                starting.Add((entry.Id, input));
+                var metadata = Metadata(entry);
+                if (StartSpan(entry, metadata) is { } span)
+                {
+                    spans ??= new Activity?[batch.Count];
+                    spans[runs.Count] = span;
+                }
+
+                runs.Add(CapturedTriggerOptions.Apply(new TriggerRun(entry.Name, input) { AdditionalMetadata = metadata }, entry.TriggerOptions));
+                starting.Add((entry.Id, input, entry.InputMode == SwarmItemInput));
             }
 
-            var runIds = await TriggerAsync(runs, starting, more, cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<string?> runIds;
+            try
+            {
+                runIds = await TriggerAsync(runs, starting, more, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                foreach (var span in spans ?? [])
+                {
+                    MageFlowTelemetry.Fail(span, e);
+                    span?.Dispose();
+                }
+
+                throw;
+            }
+
+            var swarmItems = 0;
             for (var i = 0; i < runIds.Count; i++)
             {
                 if (runIds[i] is { } runId)
                 {
-                    published.Add(new PublishedRun(starting[i].Id, runId, starting[i].Input, ReportedByWorker(runs[i].WorkflowName)));
+                    published.Add(new PublishedRun(starting[i].Id, runId, starting[i].Input, ReportedByWorker(runs[i].WorkflowName)) { SwarmItem = starting[i].SwarmItem });
+                    swarmItems += starting[i].SwarmItem ? 1 : 0;
+                    spans?[i]?.SetTag("messaging.message.id", runId);
                 }
+                else
+                {
+                    spans?[i]?.SetStatus(ActivityStatusCode.Error, "the engine refused the run");
+                }
+
+                spans?[i]?.Dispose();
+            }
+
+            if (swarmItems > 0)
+            {
+                MageFlowTelemetry.SwarmItemsQueued.Add(-swarmItems);
+                MageFlowTelemetry.SwarmItemsRunning.Add(swarmItems);
             }
 
             batch = more.Count == 0 ? [] : await scripts.Prepare.RunAsync(more, claimTimeout, null, cancellationToken).ConfigureAwait(false);
@@ -78,7 +135,7 @@ internal sealed class Publisher(HatchetClient client, MageFlowScripts scripts, R
 
     /// <summary>Starts the runs in bulk. One bad item fails a whole bulk call: then they start one by one, and only the
     /// ones the engine refuses fail (their signatures fail; what that queues goes to <paramref name="more"/>).</summary>
-    private async Task<IReadOnlyList<string?>> TriggerAsync(List<TriggerRun> runs, List<(string Id, string Input)> starting, List<string> more, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<string?>> TriggerAsync(List<TriggerRun> runs, List<(string Id, string Input, bool SwarmItem)> starting, List<string> more, CancellationToken cancellationToken)
     {
         if (runs.Count == 0)
         {
@@ -109,6 +166,47 @@ internal sealed class Publisher(HatchetClient client, MageFlowScripts scripts, R
 
             return runIds;
         }
+    }
+
+    /// <summary>
+    /// Starts the producer span of one signature's run, parented to the context the signature kept from where it was
+    /// made (else to the current span) and linked to the current span when that differs (the end that queued it), and
+    /// puts the span's context in the run's metadata so that the run's task span is its child.
+    /// </summary>
+    private static Activity? StartSpan(PublishEntry entry, Dictionary<string, JsonElement> metadata)
+    {
+        if (!MageFlowTelemetry.Source.HasListeners())
+        {
+            return null;
+        }
+
+        var ambient = Activity.Current;
+        ActivityLink[]? links = null;
+        if (TraceContextMetadata.TryExtract(metadata, out var parent) && ambient is not null)
+        {
+            links = [new ActivityLink(ambient.Context)];
+        }
+
+        var span = MageFlowTelemetry.Source.StartActivity(MageFlowTelemetry.PublishSpan, ActivityKind.Producer, parent, links: links);
+
+        // Starting a span makes it current; the next signature's span must not become its child.
+        Activity.Current = ambient;
+        if (span is null)
+        {
+            return null;
+        }
+
+        if (span.IsAllDataRequested)
+        {
+            span.SetTag("messaging.system", "hatchet");
+            span.SetTag("messaging.operation.type", "send");
+            span.SetTag("messaging.destination.name", entry.Name);
+            span.SetTag("mageflow.signature_id", entry.Id);
+            span.SetTag("mageflow.input_mode", entry.InputMode);
+        }
+
+        TraceContextMetadata.Inject(metadata, span);
+        return span;
     }
 
     private static bool IsRefusal(HatchetRpcException e) => e.StatusCode is StatusCode.NotFound or StatusCode.InvalidArgument;

@@ -1,3 +1,4 @@
+using MageFlow.Hatchet.Orchestration.Diagnostics;
 using MageFlow.Hatchet.Orchestration.Internal;
 using MageFlow.Hatchet.Orchestration.Publishing;
 using MageFlow.Hatchet.Orchestration.Signatures;
@@ -18,6 +19,16 @@ internal sealed class RootRunner(MageFlowServices services, SignatureFactory sig
     {
         var swarmId = SignatureIds.Derived(context.TaskRunExternalId + "#root-swarm");
         var swarmName = "root-swarm:" + context.Workflow.Name;
+
+        // Current for the whole body: every signature made here (children, callbacks) keeps this span's context, so
+        // their runs descend from it however late and wherever they start.
+        using var span = MageFlowTelemetry.Source.StartActivity(MageFlowTelemetry.RootSpan);
+        if (span is { IsAllDataRequested: true })
+        {
+            span.SetTag("mageflow.swarm_id", swarmId);
+            span.SetTag("hatchet.workflow_run_id", context.WorkflowRunId);
+            span.SetTag("hatchet.step_run_id", context.TaskRunExternalId);
+        }
 
         // Registration-time callbacks are signed by every run (ids derived from the run, so a retry signs the same ones);
         // root_begin puts them after the callbacks the root's signature was given.
@@ -60,6 +71,8 @@ internal sealed class RootRunner(MageFlowServices services, SignatureFactory sig
             }
             catch (Exception e)
             {
+                MageFlowTelemetry.Fail(span, e);
+
                 // Children published before the failure join the swarm first, whether or not the engine retries the
                 // body: a retry re-adds the same children (a no-op), and a final failure finds them there (queued ones
                 // are then canceled, running ones finish). Left in the buffer, they would join only after the stop.

@@ -1,3 +1,4 @@
+using MageFlow.Hatchet.Orchestration.Diagnostics;
 using MageFlow.Hatchet.Orchestration.Exceptions;
 using MageFlow.Hatchet.Orchestration.Internal;
 
@@ -78,6 +79,14 @@ public sealed class SwarmSignature : Signature
             return true;
         }
 
+        using var span = MageFlowTelemetry.Source.StartActivity(MageFlowTelemetry.SwarmSpan);
+        if (span is { IsAllDataRequested: true })
+        {
+            span.SetTag("mageflow.swarm_id", Id);
+            span.SetTag("mageflow.swarm_name", Name);
+            span.SetTag("mageflow.swarm.items", items.Count);
+        }
+
         var reply = await Services.Scripts.SwarmAdd.RunAsync(
             Id,
             [.. items.Select(i => (i.Task.Id, i.Message is null ? string.Empty : Services.Serialize(i.Message)))],
@@ -90,6 +99,7 @@ public sealed class SwarmSignature : Signature
 
         if (reply.Status != "ok")
         {
+            span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, reply.Status);
             var parts = reply.Status.Split(':');
             throw new MageFlowStateException(parts[0] switch
             {
@@ -102,6 +112,8 @@ public sealed class SwarmSignature : Signature
                 _ => $"cannot add to swarm {Name} ({Id}): {reply.Status}",
             }, parts[0]);
         }
+
+        MageFlowTelemetry.SwarmItemsQueued.Add(items.Count);
 
         // Items are queued durably in Redis; publishing them must not hold up the caller (a root body adding
         // thousands of children), and a failed publish is retried by the sweeper.

@@ -45,10 +45,10 @@ internal sealed record SignatureRecord(SignatureKind Kind, string Name, TtlOptio
             fields.Add(Kwargs);
         }
 
-        if (Metadata is not null)
+        if (Diagnostics.SignatureTraceContext.WithCurrent(Metadata) is { } metadata)
         {
             fields.Add(Fields.Metadata);
-            fields.Add(Metadata);
+            fields.Add(metadata);
         }
 
         if (TriggerOptions is not null)

@@ -35,6 +35,9 @@ internal sealed class RunFollower : IRunObserver, IAsyncDisposable
 
     /// <summary>Runs whose worker should report their ends, by run id, and the order they were published in.</summary>
     private readonly Dictionary<string, PublishedRun> _waiting = new(StringComparer.Ordinal);
+
+    /// <summary>The swarm items' runs this process started and counts as running until they end.</summary>
+    private readonly HashSet<string> _swarmRuns = new(StringComparer.Ordinal);
     private readonly Queue<(string RunId, long Since)> _waitingOrder = new();
 
     /// <summary>Engine events of finished runs; those that arrive together share one Lua call.</summary>
@@ -73,6 +76,11 @@ internal sealed class RunFollower : IRunObserver, IAsyncDisposable
         {
             foreach (var run in runs)
             {
+                if (run.SwarmItem)
+                {
+                    _swarmRuns.Add(run.RunId);
+                }
+
                 if (waitForWorkers && run.ReportedByWorker)
                 {
                     _waiting[run.RunId] = run;
@@ -113,13 +121,20 @@ internal sealed class RunFollower : IRunObserver, IAsyncDisposable
     /// <summary>This process's worker has recorded these runs' ends: nothing needs to follow them.</summary>
     public void Forget(IEnumerable<string> runIds)
     {
+        var swarmItemsEnded = 0;
         lock (_gate)
         {
             foreach (var runId in runIds)
             {
                 _waiting.Remove(runId);
                 _followed.Remove(runId);
+                swarmItemsEnded += _swarmRuns.Remove(runId) ? 1 : 0;
             }
+        }
+
+        if (swarmItemsEnded > 0)
+        {
+            Diagnostics.MageFlowTelemetry.SwarmItemsRunning.Add(-swarmItemsEnded);
         }
     }
 
@@ -217,6 +232,14 @@ internal sealed class RunFollower : IRunObserver, IAsyncDisposable
 
     /// <summary>Records finished runs reported by the engine's events, and publishes what their ends queued.</summary>
     private async Task RecordEngineEndsAsync(List<OnFinishedScript.End> batch)
+    {
+        using var span = Diagnostics.MageFlowTelemetry.StartCallbackSpan(batch.Count, "engine");
+        var startedAt = System.Diagnostics.Stopwatch.GetTimestamp();
+        await RecordEngineEndsCoreAsync(batch).ConfigureAwait(false);
+        Diagnostics.MageFlowTelemetry.RecordSince(Diagnostics.MageFlowTelemetry.CallbackDuration, startedAt);
+    }
+
+    private async Task RecordEngineEndsCoreAsync(List<OnFinishedScript.End> batch)
     {
         OnFinishedScript.Outcome outcome;
         try

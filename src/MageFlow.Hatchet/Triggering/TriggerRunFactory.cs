@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MageFlow.Hatchet.Diagnostics;
 using MageFlow.Hatchet.Interceptors;
 using MageFlow.Hatchet.Tasks;
 
@@ -21,8 +22,9 @@ internal static class TriggerRunFactory
         {
             foreach (var (k, v) in parent.AdditionalMetadata)
             {
-                // Engine-owned keys (hatchet__*) describe the parent's own run; the engine sets the child's.
-                if (!k.StartsWith("hatchet__", StringComparison.Ordinal))
+                // Engine-owned keys (hatchet__*) describe the parent's own run; the engine sets the child's. The parent's
+                // trace context points at the span that started the parent: the trigger injects the current span's.
+                if (!k.StartsWith("hatchet__", StringComparison.Ordinal) && k is not (TraceContextMetadata.TraceParentKey or TraceContextMetadata.TraceStateKey))
                 {
                     metadata[k] = v;
                 }

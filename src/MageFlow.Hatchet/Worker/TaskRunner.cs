@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using MageFlow.Hatchet.Diagnostics;
 using MageFlow.Hatchet.Exceptions;
 using MageFlow.Hatchet.Interceptors;
 using MageFlow.Hatchet.Internal;
@@ -70,6 +72,15 @@ internal sealed class TaskRunner(
 
     private async Task ExecuteAsync(AssignedAction action, TaskDefinition definition, string key, RunningTask running)
     {
+        // The listener's flow is nobody's parent: a run continues the trace its metadata names, or starts one.
+        Activity.Current = null;
+        var startedAt = Stopwatch.GetTimestamp();
+        var actionTag = new KeyValuePair<string, object?>("hatchet.action_name", action.ActionId);
+        var workerTag = new KeyValuePair<string, object?>("hatchet.worker_name", workerName);
+        HatchetTelemetry.RunsStarted.Add(1, actionTag);
+        HatchetTelemetry.SlotsUsed.Add(1, workerTag);
+        Activity? activity = null;
+        var outcome = "cancelled";
         var started = Task.CompletedTask;
         try
         {
@@ -79,9 +90,12 @@ internal sealed class TaskRunner(
             string output;
             try
             {
+                var metadata = ParseMetadata(action);
+                activity = StartRunSpan(action, definition, metadata, services.WorkerId);
+
                 // The document lives as long as the handler, so the context reads it without a copy.
                 using var payload = JsonDocument.Parse(string.IsNullOrEmpty(action.ActionPayload) ? "{}" : action.ActionPayload);
-                var context = new TaskContext(action, definition, payload.RootElement, ParseMetadata(action), services, running.Cancellation.Token);
+                var context = new TaskContext(action, definition, payload.RootElement, metadata, services, running.Cancellation.Token);
                 using (TaskContext.Enter(context))
                 {
                     output = await interceptors.ExecuteTaskAsync(new TaskExecutionInput(context), x => definition.Invoke(x.Context, services.Json)).ConfigureAwait(false);
@@ -101,6 +115,8 @@ internal sealed class TaskRunner(
 
             await started.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             await reporter.ReportAsync(action, StepActionEventType.StepEventTypeCompleted, output, false).ConfigureAwait(false);
+            outcome = "completed";
+            activity?.SetStatus(ActivityStatusCode.Ok);
         }
         catch (Exception e) when (running.CancelledByEngine || (abort.IsCancellationRequested && HatchetException.IsCanceledException(e)))
         {
@@ -108,6 +124,8 @@ internal sealed class TaskRunner(
         }
         catch (Exception e)
         {
+            outcome = "failed";
+            HatchetTelemetry.Fail(activity, e);
             if (e is InputBindingException binding)
             {
                 // Loud: a caller (often a MageFlow callback's producer) sent data of another shape; retrying cannot help.
@@ -125,7 +143,86 @@ internal sealed class TaskRunner(
         {
             _running.TryRemove(key, out _);
             running.Cancellation.Dispose();
+            activity?.Dispose();
+            HatchetTelemetry.SlotsUsed.Add(-1, workerTag);
+            RecordEnd(outcome, actionTag, startedAt);
         }
+    }
+
+    private static void RecordEnd(string outcome, KeyValuePair<string, object?> actionTag, long startedAt)
+    {
+        if (outcome == "completed")
+        {
+            HatchetTelemetry.RunsCompleted.Add(1, actionTag);
+        }
+        else if (outcome == "failed")
+        {
+            HatchetTelemetry.RunsFailed.Add(1, actionTag);
+        }
+
+        if (HatchetTelemetry.RunDuration.Enabled)
+        {
+            HatchetTelemetry.RunDuration.Record(Stopwatch.GetElapsedTime(startedAt).TotalSeconds, actionTag, new KeyValuePair<string, object?>("hatchet.outcome", outcome));
+        }
+    }
+
+    /// <summary>Starts the run's consumer span, a child of the span whose trace context the trigger put in the metadata
+    /// (as the official instrumentors' <c>hatchet.start_step_run</c> spans are), with their <c>hatchet.*</c> attributes.
+    /// The payload is never recorded: it may hold secrets.</summary>
+    private static Activity? StartRunSpan(AssignedAction action, TaskDefinition definition, IReadOnlyDictionary<string, JsonElement> metadata, string? workerId)
+    {
+        if (!HatchetTelemetry.Source.HasListeners())
+        {
+            return null;
+        }
+
+        TraceContextMetadata.TryExtract(metadata, out var parent);
+        var activity = HatchetTelemetry.Source.StartActivity(HatchetTelemetry.TaskRunSpan, ActivityKind.Consumer, parent);
+        if (activity is not { IsAllDataRequested: true })
+        {
+            return activity;
+        }
+
+        var workflow = definition.Owner.WorkflowName;
+        activity.SetTag("messaging.system", "hatchet");
+        activity.SetTag("messaging.operation.type", "process");
+        activity.SetTag("messaging.destination.name", workflow);
+        activity.SetTag("messaging.message.id", action.TaskRunExternalId);
+        activity.SetTag("hatchet.tenant_id", action.TenantId);
+        activity.SetTag("hatchet.worker_id", workerId);
+        activity.SetTag("hatchet.workflow_run_id", action.WorkflowRunId);
+        activity.SetTag("hatchet.step_id", action.TaskId);
+        activity.SetTag("hatchet.step_run_id", action.TaskRunExternalId);
+        activity.SetTag("hatchet.retry_count", action.RetryCount);
+        activity.SetTag("hatchet.workflow_name", workflow);
+        activity.SetTag("hatchet.action_name", action.ActionId);
+        activity.SetTag("hatchet.step_name", action.TaskName);
+        if (action.HasParentWorkflowRunId)
+        {
+            activity.SetTag("hatchet.parent_workflow_run_id", action.ParentWorkflowRunId);
+        }
+
+        if (action.HasChildWorkflowIndex)
+        {
+            activity.SetTag("hatchet.child_workflow_index", action.ChildWorkflowIndex);
+        }
+
+        if (action.HasChildWorkflowKey)
+        {
+            activity.SetTag("hatchet.child_workflow_key", action.ChildWorkflowKey);
+        }
+
+        if (action.HasWorkflowId)
+        {
+            activity.SetTag("hatchet.workflow_id", action.WorkflowId);
+        }
+
+        if (action.HasWorkflowVersionId)
+        {
+            activity.SetTag("hatchet.workflow_version_id", action.WorkflowVersionId);
+        }
+
+        return activity;
     }
 
     private static Dictionary<string, JsonElement> ParseMetadata(AssignedAction action)
