@@ -4,16 +4,20 @@ using MageFlow.Hatchet.Orchestration;
 using MageFlow.Hatchet.Orchestration.Flows;
 using MageFlow.Hatchet.Orchestration.RootTasks;
 using MageFlow.Hatchet.Orchestration.Signatures;
+using System.Diagnostics;
 using MageFlow.Hatchet.Extensions.Hosting;
+using MageFlow.Hatchet.Extensions.OpenTelemetry;
 using MageFlow.Hatchet.Orchestration.Extensions.Hosting;
 using MageFlow.Hatchet.Tasks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using OpenTelemetry;
+using OpenTelemetry.Trace;
 
 // Package smoke test: the packed MageFlow.Hatchet, MageFlow.Hatchet.DevEngine, MageFlow.Hatchet.Orchestration and the
-// two hosting packages, used as a user would, run C# tasks end to end on an in-process dev engine, directly and through
+// hosting and OpenTelemetry packages, used as a user would, run C# tasks end to end on an in-process dev engine, directly and through
 // a Generic Host. Exit code 0 only if it worked.
 var timeout = TimeSpan.FromMinutes(1);
 await using var engine = await HatchetDevEngine.StartAsync();
@@ -42,7 +46,17 @@ void Check(bool holds, string what)
     failures += holds ? 0 : 1;
 }
 
-var sum = await add.RunAsync(new AddInput(40, 2)).WaitAsync(timeout);
+// The OpenTelemetry package: the SDK's spans reach an exporter through AddMageflowInstrumentation.
+var spans = new List<Activity>();
+AddOutput sum;
+using (Sdk.CreateTracerProviderBuilder().AddMageflowInstrumentation().AddInMemoryExporter(spans).Build())
+{
+    sum = await add.RunAsync(new AddInput(40, 2)).WaitAsync(timeout);
+}
+
+Check(
+    spans.Any(s => s.DisplayName == "hatchet.run_workflow") && spans.Any(s => s.DisplayName == "hatchet.start_step_run"),
+    $"MageFlow.Hatchet.Extensions.OpenTelemetry exported the trigger and task spans ({string.Join(", ", spans.Select(s => s.DisplayName).Distinct())})");
 Check(sum.Sum == 42, $"MageFlow.Hatchet task ran on the MageFlow.Hatchet.DevEngine engine {engine.HostPort} (40 + 2 = {sum.Sum})");
 
 var root = await fanOut.SignAsync();
