@@ -245,6 +245,7 @@ public sealed class HatchetDevEngine : IAsyncDisposable
         app.MapGrpcService<AdminService>();
         app.MapGrpcService<Services.WorkflowService>();
         app.MapGrpcService<Services.EventsService>();
+        app.MapGrpcService<Services.V1DispatcherService>();
         RestApi.Map(app, _engine, _tokens);
         return app;
     }

@@ -141,6 +141,21 @@ public sealed partial class HatchetClient : IAsyncDisposable
     public TaskDeclaration<TIn, NoOutput> Task<TIn>(string name, Func<TIn, TaskContext, Task> handler, TaskOptions? options = null) =>
         Task(name, HandlerAdapter.WithoutOutput(handler), options);
 
+    /// <summary>Declares a standalone durable task: its <see cref="DurableContext"/> sleeps and waits for events on the
+    /// engine, and the wait survives the worker. It takes a slot of the worker's durable pool
+    /// (<see cref="HatchetWorkerOptions.DurableSlots"/>), not a default slot.</summary>
+    /// <typeparam name="TIn">The input type.</typeparam>
+    /// <typeparam name="TOut">The output type.</typeparam>
+    /// <param name="name">The task's name, unique in the tenant.</param>
+    /// <param name="handler">The task body.</param>
+    /// <param name="options">Retries, timeouts, concurrency, triggers.</param>
+    /// <returns>The declaration.</returns>
+    public TaskDeclaration<TIn, TOut> DurableTask<TIn, TOut>(string name, Func<TIn, DurableContext, Task<TOut>> handler, TaskOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        return _workflows.Add(new TaskDeclaration<TIn, TOut>(this, name, (input, ctx) => handler(input, (DurableContext)ctx), options, durable: true));
+    }
+
     /// <summary>Declares a multi-task workflow; add tasks with <see cref="WorkflowDeclaration{TIn}.Task{TOut}"/>.</summary>
     /// <typeparam name="TIn">The workflow input type.</typeparam>
     /// <param name="name">The workflow's name.</param>

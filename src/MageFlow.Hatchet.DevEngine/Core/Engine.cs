@@ -44,12 +44,16 @@ internal sealed class Engine
         var scheduled = new ScheduledRuns();
         var crons = new CronSchedules();
         var scheduler = new Scheduler(workers, time, options.HeartbeatTimeout, Counters);
-        var lifecycle = new RunLifecycle(scheduler, runs, subscriptions, feed, deadlines, Counters, time, log);
+        var pending = new Matching.PendingMatches();
+        var lifecycle = new RunLifecycle(scheduler, runs, subscriptions, feed, deadlines, pending, Counters, time, log);
+        var signals = new Durable.DurableSignals(pending, Counters);
+        var outcomes = new Matching.MatchOutcomes(lifecycle, signals);
         var factory = new RunFactory(workflows, runs, lifecycle, Counters, time);
         var reports = new StepReports(workers, runs, lifecycle, scheduler, Counters, time);
-        _timers = new EngineTimers(workers, lifecycle, factory, deadlines, scheduled, crons, options.ReassignTimeout, time, log);
+        _timers = new EngineTimers(workers, lifecycle, factory, deadlines, scheduled, crons, pending, outcomes, options.ReassignTimeout, time, log);
 
-        Workflows = new WorkflowOperations(_gate, workflows, new RunTriggers(workflows, factory, scheduled), crons, time);
+        Workflows = new WorkflowOperations(_gate, workflows, new RunTriggers(workflows, factory, scheduled), crons, pending, outcomes, time);
+        Durable = new DurableOperations(_gate, runs, signals, time);
         Crons = new CronOperations(_gate, workflows, crons, time, log);
         Workers = new WorkerOperations(_gate, workers, scheduler, lifecycle);
         Tasks = new TaskOperations(_gate, reports, runs, new TaskLogStore(time), feed);
@@ -76,6 +80,9 @@ internal sealed class Engine
 
     /// <summary>Gets the operations that watch and control runs: subscriptions, details, cancel, replay.</summary>
     public RunOperations Runs { get; }
+
+    /// <summary>Gets the durable-wait entry points (<c>RegisterDurableEvent</c>, <c>ListenForDurableEvent</c>).</summary>
+    public DurableOperations Durable { get; }
 
     /// <summary>Fires timeouts, backoffs, heartbeat lapses and schedules that are due.</summary>
     public void Tick()

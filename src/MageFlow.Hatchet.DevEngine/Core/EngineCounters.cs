@@ -9,6 +9,7 @@ public sealed class EngineCounters
     private long _tasksFailed;
     private long _staleEvents;
     private long _eventStreamsOpened;
+    private long _durableWaits;
 
     /// <summary>Gets the number of workflow runs created (children and event-triggered runs included).</summary>
     public long RunsCreated => Interlocked.Read(ref _runsCreated);
@@ -28,6 +29,12 @@ public sealed class EngineCounters
     /// <summary>Gets the number of <c>SubscribeToWorkflowEvents</c> streams the engine accepted and follows (tests wait on it
     /// before a task streams, since the engine keeps no stream chunk for later subscribers).</summary>
     public long EventStreamsOpened => Interlocked.Read(ref _eventStreamsOpened);
+
+    /// <summary>Gets the number of durable waits registered (a replay's wait on a known signal key is not counted): tests
+    /// move a manual clock once a task waits.</summary>
+    public long DurableWaits => Interlocked.Read(ref _durableWaits);
+
+    internal void DurableWaitRegistered() => Interlocked.Increment(ref _durableWaits);
 
     internal void EventStreamOpened() => Interlocked.Increment(ref _eventStreamsOpened);
 

@@ -61,6 +61,7 @@ internal sealed class EngineConnection : IDisposable
         Workflows = new Protocol.WorkflowService.WorkflowServiceClient(invoker);
         Events = new Protocol.EventsService.EventsServiceClient(invoker);
         Admin = new Protocol.V1.AdminService.AdminServiceClient(invoker);
+        Durable = new Protocol.V1.V1Dispatcher.V1DispatcherClient(invoker);
         Unary = options.Retry.ToPipeline(e => e is RpcException r && IsTransient(r.StatusCode), options.TimeProvider);
     }
 
@@ -74,6 +75,9 @@ internal sealed class EngineConnection : IDisposable
     public Protocol.EventsService.EventsServiceClient Events { get; }
 
     public Protocol.V1.AdminService.AdminServiceClient Admin { get; }
+
+    /// <summary>Gets the durable-wait client (<c>RegisterDurableEvent</c>, <c>ListenForDurableEvent</c>).</summary>
+    public Protocol.V1.V1Dispatcher.V1DispatcherClient Durable { get; }
 
     /// <summary>Gets the pipeline of unary calls: retries on <c>UNAVAILABLE</c> and <c>DEADLINE_EXCEEDED</c>.</summary>
     public ResiliencePipeline Unary { get; }

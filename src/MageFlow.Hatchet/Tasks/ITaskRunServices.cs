@@ -16,4 +16,10 @@ internal interface ITaskRunServices
     Task<DateTimeOffset> RefreshTimeoutAsync(TaskContext context, TimeSpan by, CancellationToken cancellationToken);
 
     Task ReleaseSlotAsync(TaskContext context, CancellationToken cancellationToken);
+
+    /// <summary>Gets the clock of the client's options.</summary>
+    TimeProvider Time { get; }
+
+    /// <summary>Registers a durable wait under a signal key and waits for its match data.</summary>
+    Task<string> WaitDurableAsync(TaskContext context, string signalKey, Protocol.V1.DurableEventListenerConditions conditions, CancellationToken cancellationToken);
 }

@@ -4,7 +4,7 @@ using MageFlow.Hatchet.Protocol;
 namespace MageFlow.Hatchet.Tasks;
 
 /// <summary>What a running task knows about its run, and what it can ask of the engine.</summary>
-public sealed class TaskContext
+public class TaskContext
 {
     private static readonly AsyncLocal<TaskContext?> CurrentContext = new();
     private readonly AssignedAction _action;

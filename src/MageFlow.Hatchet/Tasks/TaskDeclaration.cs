@@ -10,7 +10,7 @@ public sealed class TaskDeclaration<TIn, TOut> : WorkflowDeclarationBase
 {
     private readonly TaskDefinition _task;
 
-    internal TaskDeclaration(HatchetClient client, string name, Func<TIn, TaskContext, Task<TOut>> handler, TaskOptions? options)
+    internal TaskDeclaration(HatchetClient client, string name, Func<TIn, TaskContext, Task<TOut>> handler, TaskOptions? options, bool durable = false)
         : base(client, name)
     {
         ArgumentNullException.ThrowIfNull(handler);
@@ -23,6 +23,7 @@ public sealed class TaskDeclaration<TIn, TOut> : WorkflowDeclarationBase
             Options = Options,
             Invoke = HandlerAdapter.Wrap(handler),
             Owner = this,
+            IsDurable = durable,
         };
     }
 

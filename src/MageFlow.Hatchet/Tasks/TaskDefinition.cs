@@ -21,6 +21,9 @@ internal sealed class TaskDefinition
     /// <summary>Gets the declaration this task belongs to.</summary>
     public required WorkflowDeclarationBase Owner { get; init; }
 
+    /// <summary>Gets whether the task is durable: it gets a <see cref="DurableContext"/> and a durable slot.</summary>
+    public bool IsDurable { get; init; }
+
     /// <summary>Gets whether other tasks of the workflow read this task's output (it is a parent, or a leaf before an
     /// on-success task): the engine then passes it on as a JSON object only.</summary>
     public bool FeedsOtherTasks => _feeds ??= Owner.TaskDefinitions.Any(t => t.Parents.Contains(Name, StringComparer.Ordinal));
@@ -66,7 +69,18 @@ internal sealed class TaskDefinition
             proto.WorkerLabels[key] = label.ToProto();
         }
 
-        proto.SlotRequests["default"] = o.SlotCost;
+        // Durable tasks take a slot of the worker's durable pool, as the official SDKs declare them, so a durable parent
+        // waiting for its children never holds the default slots those children need.
+        proto.IsDurable = IsDurable;
+        proto.SlotRequests[IsDurable ? "durable" : "default"] = IsDurable ? 1 : o.SlotCost;
+        if (o.WaitFor.Count + o.SkipIf.Count + o.CancelIf.Count > 0)
+        {
+            var set = new Conditions.ConditionSet();
+            set.AddAll(o.WaitFor, Protocol.V1.Action.Queue);
+            set.AddAll(o.SkipIf, Protocol.V1.Action.Skip);
+            set.AddAll(o.CancelIf, Protocol.V1.Action.Cancel);
+            proto.Conditions = set.ToTask();
+        }
         return proto;
     }
 }

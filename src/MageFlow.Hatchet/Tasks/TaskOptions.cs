@@ -49,7 +49,17 @@ public sealed class TaskOptions
     /// <summary>Gets the metadata added to every run (standalone tasks only); per-run metadata wins.</summary>
     public IDictionary<string, string> DefaultAdditionalMetadata { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
-    /// <summary>Gets or sets how many worker slots one run takes.</summary>
+    /// <summary>Gets the conditions a DAG task waits for once its parents completed before it is queued; all must hold
+    /// (use <see cref="Conditions.Condition.Or"/> for alternatives).</summary>
+    public IList<Conditions.Condition> WaitFor { get; } = [];
+
+    /// <summary>Gets the conditions that skip the task: it completes with <c>{"skipped": true}</c> and its children run.</summary>
+    public IList<Conditions.Condition> SkipIf { get; } = [];
+
+    /// <summary>Gets the conditions that cancel the task (and the tasks after it) before it runs.</summary>
+    public IList<Conditions.Condition> CancelIf { get; } = [];
+
+    /// <summary>Gets or sets how many worker slots one run takes (durable tasks always take one durable slot).</summary>
     /// <value>The default value is 1.</value>
     public int SlotCost { get; set; } = 1;
 }

@@ -72,6 +72,23 @@ public sealed class WorkflowDeclaration<TIn> : WorkflowDeclarationBase
         return this;
     }
 
+    /// <summary>Adds a durable task (see <see cref="HatchetClient.DurableTask{TIn, TOut}"/>). Parents must already be declared.</summary>
+    /// <typeparam name="TOut">The task's output type.</typeparam>
+    /// <param name="name">The task's name (unique in the workflow).</param>
+    /// <param name="handler">The task body.</param>
+    /// <param name="options">The task's options.</param>
+    /// <param name="parents">Names of tasks that must complete first.</param>
+    /// <returns>This workflow, for chaining.</returns>
+    public WorkflowDeclaration<TIn> DurableTask<TOut>(string name, Func<TIn, DurableContext, Task<TOut>> handler, TaskOptions? options = null, params string[] parents)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        var plain = NewTask<TOut>(name, (input, ctx) => handler(input, (DurableContext)ctx), options, parents);
+        var task = new TaskDefinition { Name = plain.Name, Parents = plain.Parents, Options = plain.Options, Invoke = plain.Invoke, Owner = this, IsDurable = true };
+        DeclarationValidation.ValidateGraph(Name, [.. _tasks, task]);
+        _tasks.Add(task);
+        return this;
+    }
+
     /// <summary>Sets the task that runs when the workflow fails; <see cref="TaskContext.TaskErrors"/> holds the failures.</summary>
     /// <typeparam name="TOut">The task's output type.</typeparam>
     /// <param name="name">The task's name.</param>

@@ -24,6 +24,7 @@ public sealed class HatchetWorker : IAsyncDisposable
     private readonly CancellationTokenSource _abortTasks = new();
     private readonly WorkerRegistration _registration;
     private readonly TaskRunner _runner;
+    private readonly TaskRunServices _services;
     private readonly ActionListener _listener;
     private readonly Heartbeater _heartbeater;
     private Task? _listenLoop;
@@ -62,7 +63,7 @@ public sealed class HatchetWorker : IAsyncDisposable
         var engine = client.Connection;
         _registration = new WorkerRegistration(engine, _options, _workflows, actions.Keys, _session, _log);
         var reporter = new StepEventReporter(engine, _session, time, _log);
-        var services = new TaskRunServices(engine, _session, client.Options);
+        var services = _services = new TaskRunServices(engine, _session, client.Options);
         _runner = new TaskRunner(actions, client.Interceptors, reporter, services, client.Options.MaxMessageSize, _options.Name, _log, _abortTasks.Token);
         _listener = new ActionListener(engine, _session, _registration, _runner.Dispatch, time, _options.Name, _log, _stopListening.Token);
         _heartbeater = new Heartbeater(engine, _session, _registration, _options.HeartbeatInterval, time, _options.Name, _log);
@@ -205,6 +206,7 @@ public sealed class HatchetWorker : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync().ConfigureAwait(false);
+        await _services.DisposeAsync().ConfigureAwait(false);
         _stopListening.Dispose();
         _abortTasks.Dispose();
         _registration.Dispose();

@@ -27,6 +27,11 @@ public sealed class HatchetWorkerOptions
     /// <value>The default value is 100.</value>
     public int Slots { get; set; } = 100;
 
+    /// <summary>Gets or sets how many durable tasks the worker runs at once, in a pool of its own (the official SDKs'
+    /// <c>durableSlots</c>): a durable task waiting for its children holds a durable slot, never one its children need.</summary>
+    /// <value>The default value is 1,000, as in the official SDKs.</value>
+    public int DurableSlots { get; set; } = 1000;
+
     /// <summary>Gets the workflows to serve. When empty, the worker serves every workflow declared on its client.</summary>
     public IList<WorkflowDeclarationBase> Workflows { get; } = [];
 
@@ -49,6 +54,7 @@ public sealed class HatchetWorkerOptions
         var copy = new HatchetWorkerOptions(Name)
         {
             Slots = Slots,
+            DurableSlots = DurableSlots,
             HeartbeatInterval = HeartbeatInterval,
             DrainTimeout = DrainTimeout,
         };
@@ -73,6 +79,11 @@ public sealed class HatchetWorkerOptions
         if (string.IsNullOrWhiteSpace(Name))
         {
             errors.Add("Name must not be empty.");
+        }
+
+        if (DurableSlots < 1)
+        {
+            errors.Add($"DurableSlots must be at least 1 (got {DurableSlots}).");
         }
 
         if (Slots < 1)

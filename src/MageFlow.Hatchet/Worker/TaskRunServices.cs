@@ -7,8 +7,12 @@ using MageFlow.Hatchet.Tasks;
 namespace MageFlow.Hatchet.Worker;
 
 /// <summary>What a running task asks of the engine through its context: logs, stream chunks, timeout refreshes, slot release.</summary>
-internal sealed class TaskRunServices(EngineConnection engine, WorkerSession session, HatchetClientOptions options) : ITaskRunServices
+internal sealed class TaskRunServices(EngineConnection engine, WorkerSession session, HatchetClientOptions options) : ITaskRunServices, IAsyncDisposable
 {
+    private readonly Lazy<DurableEventListener> _durable = new(() => new DurableEventListener(engine, options.TimeProvider));
+
+    public TimeProvider Time => options.TimeProvider;
+
     public string WorkerId => session.WorkerId ?? string.Empty;
 
     public JsonSerializerOptions Json => options.JsonSerializerOptions;
@@ -51,5 +55,20 @@ internal sealed class TaskRunServices(EngineConnection engine, WorkerSession ses
     {
         var request = new ReleaseSlotRequest { TaskRunExternalId = context.TaskRunExternalId };
         await engine.CallAsync("ReleaseSlot", ct => engine.Dispatcher.ReleaseSlotAsync(request, cancellationToken: ct).ResponseAsync, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<string> WaitDurableAsync(TaskContext context, string signalKey, Protocol.V1.DurableEventListenerConditions conditions, CancellationToken cancellationToken)
+    {
+        var request = new Protocol.V1.RegisterDurableEventRequest { TaskId = context.TaskRunExternalId, SignalKey = signalKey, Conditions = conditions };
+        await engine.CallAsync("RegisterDurableEvent", ct => engine.Durable.RegisterDurableEventAsync(request, cancellationToken: ct).ResponseAsync, cancellationToken).ConfigureAwait(false);
+        return await _durable.Value.WaitAsync(context.TaskRunExternalId, signalKey, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_durable.IsValueCreated)
+        {
+            await _durable.Value.DisposeAsync().ConfigureAwait(false);
+        }
     }
 }

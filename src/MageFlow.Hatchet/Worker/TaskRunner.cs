@@ -95,7 +95,9 @@ internal sealed class TaskRunner(
 
                 // The document lives as long as the handler, so the context reads it without a copy.
                 using var payload = JsonDocument.Parse(string.IsNullOrEmpty(action.ActionPayload) ? "{}" : action.ActionPayload);
-                var context = new TaskContext(action, definition, payload.RootElement, metadata, services, running.Cancellation.Token);
+                var context = definition.IsDurable
+                    ? new DurableContext(action, definition, payload.RootElement, metadata, services, running.Cancellation.Token)
+                    : new TaskContext(action, definition, payload.RootElement, metadata, services, running.Cancellation.Token);
                 using (TaskContext.Enter(context))
                 {
                     output = await interceptors.ExecuteTaskAsync(new TaskExecutionInput(context), x => definition.Invoke(x.Context, services.Json)).ConfigureAwait(false);

@@ -62,6 +62,10 @@ internal sealed class WorkerRegistration(EngineConnection engine, HatchetWorkerO
         request.Actions.AddRange(actions);
         request.Services.Add("default");
         request.SlotConfig["default"] = options.Slots;
+        if (workflows.Any(w => w.TaskDefinitions.Any(t => t.IsDurable)))
+        {
+            request.SlotConfig["durable"] = options.DurableSlots;
+        }
         foreach (var (k, v) in options.Labels)
         {
             request.Labels[k] = v is int i ? new WorkerLabels { IntValue = i } : new WorkerLabels { StrValue = Convert.ToString(v, CultureInfo.InvariantCulture) };

@@ -127,6 +127,66 @@ public sealed partial class TypeScriptExampleTests(ITestOutputHelper output) : I
         await Poll.UntilAsync(() => engine.Engine.Counters.TasksCompleted == 3, "the three runs to complete on the TS worker");
     }
 
+    [Fact]
+    public async Task DurableSleepExample_SleepsOnTheEngineClockThenCompletes()
+    {
+        await using var engine = await ClockedEngine.StartAsync();
+        _scripts.Start(engine.Engine, $"{Examples}/durable_sleep/worker.js");
+        await WaitForWorkflowsAsync(engine, "durable-sleep");
+        var client = _scripts.Start(engine.Engine, "examples.js", "durable-sleep");
+
+        // The example sleeps 5 s through RegisterDurableEvent: nothing finishes until the engine's clock has moved on.
+        await Poll.UntilAsync(() => engine.Engine.Counters.DurableWaits == 1, "the durable task to register its sleep");
+        engine.Advance(TimeSpan.FromSeconds(4));
+        Assert.Equal(0, engine.Engine.Counters.TasksCompleted);
+        engine.Advance(TimeSpan.FromSeconds(1));
+
+        // durableSleep is a workflow, so its result is keyed by task.
+        var done = await client.WaitForAsync("durable-sleep", Wait);
+        Assert.Equal("done", done.GetProperty("result").GetProperty("durable-sleep").GetProperty("Value").GetString());
+        Assert.Equal(0, await client.WaitForExitAsync(Wait));
+        Assert.Equal(1, engine.Engine.Counters.TasksCompleted);
+    }
+
+    [Fact]
+    public async Task DurableEventExample_WaitsForTheEventPushedByTheExamplesEventScript()
+    {
+        await using var engine = await ClockedEngine.StartAsync();
+        _scripts.Start(engine.Engine, $"{Examples}/durable_event/worker.js");
+        await WaitForWorkflowsAsync(engine, "durable-event");
+        var client = _scripts.Start(engine.Engine, "examples.js", "durable-event");
+        await Poll.UntilAsync(() => engine.Engine.Counters.DurableWaits == 1, "the durable task to wait for its event");
+        Assert.Equal(0, engine.Engine.Counters.TasksCompleted);
+
+        var push = _scripts.Start(engine.Engine, $"{Examples}/durable_event/event.js");
+        Assert.Equal(0, await push.WaitForExitAsync(Wait));
+
+        var done = await client.WaitForAsync("durable-event", Wait);
+        Assert.Equal("done", done.GetProperty("result").GetProperty("Value").GetString());
+        Assert.Equal(0, await client.WaitForExitAsync(Wait));
+    }
+
+    [Fact]
+    public async Task DagMatchConditionExample_SecondTaskWaitsForItsSleepOrEventGroup()
+    {
+        await using var engine = await ClockedEngine.StartAsync();
+        _scripts.Start(engine.Engine, $"{Examples}/dag_match_condition/worker.js");
+        await WaitForWorkflowsAsync(engine, "simple");
+        var client = _scripts.Start(engine.Engine, "examples.js", "conditions");
+
+        // 'second-task' waits for user:event OR a 10 s sleep, counted from when 'first-task' completed.
+        await Poll.UntilAsync(() => engine.Engine.Counters.TasksCompleted == 1, "the first task to complete");
+        engine.Advance(TimeSpan.FromSeconds(9));
+        await Task.Delay(200);
+        Assert.Equal(1, engine.Engine.Counters.TasksCompleted);
+        engine.Advance(TimeSpan.FromSeconds(1));
+
+        var done = await client.WaitForAsync("conditions", Wait);
+        Assert.True(done.GetProperty("result").GetProperty("first-task").GetProperty("Completed").GetBoolean());
+        Assert.True(done.GetProperty("result").GetProperty("second-task").GetProperty("Completed").GetBoolean());
+        Assert.Equal(0, await client.WaitForExitAsync(Wait));
+    }
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public Task DisposeAsync() => _scripts.StopAllAsync();

@@ -17,6 +17,11 @@
 //   filters-worker
 //               on_event/workflow.ts's lowerWithFilter (declared filter: expression 'true', scope 'example-scope') and
 //               upper, served by one worker as on_event/worker.ts serves lower and upper -> {"event":"ready"}
+//   durable-sleep
+//               durable_sleep/run.ts: durableSleep.run({}) -> {"event":"durable-sleep","result":{...}}
+//   durable-event
+//               durable_event/run.ts: durableEvent.run({}) -> {"event":"durable-event","result":{...}}
+//   conditions  dag_match_condition/run.ts: dagWithConditions.run({}) -> {"event":"conditions","result":{...}}
 //   push <scope|->
 //               on_event/event.ts's first push, hatchet.events.push(SIMPLE_EVENT, {...}, {scope}) -> {"event":"pushed"}
 //
@@ -80,6 +85,17 @@ scenarios['filters-worker'] = async () => {
   emit({ event: 'ready' });
   await new Promise(() => {});
 };
+
+for (const [scenario, module, name] of [
+  ['durable-sleep', 'durable_sleep/workflow', 'durableSleep'],
+  ['durable-event', 'durable_event/workflow', 'durableEvent'],
+  ['conditions', 'dag_match_condition/workflow', 'dagWithConditions'],
+]) {
+  scenarios[scenario] = async () => {
+    const workflow = require(`${examples}/${module}`)[name];
+    emit({ event: scenario, result: await workflow.run({}) });
+  };
+}
 
 scenarios.push = async () => {
   const { hatchet } = require(`${examples}/hatchet-client`);

@@ -50,4 +50,7 @@ internal sealed class TaskDef
 
     /// <summary>Gets a value indicating whether this is the workflow's on-failure task.</summary>
     public bool IsOnFailure { get; init; }
+
+    /// <summary>Gets the task's conditions as declared (started afresh for each task run).</summary>
+    public IReadOnlyList<Matching.MatchCondition> Conditions { get; init; } = [];
 }

@@ -75,6 +75,12 @@ internal sealed class TaskRun : ConcurrencyHolder
     public string? StepRunErrorsJson { get; init; }
 
     /// <summary>Gets a value indicating whether the task reached a final state.</summary>
+    /// <summary>Gets or sets the task's durable waits by signal key (its checkpoints), once it registered one.</summary>
+    public Dictionary<string, Durable.DurableSignal>? DurableSignals { get; set; }
+
+    /// <summary>Gets or sets the task's pending <c>wait_for</c>/<c>skip_if</c>/<c>cancel_if</c> match.</summary>
+    public Matching.ConditionMatch? ConditionMatch { get; set; }
+
     public bool IsFinal => State is TaskState.Completed or TaskState.Failed or TaskState.Cancelled;
 
     /// <inheritdoc/>

@@ -12,7 +12,7 @@ namespace MageFlow.Hatchet.DevEngine.Core.Operations;
 /// Workflow definitions and the ways runs are asked for. Each method is one atomic transition under the
 /// engine lock; checks that need no engine state run before the lock is taken.
 /// </summary>
-internal sealed class WorkflowOperations(Lock gate, WorkflowRegistry workflows, RunTriggers triggers, Timers.CronSchedules crons, TimeProvider time)
+internal sealed class WorkflowOperations(Lock gate, WorkflowRegistry workflows, RunTriggers triggers, Timers.CronSchedules crons, Matching.PendingMatches pending, Matching.MatchOutcomes outcomes, TimeProvider time)
 {
     private readonly RateLimitStore _rateLimits = new();
 
@@ -118,7 +118,11 @@ internal sealed class WorkflowOperations(Lock gate, WorkflowRegistry workflows, 
         RunTriggers.ValidateEvent(pushed);
         lock (gate)
         {
-            return triggers.Push(pushed, eventId);
+            var runs = triggers.Push(pushed, eventId);
+
+            // The same event also meets the user-event conditions of durable waits and DAG tasks.
+            outcomes.Apply(pending.OnEvent(pushed.Key, pushed.Scope, pushed.Payload));
+            return runs;
         }
     }
 }

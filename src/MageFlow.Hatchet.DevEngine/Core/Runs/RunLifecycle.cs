@@ -19,6 +19,7 @@ internal sealed class RunLifecycle(
     RunSubscriptions subscriptions,
     RunEventFeed feed,
     TaskDeadlines deadlines,
+    Matching.PendingMatches pending,
     EngineCounters counters,
     TimeProvider time,
     ILogger log) : IAdmissionCallbacks
@@ -55,6 +56,67 @@ internal sealed class RunLifecycle(
     {
         // Hatchet creates a DAG's task when its parents are done and reports the creation as STARTED.
         Publish(task, RunEventKind.TaskStarted, string.Empty, task.InsertedAt);
+        if (task.Def.Conditions.Count > 0 && !StartConditions(task))
+        {
+            return;
+        }
+
+        PassConcurrency(task);
+    }
+
+    /// <summary>A task's conditions decided: queue it (<c>wait_for</c>), skip it (it completes with
+    /// <c>{"skipped": true}</c>, as Hatchet records a skipped task, and its children go on) or cancel it.</summary>
+    /// <param name="task">The task run.</param>
+    /// <param name="match">Its decided match.</param>
+    public void ApplyConditions(TaskRun task, Matching.ConditionMatch match)
+    {
+        if (task.State != TaskState.Waiting || !ReferenceEquals(task.ConditionMatch, match))
+        {
+            return;
+        }
+
+        task.ConditionMatch = null;
+        switch (match.Decided)
+        {
+            case Matching.MatchAction.Skip:
+                Complete(task, "{\"skipped\":true}");
+                break;
+            case Matching.MatchAction.Cancel:
+                CancelTask(task, "the task's cancel_if condition was met");
+                break;
+            default:
+                PassConcurrency(task);
+                break;
+        }
+    }
+
+    /// <summary>Starts a ready task's conditions. A task with only skip/cancel conditions that do not hold now runs at
+    /// once; one with <c>wait_for</c> waits for its decision.</summary>
+    /// <returns>Whether the task goes on to its queue now.</returns>
+    private bool StartConditions(TaskRun task)
+    {
+        var match = new Matching.ConditionMatch(task, Matching.ConditionParser.Start(task.Def.Conditions, Now));
+        var tasks = task.Run.Tasks;
+        Matching.PendingMatches.ApplyParentOutputs(match, name => task.Def.Parents.FirstOrDefault(p => p.ReadableId == name) is { } p ? tasks[p.Index].Output : null);
+        task.ConditionMatch = match;
+        if (pending.Add(match, Now))
+        {
+            ApplyConditions(task, match);
+            return false;
+        }
+
+        if (match.Has(Matching.MatchAction.Queue))
+        {
+            return false;
+        }
+
+        pending.Remove(match);
+        task.ConditionMatch = null;
+        return true;
+    }
+
+    private void PassConcurrency(TaskRun task)
+    {
         if (task.Def.Concurrency.Count == 0)
         {
             Enqueue(task);
@@ -220,6 +282,7 @@ internal sealed class RunLifecycle(
             {
                 if (task.State == TaskState.Waiting)
                 {
+                    DropWaits(task);
                     task.State = TaskState.Cancelled;
                     task.Error = reason;
                     task.FinishedAt = Now;
@@ -332,6 +395,7 @@ internal sealed class RunLifecycle(
     private void Settle(TaskRun task)
     {
         deadlines.Untrack(task);
+        DropWaits(task);
         task.TimeoutAt = null;
         task.RetryAt = null;
         task.ScheduleDeadline = null;
@@ -382,6 +446,26 @@ internal sealed class RunLifecycle(
         }
 
         runs.RetainFinished(run);
+    }
+
+    /// <summary>A task that ended stops waiting: its pending conditions and unfinished durable waits are dropped (a
+    /// replay registers them afresh); finished durable waits stay, as Hatchet keeps their events.</summary>
+    private void DropWaits(TaskRun task)
+    {
+        if (task.ConditionMatch is { } match)
+        {
+            pending.Remove(match);
+            task.ConditionMatch = null;
+        }
+
+        if (task.DurableSignals is { } signals)
+        {
+            foreach (var signal in signals.Values.Where(s => s.ResultJson is null).ToArray())
+            {
+                pending.Remove(signal.Match!);
+                signals.Remove(signal.Key);
+            }
+        }
     }
 
     /// <summary>Publishes a task run's event to the event streams following its run (none is made when nobody follows).</summary>

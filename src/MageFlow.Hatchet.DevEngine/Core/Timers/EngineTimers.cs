@@ -19,6 +19,8 @@ internal sealed class EngineTimers(
     TaskDeadlines deadlines,
     ScheduledRuns scheduled,
     CronSchedules crons,
+    Matching.PendingMatches pending,
+    Matching.MatchOutcomes outcomes,
     TimeSpan reassignTimeout,
     TimeProvider time,
     ILogger log)
@@ -31,6 +33,7 @@ internal sealed class EngineTimers(
         FireTaskDeadlines(now);
         StartDueScheduledRuns(now);
         StartDueCronRuns(now);
+        outcomes.Apply(pending.Tick(now));
     }
 
     private void StartDueCronRuns(DateTimeOffset now)
