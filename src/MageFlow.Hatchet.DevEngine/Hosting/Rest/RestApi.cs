@@ -39,6 +39,7 @@ internal static class RestApi
         RestEvents.Map(app, engine, Guard);
         RestLogs.Map(app, engine, Guard);
         RestRateLimits.Map(app, engine, Guard);
+        RestMetrics.Map(app, engine, Guard);
 
         // Without this an unserved /api path would get ASP.NET's empty 404 (or 405), which SDKs cannot read as an API error.
         app.MapFallback("/api/{**rest}", (HttpContext http) =>
