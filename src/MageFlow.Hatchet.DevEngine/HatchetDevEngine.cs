@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using MageFlow.Hatchet.DevEngine.Core;
 using MageFlow.Hatchet.DevEngine.Hosting;
+using MageFlow.Hatchet.DevEngine.Hosting.Rest;
 using MageFlow.Hatchet.DevEngine.Services;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

@@ -254,6 +254,28 @@ public sealed class MageFlowClient : IAsyncDisposable
         return _signatures.LoadAsync(id, cancellationToken);
     }
 
+    /// <summary>
+    /// Finds the signature a Hatchet run belongs to: MageFlow publishes every signature's run with the signature id in its
+    /// additional metadata (<c>task_id</c>), so an operator who finds a run in Hatchet's UI can reach its flow
+    /// (<see cref="Signature.Flow"/>). The way back is <see cref="Signature.GetRunIdAsync"/>.
+    /// </summary>
+    /// <param name="runId">The workflow run id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The signature, or <see langword="null"/> when the run was not started by MageFlow or its record is gone (expired).</returns>
+    /// <exception cref="Hatchet.Exceptions.HatchetApiException">The engine refused (<c>404</c> for an unknown run).</exception>
+    public async Task<Signature?> FindByRunIdAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(runId);
+        var run = await Client.Runs.GetAsync(runId, cancellationToken).ConfigureAwait(false);
+
+        // A plain run triggered inside a root task carries an empty id: it belongs to no signature.
+        return run.AdditionalMetadata.ValueKind == System.Text.Json.JsonValueKind.Object &&
+            run.AdditionalMetadata.TryGetProperty(Publishing.Publisher.SignatureMetadataKey, out var id) &&
+            id.ValueKind == System.Text.Json.JsonValueKind.String && id.GetString() is { Length: > 0 } signatureId
+            ? await GetAsync(signatureId, cancellationToken).ConfigureAwait(false)
+            : null;
+    }
+
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {

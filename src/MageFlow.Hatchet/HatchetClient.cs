@@ -5,10 +5,15 @@ using MageFlow.Hatchet.Interceptors;
 using MageFlow.Hatchet.Protocol;
 using MageFlow.Hatchet.Rest;
 using MageFlow.Hatchet.Crons;
+using MageFlow.Hatchet.Logs;
+using MageFlow.Hatchet.Metrics;
+using MageFlow.Hatchet.RateLimits;
 using MageFlow.Hatchet.Runs;
 using MageFlow.Hatchet.Tasks;
 using MageFlow.Hatchet.Triggering;
 using MageFlow.Hatchet.Worker;
+using MageFlow.Hatchet.Workers;
+using MageFlow.Hatchet.Schedules;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -35,9 +40,15 @@ public sealed partial class HatchetClient : IAsyncDisposable
         Rest = new HatchetRestClient(options, config);
         var runsLog = LoggerFactory.CreateLogger("MageFlow.Hatchet.Runs");
         _listener = new RunListener(Connection, runsLog, options.TimeProvider, Interceptors.OnRunFinished, new RunResultFallback(Rest, options.TimeProvider, runsLog));
-        Runs = new RunsClient(Connection, _listener, options.JsonSerializerOptions, _workflows.OutputTaskOf);
-        Events = new EventsClient(Connection, options, config.Namespace);
+        RegisteredWorkflows = new Workflows.WorkflowsClient(Rest, config.TenantId, config.Namespace);
+        Runs = new RunsClient(Connection, _listener, options.JsonSerializerOptions, _workflows.OutputTaskOf, new RunsRest(Rest, config.TenantId, RegisteredWorkflows, options.TimeProvider));
+        Events = new EventsClient(Connection, options, config.Namespace, Rest, config.TenantId);
         Crons = new CronsClient(Rest, config.TenantId, config.Namespace, options.JsonSerializerOptions);
+        Schedules = new SchedulesClient(Rest, config.TenantId, config.Namespace, options.JsonSerializerOptions, RegisteredWorkflows);
+        RateLimits = new RateLimitsClient(Connection, Rest, config.TenantId);
+        Workers = new WorkersClient(Rest, config.TenantId);
+        Logs = new LogsClient(Rest);
+        Metrics = new MetricsClient(Rest, config.TenantId, options.TimeProvider);
         _trigger = new RunTrigger(Connection, Interceptors, Runs, _workflows.OutputTaskOf, options.MaxMessageSize);
     }
 
@@ -50,13 +61,31 @@ public sealed partial class HatchetClient : IAsyncDisposable
     /// <summary>Gets the normalised namespace (lower case, ending in <c>_</c>), or an empty string.</summary>
     public string Namespace => Config.Namespace;
 
-    /// <summary>Gets the client for pushing events.</summary>
+    /// <summary>Gets the client for pushing events and listing the events the engine received.</summary>
     public EventsClient Events { get; }
 
     /// <summary>Gets the client for creating, listing and deleting cron triggers (over the engine's REST API).</summary>
     public CronsClient Crons { get; }
 
-    /// <summary>Gets the client for following, awaiting and cancelling runs.</summary>
+    /// <summary>Gets the client for scheduling runs for later, and listing, reading and deleting schedules (REST).</summary>
+    public SchedulesClient Schedules { get; }
+
+    /// <summary>Gets the client for putting and listing rate limits.</summary>
+    public RateLimitsClient RateLimits { get; }
+
+    /// <summary>Gets the client for listing, reading, pausing and unpausing workers (REST).</summary>
+    public WorkersClient Workers { get; }
+
+    /// <summary>Gets the client for the workflows registered on the engine (REST); <see cref="Workflows"/> are those declared on this client.</summary>
+    public Workflows.WorkflowsClient RegisteredWorkflows { get; }
+
+    /// <summary>Gets the client for reading tasks' log lines (REST).</summary>
+    public LogsClient Logs { get; }
+
+    /// <summary>Gets the client for task and queue metrics (REST).</summary>
+    public MetricsClient Metrics { get; }
+
+    /// <summary>Gets the client for following, awaiting and cancelling runs, and for listing, inspecting, cancelling and replaying them in bulk.</summary>
     public RunsClient Runs { get; }
 
     /// <summary>Gets the workflows and tasks declared on this client, which its workers serve by default.</summary>

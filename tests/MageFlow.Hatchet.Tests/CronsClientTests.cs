@@ -41,6 +41,7 @@ public sealed class CronsClientTests(DevEngineFixture fixture)
 
         var listed = await crons.ListAsync(new ListCronsQuery { WorkflowName = task.Name });
         Assert.Equal([created.Id], listed.Select(c => c.Id));
+        Assert.Equal("nightly", (await crons.GetAsync(created.Id)).Name);
         Assert.Empty(await crons.ListAsync(new ListCronsQuery { WorkflowName = task.Name, CronName = "other" }));
         Assert.Empty(await crons.ListAsync(new ListCronsQuery { WorkflowName = task.Name, AdditionalMetadata = new Dictionary<string, string> { ["team"] = "red" } }));
 

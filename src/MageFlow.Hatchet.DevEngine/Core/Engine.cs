@@ -27,6 +27,7 @@ internal sealed class Engine
 {
     private readonly Lock _gate = new();
     private readonly EngineTimers _timers;
+    private readonly TimeProvider _time;
 
     /// <summary>Initializes a new instance of the <see cref="Engine"/> class.</summary>
     /// <param name="options">The engine's settings (clock, heartbeat timeout, retention).</param>
@@ -34,6 +35,7 @@ internal sealed class Engine
     public Engine(DevEngineOptions options, ILogger log)
     {
         var time = options.TimeProvider;
+        _time = time;
         TenantId = options.TenantId.ToString();
         var workflows = new WorkflowRegistry(log);
         var workers = new WorkerRegistry(time, options.HeartbeatTimeout, log);
@@ -52,7 +54,7 @@ internal sealed class Engine
         var reports = new StepReports(workers, runs, lifecycle, scheduler, Counters, time);
         _timers = new EngineTimers(workers, lifecycle, factory, deadlines, scheduled, crons, pending, outcomes, options.ReassignTimeout, time, log);
 
-        Workflows = new WorkflowOperations(_gate, workflows, new RunTriggers(workflows, factory, scheduled), crons, pending, outcomes, time);
+        Workflows = new WorkflowOperations(_gate, workflows, new RunTriggers(workflows, factory, scheduled), crons, scheduled, pending, outcomes, time);
         Durable = new DurableOperations(_gate, runs, signals, time);
         Crons = new CronOperations(_gate, workflows, crons, time, log);
         Workers = new WorkerOperations(_gate, workers, scheduler, lifecycle);
@@ -62,6 +64,9 @@ internal sealed class Engine
 
     /// <summary>Gets the tenant id as a string, as responses carry it.</summary>
     public string TenantId { get; }
+
+    /// <summary>Gets the engine clock's current time.</summary>
+    public DateTimeOffset Now => _time.GetUtcNow();
 
     /// <summary>Gets the counters tests and benchmarks read.</summary>
     public EngineCounters Counters { get; } = new();

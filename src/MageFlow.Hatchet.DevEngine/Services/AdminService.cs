@@ -19,28 +19,71 @@ internal sealed class AdminService(Engine engine) : Protocol.V1.AdminService.Adm
 
     public override Task<CancelTasksResponse> CancelTasks(CancelTasksRequest request, ServerCallContext context)
     {
-        RejectFilter(request.Filter);
         var response = new CancelTasksResponse();
-        response.CancelledTasks.AddRange(engine.Runs.Cancel(request.ExternalIds));
+        response.CancelledTasks.AddRange(ToFilter(request.ExternalIds, request.Filter) is { } filter ? engine.Runs.Cancel(filter) : engine.Runs.Cancel(request.ExternalIds));
         return Task.FromResult(response);
     }
 
     public override Task<ReplayTasksResponse> ReplayTasks(ReplayTasksRequest request, ServerCallContext context)
     {
-        RejectFilter(request.Filter);
         var response = new ReplayTasksResponse();
-        response.ReplayedTasks.AddRange(engine.Runs.Replay(request.ExternalIds));
+        response.ReplayedTasks.AddRange(ToFilter(request.ExternalIds, request.Filter) is { } filter ? engine.Runs.Replay(filter) : engine.Runs.Replay(request.ExternalIds));
         return Task.FromResult(response);
     }
 
     public override Task<TriggerWorkflowRunResponse> TriggerWorkflowRun(TriggerWorkflowRunRequest request, ServerCallContext context) =>
         Task.FromResult(new TriggerWorkflowRunResponse { ExternalId = engine.Workflows.Trigger(RunRequestMapper.FromAdminTrigger(request)) });
 
-    private static void RejectFilter(TasksFilter? filter)
+    /// <summary>
+    /// Reads a <c>TasksFilter</c> as Hatchet's admin service does: ids and a filter together are refused, a filter applies
+    /// only when no ids are given, metadata pairs must all match.
+    /// </summary>
+    private static Core.Runs.RunFilter? ToFilter(Google.Protobuf.Collections.RepeatedField<string> ids, TasksFilter? filter)
     {
-        if (filter is not null)
+        if (filter is null)
         {
-            throw EngineErrors.Invalid("the dev engine cancels and replays by external_ids only; task filters are not supported");
+            return null;
         }
+
+        if (ids.Count != 0)
+        {
+            throw EngineErrors.Invalid("cannot provide both external ids and filter");
+        }
+
+        var statuses = new List<Core.Model.ExecutionStatus>();
+        foreach (var s in filter.Statuses)
+        {
+            statuses.Add(s switch
+            {
+                "QUEUED" => Core.Model.ExecutionStatus.Queued,
+                "RUNNING" => Core.Model.ExecutionStatus.Running,
+                "COMPLETED" => Core.Model.ExecutionStatus.Completed,
+                "FAILED" => Core.Model.ExecutionStatus.Failed,
+                "CANCELLED" => Core.Model.ExecutionStatus.Cancelled,
+                _ => throw EngineErrors.Invalid($"invalid status {s}"),
+            });
+        }
+
+        if (filter.WorkflowIds.Any(w => !Guid.TryParse(w, out _)))
+        {
+            throw EngineErrors.Invalid("invalid workflow id");
+        }
+
+        var metadata = new List<KeyValuePair<string, string>>();
+        foreach (var m in filter.AdditionalMetadata)
+        {
+            var at = m.IndexOf(':', StringComparison.Ordinal);
+            metadata.Add(at < 0 ? throw EngineErrors.Invalid($"invalid additional metadata filter: {m}") : new(m[..at], m[(at + 1)..]));
+        }
+
+        return new Core.Runs.RunFilter
+        {
+            Since = filter.Since?.ToDateTimeOffset() ?? DateTimeOffset.UnixEpoch,
+            Until = filter.Until?.ToDateTimeOffset(),
+            Statuses = statuses,
+            WorkflowIds = [.. filter.WorkflowIds],
+            Metadata = metadata,
+            MetadataAll = true,
+        };
     }
 }

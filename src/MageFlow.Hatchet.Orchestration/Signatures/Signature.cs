@@ -106,6 +106,18 @@ public abstract class Signature
         return WireNames.StatusOf(value);
     }
 
+    /// <summary>
+    /// Gets the engine run this signature started, so an operator can open it in Hatchet (or read it with
+    /// <see cref="Hatchet.Runs.RunsClient.GetAsync"/>). The way back is <see cref="MageFlowClient.FindByRunIdAsync"/>.
+    /// </summary>
+    /// <param name="cancellationToken">Stops waiting (the read may still happen).</param>
+    /// <returns>The workflow run id, or <see langword="null"/> before a worker started it (and always for chains and swarms, which are no runs themselves).</returns>
+    public async Task<string?> GetRunIdAsync(CancellationToken cancellationToken = default)
+    {
+        var value = await Services.Runner.DoAsync(db => db.HashGetAsync(Services.Keys.Signature(Id), Fields.Run), cancellationToken).ConfigureAwait(false);
+        return value.IsNullOrEmpty ? null : value.ToString();
+    }
+
     /// <summary>Suspends: work that has not started will not start until resumed; a running task keeps running.</summary>
     /// <param name="cancellationToken">Cancels the call (Redis may still apply it).</param>
     /// <returns>A task that completes when the state is saved.</returns>

@@ -92,6 +92,18 @@ public sealed class CronsClient
             : [];
     }
 
+    /// <summary>Gets a cron trigger.</summary>
+    /// <param name="cronId">The cron's id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The cron.</returns>
+    /// <exception cref="HatchetApiException">The engine refused (<c>404</c> for an unknown cron).</exception>
+    public async Task<CronTrigger> GetAsync(string cronId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(cronId);
+        using var answer = await _rest.SendAsync(HttpMethod.Get, $"/api/v1/tenants/{_tenantId}/workflows/crons/{Uri.EscapeDataString(cronId)}", null, cancellationToken).ConfigureAwait(false);
+        return FromJson(answer.RootElement);
+    }
+
     /// <summary>Deletes a cron trigger.</summary>
     /// <param name="cronId">The cron's id.</param>
     /// <param name="cancellationToken">Cancels the call.</param>

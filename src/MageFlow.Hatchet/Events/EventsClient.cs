@@ -7,18 +7,25 @@ using MageFlow.Hatchet.Protocol;
 
 namespace MageFlow.Hatchet.Events;
 
-/// <summary>Pushes events; workflows whose triggers name the key run with the payload as input.</summary>
-public sealed class EventsClient
+/// <summary>
+/// Pushes events (gRPC); workflows whose triggers name the key run with the payload as input. Lists and reads the events
+/// the engine received over its REST API (EventsClient.Rest.cs).
+/// </summary>
+public sealed partial class EventsClient
 {
     private readonly EngineConnection _engine;
     private readonly HatchetClientOptions _options;
     private readonly string _namespace;
+    private readonly Rest.HatchetRestClient _rest;
+    private readonly string _tenantId;
 
-    internal EventsClient(EngineConnection engine, HatchetClientOptions options, string @namespace)
+    internal EventsClient(EngineConnection engine, HatchetClientOptions options, string @namespace, Rest.HatchetRestClient rest, string tenantId)
     {
         _engine = engine;
         _options = options;
         _namespace = @namespace;
+        _rest = rest;
+        _tenantId = tenantId;
     }
 
     /// <summary>Pushes one event.</summary>

@@ -7,16 +7,21 @@ using MageFlow.Hatchet.Protocol.V1;
 
 namespace MageFlow.Hatchet.Runs;
 
-/// <summary>Runs of the tenant: follow them to their end, await their results, cancel them.</summary>
-public sealed class RunsClient
+/// <summary>
+/// Runs of the tenant: follow them to their end, await their results, cancel them (gRPC); list, inspect, cancel and replay
+/// them in bulk over the engine's REST API (RunsClient.Rest.cs).
+/// </summary>
+public sealed partial class RunsClient
 {
     private readonly EngineConnection _engine;
     private readonly RunListener _listener;
     private readonly Func<string, string?> _outputTaskOf;
+    private readonly RunsRest _restParts;
 
-    internal RunsClient(EngineConnection engine, RunListener listener, JsonSerializerOptions json, Func<string, string?> outputTaskOf)
+    internal RunsClient(EngineConnection engine, RunListener listener, JsonSerializerOptions json, Func<string, string?> outputTaskOf, RunsRest rest)
     {
         _engine = engine;
+        _restParts = rest;
         _listener = listener;
         Json = json;
         _outputTaskOf = outputTaskOf;

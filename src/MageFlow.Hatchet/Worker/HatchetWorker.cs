@@ -225,7 +225,7 @@ public sealed class HatchetWorker : IAsyncDisposable
     {
         if (_session.WorkerId is { } pausedId)
         {
-            await WorkerPauser.PauseAsync(_client.Config.ServerUrl, _client.Options.Token!.Trim(), pausedId, _log, cancellationToken).ConfigureAwait(false);
+            await WorkerPauser.PauseAsync(_client.Rest, pausedId, _log, cancellationToken).ConfigureAwait(false);
         }
 
         await _stopListening.CancelAsync().ConfigureAwait(false);

@@ -59,6 +59,8 @@ function declare(hatchet, prefix, report = () => {}) {
     name: `${prefix}-simple`,
     fn: async (input, ctx) => {
       report({ event: 'simple', runId: ctx.workflowRunId(), input });
+      // Read back through hatchet.logs.list by rest.js.
+      await ctx.log(`simple ran for ${input.name}`);
       return { greeting: `hello ${input.name}`, length: input.name.length };
     },
   });

@@ -11,6 +11,15 @@ internal sealed class ScheduledTrigger
     /// <summary>Gets when the run is due.</summary>
     public required DateTimeOffset At { get; init; }
 
+    /// <summary>Gets when the schedule was created.</summary>
+    public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>Gets or sets the run the schedule started, once it fired.</summary>
+    public string? RunId { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether a fired schedule was deleted.</summary>
+    public bool Deleted { get; set; }
+
     /// <summary>Gets the trigger to run then (validated when scheduled, prepared again when due).</summary>
     public required RunRequest Request { get; init; }
 }

@@ -131,4 +131,52 @@ internal sealed class RunOperations(Lock gate, RunStore runs, RunSubscriptions s
             return administration.Replay(externalIds);
         }
     }
+
+    /// <summary>Tells whether the engine still knows a run or task run.</summary>
+    /// <param name="externalId">A run or task run id.</param>
+    /// <returns><see langword="true"/> when it does.</returns>
+    public bool Exists(string externalId)
+    {
+        lock (gate)
+        {
+            return runs.FindRunOrTaskRun(externalId) is not null;
+        }
+    }
+
+    /// <summary>Snapshots the runs a filter keeps, newest first (the REST run list).</summary>
+    /// <param name="filter">The filter.</param>
+    /// <returns>The snapshots.</returns>
+    public List<RunDetails> List(RunFilter filter)
+    {
+        lock (gate)
+        {
+            return [.. runs.All.Where(filter.Matches).OrderByDescending(r => r.CreatedAt).Select(RunSnapshots.Details)];
+        }
+    }
+
+    /// <summary>Cancels the runs a filter keeps (<c>CancelTasks</c> with a filter).</summary>
+    /// <param name="filter">The filter.</param>
+    /// <returns>The ids of the runs asked for.</returns>
+    public IReadOnlyList<string> Cancel(RunFilter filter)
+    {
+        lock (gate)
+        {
+            return administration.Cancel(MatchingIds(filter));
+        }
+    }
+
+    /// <summary>Replays the runs a filter keeps (<c>ReplayTasks</c> with a filter).</summary>
+    /// <param name="filter">The filter.</param>
+    /// <returns>The ids of the task runs replayed.</returns>
+    public IReadOnlyList<string> Replay(RunFilter filter)
+    {
+        lock (gate)
+        {
+            return administration.Replay(MatchingIds(filter));
+        }
+    }
+
+    // Hatchet caps a cancel or replay by filter at the first 20,000 runs it lists.
+    private List<string> MatchingIds(RunFilter filter) =>
+        [.. runs.All.Where(filter.Matches).OrderByDescending(r => r.CreatedAt).Take(20_000).Select(r => r.Id)];
 }

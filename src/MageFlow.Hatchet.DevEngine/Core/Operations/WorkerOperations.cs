@@ -127,6 +127,27 @@ internal sealed class WorkerOperations(Lock gate, WorkerRegistry workers, Schedu
         }
     }
 
+    /// <summary>Snapshots every worker (REST worker list).</summary>
+    /// <returns>The workers, by name then id.</returns>
+    public List<WorkerSnapshot> List()
+    {
+        lock (gate)
+        {
+            return [.. workers.All.OrderBy(w => w.Name, StringComparer.Ordinal).ThenBy(w => w.Id, StringComparer.Ordinal).Select(Snapshot)];
+        }
+    }
+
+    /// <summary>Snapshots one worker (REST worker details).</summary>
+    /// <param name="workerId">The worker id.</param>
+    /// <returns>The snapshot, or <see langword="null"/> when the worker is unknown.</returns>
+    public WorkerSnapshot? Find(string workerId)
+    {
+        lock (gate)
+        {
+            return workers.TryGet(workerId, out var worker) ? Snapshot(worker) : null;
+        }
+    }
+
     /// <summary>Ends every worker's listen stream, as a network fault would (test hook).</summary>
     /// <returns>How many streams were ended.</returns>
     public int DropListenStreams()
@@ -136,4 +157,14 @@ internal sealed class WorkerOperations(Lock gate, WorkerRegistry workers, Schedu
             return workers.DropListenStreams();
         }
     }
+
+    private static WorkerSnapshot Snapshot(Worker w) => new(
+        w.Id,
+        w.Name,
+        [.. w.Actions.Order(StringComparer.Ordinal)],
+        w.LastHeartbeat,
+        w.Paused,
+        w.Stream is not null && !w.Unsubscribed,
+        w.SlotCapacity.ToDictionary(p => p.Key, p => (p.Value, w.SlotsUsed.GetValueOrDefault(p.Key)), StringComparer.Ordinal),
+        new Dictionary<string, LabelValue>(w.Labels, StringComparer.Ordinal));
 }

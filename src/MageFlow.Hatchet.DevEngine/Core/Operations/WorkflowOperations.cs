@@ -12,9 +12,18 @@ namespace MageFlow.Hatchet.DevEngine.Core.Operations;
 /// Workflow definitions and the ways runs are asked for. Each method is one atomic transition under the
 /// engine lock; checks that need no engine state run before the lock is taken.
 /// </summary>
-internal sealed class WorkflowOperations(Lock gate, WorkflowRegistry workflows, RunTriggers triggers, Timers.CronSchedules crons, Matching.PendingMatches pending, Matching.MatchOutcomes outcomes, TimeProvider time)
+internal sealed class WorkflowOperations(
+    Lock gate,
+    WorkflowRegistry workflows,
+    RunTriggers triggers,
+    Timers.CronSchedules crons,
+    Timers.ScheduledRuns scheduled,
+    Matching.PendingMatches pending,
+    Matching.MatchOutcomes outcomes,
+    TimeProvider time)
 {
     private readonly RateLimitStore _rateLimits = new();
+    private readonly Events.EventLog _events = new();
 
     /// <summary>Registers a workflow version (<c>PutWorkflow</c>).</summary>
     /// <param name="request">The request.</param>
@@ -105,7 +114,7 @@ internal sealed class WorkflowOperations(Lock gate, WorkflowRegistry workflows, 
         RunTriggers.ValidateSchedule(times);
         lock (gate)
         {
-            return triggers.Schedule(request, times);
+            return triggers.Schedule(request, times, time.GetUtcNow());
         }
     }
 
@@ -118,11 +127,86 @@ internal sealed class WorkflowOperations(Lock gate, WorkflowRegistry workflows, 
         RunTriggers.ValidateEvent(pushed);
         lock (gate)
         {
-            var runs = triggers.Push(pushed, eventId);
+            var now = time.GetUtcNow();
+            var runIds = triggers.Push(pushed, eventId);
+            _events.Add(new EventRecord(eventId, pushed.Key, string.IsNullOrWhiteSpace(pushed.Payload) ? "{}" : pushed.Payload, pushed.AdditionalMetadataJson, pushed.Scope, now, runIds));
 
             // The same event also meets the user-event conditions of durable waits and DAG tasks.
             outcomes.Apply(pending.OnEvent(pushed.Key, pushed.Scope, pushed.Payload));
-            return runs;
+            return runIds;
+        }
+    }
+
+    /// <summary>Finds the current version of a workflow by its id (REST workflow details).</summary>
+    /// <param name="workflowId">The workflow id.</param>
+    /// <returns>The workflow, or <see langword="null"/>.</returns>
+    public WorkflowDef? FindById(string workflowId)
+    {
+        lock (gate)
+        {
+            return workflows.All.FirstOrDefault(d => d.WorkflowId == workflowId);
+        }
+    }
+
+    /// <summary>Lists the runs stored for later that a filter keeps, with their workflows' current versions.</summary>
+    /// <param name="filter">Which to keep.</param>
+    /// <returns>The schedules, in the order they were created.</returns>
+    public List<(ScheduledTrigger Scheduled, WorkflowDef Workflow)> ListScheduled(Func<ScheduledTrigger, WorkflowDef, bool> filter)
+    {
+        lock (gate)
+        {
+            var list = new List<(ScheduledTrigger, WorkflowDef)>();
+            foreach (var s in scheduled.All)
+            {
+                if (workflows.TryGet(s.Request.WorkflowName, out var def) && filter(s, def))
+                {
+                    list.Add((s, def));
+                }
+            }
+
+            return list;
+        }
+    }
+
+    /// <summary>Deletes a run stored for later before it is due.</summary>
+    /// <param name="id">The schedule's id.</param>
+    /// <returns><see langword="true"/> when there was one.</returns>
+    public bool DeleteScheduled(string id)
+    {
+        lock (gate)
+        {
+            return scheduled.Remove(id);
+        }
+    }
+
+    /// <summary>Copies the rate limits (REST rate limit list).</summary>
+    /// <returns>The limits, by key.</returns>
+    public List<(string Key, int Limit, Protocol.RateLimitDuration Duration)> ListRateLimits()
+    {
+        lock (gate)
+        {
+            return _rateLimits.Snapshot();
+        }
+    }
+
+    /// <summary>Copies the events received, newest first (REST event list).</summary>
+    /// <returns>The events.</returns>
+    public List<EventRecord> ListEvents()
+    {
+        lock (gate)
+        {
+            return [.. _events.All.Reverse()];
+        }
+    }
+
+    /// <summary>Finds an event received (REST event details).</summary>
+    /// <param name="id">The event's id.</param>
+    /// <returns>The event, or <see langword="null"/>.</returns>
+    public EventRecord? FindEvent(string id)
+    {
+        lock (gate)
+        {
+            return _events.Find(id);
         }
     }
 }

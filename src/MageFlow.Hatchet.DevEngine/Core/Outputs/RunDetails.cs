@@ -12,4 +12,5 @@ namespace MageFlow.Hatchet.DevEngine.Core.Outputs;
 /// <param name="Status">The run's status.</param>
 /// <param name="Done">Whether the run has finished.</param>
 /// <param name="Tasks">The task runs, on-failure task last.</param>
-internal sealed record RunDetails(string RunId, WorkflowDef Workflow, DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt, string InputJson, string MetadataJson, ExecutionStatus Status, bool Done, IReadOnlyList<TaskDetail> Tasks);
+/// <param name="ParentTaskExternalId">The task run that spawned the run, if any.</param>
+internal sealed record RunDetails(string RunId, WorkflowDef Workflow, DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt, string InputJson, string MetadataJson, ExecutionStatus Status, bool Done, IReadOnlyList<TaskDetail> Tasks, string? ParentTaskExternalId = null);

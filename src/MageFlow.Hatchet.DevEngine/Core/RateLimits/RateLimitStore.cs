@@ -28,4 +28,9 @@ internal sealed class RateLimitStore
     /// <param name="limit">The limit.</param>
     /// <param name="duration">The window the limit applies to.</param>
     public void Put(string key, int limit, RateLimitDuration duration) => _limits[key] = (limit, duration);
+
+    /// <summary>Copies the rate limits, ordered by key, for the REST list.</summary>
+    /// <returns>The limits.</returns>
+    public List<(string Key, int Limit, RateLimitDuration Duration)> Snapshot() =>
+        [.. _limits.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => (p.Key, p.Value.Limit, p.Value.Duration))];
 }

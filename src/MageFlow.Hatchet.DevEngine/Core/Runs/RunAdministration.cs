@@ -65,7 +65,12 @@ internal sealed class RunAdministration(RunStore runs, RunLifecycle lifecycle)
         return externalIds;
     }
 
-    /// <summary>Runs the failed and cancelled tasks of finished runs again, as new attempts.</summary>
+    /// <summary>
+    /// Runs tasks of finished runs again, as new attempts, as Hatchet's <c>ReplayTasks</c> does
+    /// (internal/services/admin/v1/server.go; <c>ListTasksForReplay</c> in pkg/repository/task.go): a run id replays
+    /// every task of the run, whatever its status, completed ones included; a task run id replays that task and the
+    /// tasks downstream of it, and keeps the outputs of the others.
+    /// </summary>
     /// <param name="externalIds">Run or task run ids; unknown and unfinished runs are skipped.</param>
     /// <returns>The ids of the task runs replayed.</returns>
     public IReadOnlyList<string> Replay(IEnumerable<string> externalIds)
@@ -79,23 +84,27 @@ internal sealed class RunAdministration(RunStore runs, RunLifecycle lifecycle)
                 continue;
             }
 
+            var named = run.Id == id ? null : run.Tasks.FirstOrDefault(t => t.ExternalId == id);
+            var subtree = named is null ? null : Downstream(named.Def);
             run.Finalized = false;
             run.FinishedAt = null;
             run.Status = ExecutionStatus.Queued;
             run.OnFailureTask = null;
             foreach (var task in run.Tasks)
             {
-                if (task.State is TaskState.Failed or TaskState.Cancelled)
+                if (subtree is not null && !subtree.Contains(task.Def))
                 {
-                    // A replay is a new attempt with fresh retry budgets (ReplayTasks in tasks-overwrite.go).
-                    task.State = TaskState.Waiting;
-                    task.RetryCount++;
-                    task.AppRetryCount = 0;
-                    task.InternalRetryCount = 0;
-                    task.Error = null;
-                    task.Output = null;
-                    replayed.Add(task.ExternalId);
+                    continue;
                 }
+
+                // A replay is a new attempt with fresh retry budgets (ReplayTasks in tasks-overwrite.go).
+                task.State = TaskState.Waiting;
+                task.RetryCount++;
+                task.AppRetryCount = 0;
+                task.InternalRetryCount = 0;
+                task.Error = null;
+                task.Output = null;
+                replayed.Add(task.ExternalId);
             }
 
             foreach (var task in run.Tasks)
@@ -108,5 +117,24 @@ internal sealed class RunAdministration(RunStore runs, RunLifecycle lifecycle)
         }
 
         return replayed;
+    }
+
+    /// <summary>A task and every task that depends on it, directly or not.</summary>
+    private static HashSet<TaskDef> Downstream(TaskDef task)
+    {
+        var found = new HashSet<TaskDef>();
+        var pending = new Stack<TaskDef>([task]);
+        while (pending.TryPop(out var next))
+        {
+            if (found.Add(next))
+            {
+                foreach (var child in next.Children)
+                {
+                    pending.Push(child);
+                }
+            }
+        }
+
+        return found;
     }
 }

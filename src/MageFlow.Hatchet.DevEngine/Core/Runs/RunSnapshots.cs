@@ -68,10 +68,13 @@ internal static class RunSnapshots
             tasks.Add(new TaskDetail(t.ExternalId, t.Def, t.Def.ReadableId, StatusOf(t), output, error, t.RetryCount, t.InsertedAt, t.StartedAt, t.FinishedAt));
         }
 
-        return new RunDetails(run.Id, run.Def, run.CreatedAt, run.FinishedAt, run.InputJson, run.MetadataJson, StatusOf(run), run.Finalized, tasks);
+        return new RunDetails(run.Id, run.Def, run.CreatedAt, run.FinishedAt, run.InputJson, run.MetadataJson, StatusOf(run), run.Finalized, tasks, run.ParentTask?.ExternalId);
     }
 
-    private static ExecutionStatus StatusOf(WorkflowRun run) =>
+    /// <summary>A run's status as the REST API and <c>GetRunDetails</c> report it.</summary>
+    /// <param name="run">The run.</param>
+    /// <returns>The status.</returns>
+    public static ExecutionStatus StatusOf(WorkflowRun run) =>
         run.Finalized ? run.Status
         : run.AllTasks.Any(t => t.State is TaskState.Running) ? ExecutionStatus.Running
         : ExecutionStatus.Queued;

@@ -13,6 +13,9 @@ internal sealed class RunStore(int maxRetainedFinishedRuns)
     private readonly Dictionary<string, TaskRun> _tasks = new(StringComparer.Ordinal);
     private readonly Queue<WorkflowRun> _finishedOrder = new();
 
+    /// <summary>Gets the runs the store still holds, in no particular order.</summary>
+    public Dictionary<string, WorkflowRun>.ValueCollection All => _runs.Values;
+
     /// <summary>Adds a new run and its task runs.</summary>
     /// <param name="run">The run.</param>
     public void Add(WorkflowRun run)

@@ -78,14 +78,15 @@ internal sealed class RunTriggers(WorkflowRegistry workflows, RunFactory factory
     /// <summary>Stores runs for later, validating the request now rather than when it is due.</summary>
     /// <param name="request">The request.</param>
     /// <param name="times">When to run, one run per time.</param>
+    /// <param name="now">The current time, the schedules' creation time.</param>
     /// <returns>The workflow version and the stored schedules.</returns>
-    public ScheduleResult Schedule(RunRequest request, IReadOnlyList<DateTimeOffset> times)
+    public ScheduleResult Schedule(RunRequest request, IReadOnlyList<DateTimeOffset> times, DateTimeOffset now)
     {
         var def = factory.Prepare(request).Def;
         var stored = new List<ScheduledTrigger>(times.Count);
         foreach (var at in times)
         {
-            var s = new ScheduledTrigger { Id = Guid.NewGuid().ToString(), At = at, Request = request };
+            var s = new ScheduledTrigger { Id = Guid.NewGuid().ToString(), At = at, Request = request, CreatedAt = now };
             scheduled.Add(s);
             stored.Add(s);
         }

@@ -116,7 +116,7 @@ internal sealed class EngineTimers(
         {
             try
             {
-                factory.Create(factory.Prepare(s.Request), null, null);
+                scheduled.MarkFired(s, factory.Create(factory.Prepare(s.Request), null, null).Id);
             }
             catch (RpcException e)
             {

@@ -8,15 +8,15 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
-namespace MageFlow.Hatchet.DevEngine.Hosting;
+namespace MageFlow.Hatchet.DevEngine.Hosting.Rest;
 
 /// <summary>
-/// Hatchet's REST endpoints for cron triggers (and the workflow list the SDKs read a workflow's id from), which the official SDKs use to create, list and delete crons
+/// Hatchet's REST endpoints for cron triggers, which the official SDKs use to create, list and delete crons
 /// (api/v1/server/handlers/workflows/{create,list,delete}_cron.go; the <c>CronWorkflows</c> schema for the JSON).
 /// </summary>
 internal static class RestCrons
 {
-    public static void Map(IEndpointRouteBuilder app, Engine engine, Func<HttpContext, string, IResult?> deny)
+    public static void Map(IEndpointRouteBuilder app, Engine engine, Func<HttpContext, string?, IResult?> deny)
     {
         app.MapPost("/api/v1/tenants/{tenantId}/workflows/{workflow}/crons", async (string tenantId, string workflow, HttpContext http) =>
         {
@@ -33,19 +33,19 @@ internal static class RestCrons
             }
             catch (JsonException e)
             {
-                return Error(400, "invalid request body: " + e.Message);
+                return RestJson.Error(400, "invalid request body: " + e.Message);
             }
 
             if (body["input"] is not (JsonObject or null) || body["additionalMetadata"] is not (JsonObject or null) ||
                 body["cronName"] is not (JsonValue or null) || body["cronExpression"] is not (JsonValue or null))
             {
-                return Error(400, "invalid request body: input and additionalMetadata must be objects, cronName and cronExpression strings");
+                return RestJson.Error(400, "invalid request body: input and additionalMetadata must be objects, cronName and cronExpression strings");
             }
 
             int? priority = body["priority"] is JsonValue p && p.TryGetValue<int>(out var pr) ? pr : null;
             if (priority is < 1 or > 3)
             {
-                return Error(400, "priority must be between 1 and 3");
+                return RestJson.Error(400, "priority must be between 1 and 3");
             }
 
             try
@@ -61,30 +61,8 @@ internal static class RestCrons
             }
             catch (RpcException e) when (e.StatusCode == StatusCode.InvalidArgument)
             {
-                return Error(400, e.Status.Detail);
+                return RestJson.Error(400, e.Status.Detail);
             }
-        });
-
-        // The SDKs resolve a workflow's id from its name through the workflow list before listing its crons.
-        app.MapGet("/api/v1/tenants/{tenantId}/workflows", (string tenantId, HttpContext http) =>
-        {
-            if (deny(http, tenantId) is { } denied)
-            {
-                return denied;
-            }
-
-            var q = http.Request.Query;
-            var limit = int.TryParse(q["limit"], CultureInfo.InvariantCulture, out var l) && l > 0 ? l : 50;
-            var offset = int.TryParse(q["offset"], CultureInfo.InvariantCulture, out var o) && o > 0 ? o : 0;
-            var all = engine.Workflows.List(q["name"].ToString());
-            var rows = new JsonArray([.. all.Skip(offset).Take(limit).Select(d => (JsonNode)new JsonObject
-            {
-                ["metadata"] = new JsonObject { ["id"] = d.WorkflowId, ["createdAt"] = d.CreatedAt, ["updatedAt"] = d.CreatedAt },
-                ["name"] = d.Name,
-                ["description"] = string.Empty,
-                ["isPaused"] = false,
-            })]);
-            return Results.Json(new JsonObject { ["rows"] = rows, ["pagination"] = Pagination(all.Count, limit, offset) });
         });
 
         app.MapGet("/api/v1/tenants/{tenantId}/workflows/crons", (string tenantId, HttpContext http) =>
@@ -101,7 +79,7 @@ internal static class RestCrons
                 var parts = (pair ?? string.Empty).Split(':');
                 if (parts.Length != 2)
                 {
-                    return Error(400, "Additional metadata filters must be in the format key:value.");
+                    return RestJson.Error(400, "Additional metadata filters must be in the format key:value.");
                 }
 
                 metadata.Add((parts[0], parts[1]));
@@ -111,7 +89,7 @@ internal static class RestCrons
             var offset = int.TryParse(q["offset"], CultureInfo.InvariantCulture, out var o) ? o : 0;
             if (limit <= 0 || offset < 0)
             {
-                return Error(400, "limit must be positive and offset not negative");
+                return RestJson.Error(400, "limit must be positive and offset not negative");
             }
 
             string? workflowId = q["workflowId"], workflowName = q["workflowName"], cronName = q["cronName"];
@@ -129,7 +107,18 @@ internal static class RestCrons
             }
 
             var page = new JsonArray([.. ordered.Skip(offset).Take(limit).Select(r => (JsonNode)ToJson(r.Cron, r.Workflow, engine.TenantId))]);
-            return Results.Json(new JsonObject { ["rows"] = page, ["pagination"] = Pagination(rows.Count, limit, offset) });
+            return Results.Json(new JsonObject { ["rows"] = page, ["pagination"] = RestJson.Pagination(rows.Count, limit, offset) });
+        });
+
+        app.MapGet("/api/v1/tenants/{tenantId}/workflows/crons/{cronId}", (string tenantId, string cronId, HttpContext http) =>
+        {
+            if (deny(http, tenantId) is { } denied)
+            {
+                return denied;
+            }
+
+            var found = engine.Crons.List((c, _) => c.Id == cronId);
+            return found.Count == 0 ? RestJson.Error(404, "cron not found") : Results.Json(ToJson(found[0].Cron, found[0].Workflow, engine.TenantId));
         });
 
         app.MapDelete("/api/v1/tenants/{tenantId}/workflows/crons/{cronId}", (string tenantId, string cronId, HttpContext http) =>
@@ -141,10 +130,10 @@ internal static class RestCrons
 
             if (!Guid.TryParse(cronId, out _))
             {
-                return Error(400, $"invalid cron id '{cronId}'");
+                return RestJson.Error(400, $"invalid cron id '{cronId}'");
             }
 
-            return engine.Crons.Delete(cronId) ? Results.NoContent() : Error(404, "cron not found");
+            return engine.Crons.Delete(cronId) ? Results.NoContent() : RestJson.Error(404, "cron not found");
         });
     }
 
@@ -165,18 +154,7 @@ internal static class RestCrons
         ["priority"] = cron.Priority,
     };
 
-    /// <summary>Hatchet's page arithmetic for list responses.</summary>
-    private static JsonObject Pagination(int count, int limit, int offset)
-    {
-        var pages = (long)Math.Ceiling(count / (double)limit);
-        var current = 1 + (long)Math.Ceiling(offset / (double)limit);
-        return new JsonObject { ["current_page"] = current, ["next_page"] = current == pages ? current : current + 1, ["num_pages"] = pages };
-    }
-
     private static bool HasMetadata(CronTrigger cron, string key, string value) =>
         cron.MetadataJson is not null && JsonNode.Parse(cron.MetadataJson) is JsonObject o && o[key] is JsonValue v &&
         v.TryGetValue<string>(out var s) && s == value;
-
-    private static IResult Error(int status, string description) =>
-        Results.Json(new { errors = new[] { new { description } } }, statusCode: status);
 }

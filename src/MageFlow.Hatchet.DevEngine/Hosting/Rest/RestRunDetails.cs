@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using MageFlow.Hatchet.DevEngine.Core.Model;
 using MageFlow.Hatchet.DevEngine.Core.Outputs;
 
-namespace MageFlow.Hatchet.DevEngine.Hosting;
+namespace MageFlow.Hatchet.DevEngine.Hosting.Rest;
 
 /// <summary>
 /// Writes a run snapshot in the JSON shape of Hatchet's <c>GET /api/v1/stable/workflow-runs/{id}</c>
@@ -58,16 +58,84 @@ internal static class RestRunDetails
         };
     }
 
-    private static JsonObject Task(RunDetails run, TaskDetail t, string tenantId)
+    /// <summary>
+    /// A row of the REST run list (<c>V1TaskSummary</c>): a one-task run is its task (they share the id); a DAG is a row of
+    /// its own with its tasks as <c>children</c>.
+    /// </summary>
+    /// <param name="run">The run.</param>
+    /// <param name="tenantId">The tenant id.</param>
+    /// <param name="includePayloads">Whether to fill inputs and outputs (the engine leaves them <c>{}</c> unless asked).</param>
+    /// <returns>The row.</returns>
+    public static JsonObject Row(RunDetails run, string tenantId, bool includePayloads)
+    {
+        if (run.Workflow.IsSingleTask && run.Tasks.Count > 0)
+        {
+            return Task(run, run.Tasks[0], tenantId, includePayloads);
+        }
+
+        var row = new JsonObject
+        {
+            ["metadata"] = Meta(run.RunId, run.CreatedAt),
+            ["taskExternalId"] = run.RunId,
+            ["taskId"] = StableNumber(run.RunId),
+            ["taskInsertedAt"] = run.CreatedAt,
+            ["createdAt"] = run.CreatedAt,
+            ["displayName"] = run.Workflow.Name,
+            ["status"] = Status(run.Status),
+            ["input"] = includePayloads ? AsObject(run.InputJson) : new JsonObject(),
+            ["output"] = new JsonObject(),
+            ["additionalMetadata"] = AsObject(run.MetadataJson),
+            ["numSpawnedChildren"] = 0,
+            ["tenantId"] = tenantId,
+            ["type"] = "DAG",
+            ["workflowId"] = run.Workflow.WorkflowId,
+            ["workflowName"] = run.Workflow.Name,
+            ["workflowVersionId"] = run.Workflow.VersionId,
+            ["workflowRunExternalId"] = run.RunId,
+            ["children"] = new JsonArray([.. run.Tasks.Select(t => (JsonNode)Task(run, t, tenantId, includePayloads))]),
+        };
+        if (run.ParentTaskExternalId is { } parent)
+        {
+            row["parentTaskExternalId"] = parent;
+        }
+
+        var errors = string.Join("\n", run.Tasks.Where(t => t.Error is not null).Select(t => t.Error));
+        if (errors.Length > 0)
+        {
+            row["errorMessage"] = errors;
+        }
+
+        if (run.Tasks.Select(t => t.StartedAt).Where(s => s is not null).Min() is { } started)
+        {
+            row["startedAt"] = started;
+            if (run.FinishedAt is { } finished)
+            {
+                row["duration"] = (int)(finished - started).TotalMilliseconds;
+            }
+        }
+
+        if (run.FinishedAt is { } end)
+        {
+            row["finishedAt"] = end;
+        }
+
+        return row;
+    }
+
+    /// <summary>A task run's <c>V1TaskSummary</c>.</summary>
+    /// <param name="run">Its run.</param>
+    /// <param name="t">The task run.</param>
+    /// <param name="tenantId">The tenant id.</param>
+    /// <param name="includePayloads">Whether to fill input and output.</param>
+    /// <returns>The JSON.</returns>
+    public static JsonObject Task(RunDetails run, TaskDetail t, string tenantId, bool includePayloads = true)
     {
         var task = new JsonObject
         {
             ["metadata"] = Meta(t.ExternalId, t.InsertedAt),
             ["id"] = t.ExternalId,
             ["taskExternalId"] = t.ExternalId,
-            // Hatchet's numeric task id is a database sequence the dev engine does not have: a number that stays the same
-            // for one task run stands in for it.
-            ["taskId"] = Math.Abs(t.ExternalId.GetHashCode(StringComparison.Ordinal) % int.MaxValue),
+            ["taskId"] = StableNumber(t.ExternalId),
             ["taskInsertedAt"] = t.InsertedAt,
             ["createdAt"] = t.InsertedAt,
             ["actionId"] = t.Task.Action,
@@ -76,8 +144,8 @@ internal static class RestRunDetails
             ["status"] = Status(t.Status),
             ["retryCount"] = t.RetryCount,
             ["attempt"] = t.RetryCount + 1,
-            ["input"] = AsObject(run.InputJson),
-            ["output"] = t.Output is null ? new JsonObject() : AsObject(t.Output),
+            ["input"] = includePayloads ? AsObject(run.InputJson) : new JsonObject(),
+            ["output"] = t.Output is null || !includePayloads ? new JsonObject() : AsObject(t.Output),
             ["additionalMetadata"] = AsObject(run.MetadataJson),
             ["numSpawnedChildren"] = 0,
             ["tenantId"] = tenantId,
@@ -90,6 +158,11 @@ internal static class RestRunDetails
         if (t.Error is not null)
         {
             task["errorMessage"] = t.Error;
+        }
+
+        if (run.ParentTaskExternalId is { } parent)
+        {
+            task["parentTaskExternalId"] = parent;
         }
 
         if (t.StartedAt is { } started)
@@ -108,6 +181,10 @@ internal static class RestRunDetails
 
         return task;
     }
+
+    // Hatchet's numeric task id is a database sequence the dev engine does not have: a number that stays the same for
+    // one task run stands in for it. string.GetHashCode is randomized per process, which is fine for a process-local id.
+    private static int StableNumber(string externalId) => Math.Abs(externalId.GetHashCode(StringComparison.Ordinal) % int.MaxValue);
 
     private static JsonObject Meta(string id, DateTimeOffset at) => new() { ["id"] = id, ["createdAt"] = at, ["updatedAt"] = at };
 

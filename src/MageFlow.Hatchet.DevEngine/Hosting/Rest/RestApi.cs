@@ -1,0 +1,48 @@
+using MageFlow.Hatchet.DevEngine.Core;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace MageFlow.Hatchet.DevEngine.Hosting.Rest;
+
+/// <summary>
+/// The parts of Hatchet's REST API (<c>/api/v1/...</c>) the SDKs' feature clients call, one class per resource: runs,
+/// scheduled runs, crons, workflows, workers, events, task logs and rate limits. Every path takes the same bearer token
+/// as gRPC; a path the dev engine does not serve answers 404 in Hatchet's JSON error shape.
+/// </summary>
+internal static class RestApi
+{
+    /// <summary>Maps the REST endpoints.</summary>
+    /// <param name="app">The endpoint builder.</param>
+    /// <param name="engine">The engine.</param>
+    /// <param name="tokens">Validates bearer tokens.</param>
+    public static void Map(IEndpointRouteBuilder app, Engine engine, TokenService tokens)
+    {
+        // The guard every handler calls first: 401 for a bad token, then 404 for a tenant other than the engine's
+        // (Hatchet's tenant middleware answers the same for a tenant the token cannot see).
+        IResult? Guard(HttpContext http, string? tenantId)
+        {
+            var problem = tokens.Validate(TokenService.FromAuthorizationHeader(http.Request.Headers.Authorization.ToString()));
+            if (problem is not null)
+            {
+                return RestJson.Error(401, "invalid auth token: " + problem);
+            }
+
+            return tenantId is null || tenantId == engine.TenantId ? null : RestJson.Error(404, $"tenant '{tenantId}' not found");
+        }
+
+        RestRuns.Map(app, engine, Guard);
+        RestScheduled.Map(app, engine, Guard);
+        RestCrons.Map(app, engine, Guard);
+        RestWorkflows.Map(app, engine, Guard);
+        RestWorkers.Map(app, engine, Guard);
+        RestEvents.Map(app, engine, Guard);
+        RestLogs.Map(app, engine, Guard);
+        RestRateLimits.Map(app, engine, Guard);
+        RestMetrics.Map(app, engine, Guard);
+
+        // Without this an unserved /api path would get ASP.NET's empty 404 (or 405), which SDKs cannot read as an API error.
+        app.MapFallback("/api/{**rest}", (HttpContext http) =>
+            RestJson.Error(404, $"the dev engine does not serve {http.Request.Method} {http.Request.Path}; see docs/dev-engine.md for the REST paths it serves"));
+    }
+}
