@@ -12,8 +12,9 @@ namespace MageFlow.Hatchet.DevEngine.Core.Runs;
 /// The state machine of runs and task runs: admission, readiness along the DAG, completion, failure with
 /// retries and backoff, cancellation, and the end of a run (on-failure task, final status, results).
 /// Placement on workers is the scheduler's; this class decides what happens to a task, not where it runs.
+/// Cancellation is in RunLifecycle.Cancellation.cs.
 /// </summary>
-internal sealed class RunLifecycle(
+internal sealed partial class RunLifecycle(
     Scheduler scheduler,
     RunStore runs,
     RunSubscriptions subscriptions,
@@ -239,64 +240,6 @@ internal sealed class RunLifecycle(
         CheckRunDone(task.Run);
     }
 
-    /// <summary>Cancels a task run (telling its worker), and the tasks downstream of it.</summary>
-    /// <param name="task">The task run (no-op when final).</param>
-    /// <param name="reason">The error recorded.</param>
-    public void CancelTask(TaskRun task, string reason)
-    {
-        if (task.IsFinal)
-        {
-            return;
-        }
-
-        Scheduler.Dequeue(task);
-        if (task.State == TaskState.Running)
-        {
-            Scheduler.SendCancel(task);
-        }
-
-        scheduler.Release(task);
-        task.State = TaskState.Cancelled;
-        task.Error = reason;
-        task.FinishedAt = Now;
-        Settle(task);
-        Publish(task, RunEventKind.TaskCancelled, string.Empty, Now);
-        CancelDescendants(task, $"not run: parent task '{task.Def.ReadableId}' was cancelled");
-        CheckRunDone(task.Run);
-    }
-
-    /// <summary>Cancels every unfinished task of a run.</summary>
-    /// <param name="run">The run (no-op when finished).</param>
-    /// <param name="reason">The error recorded.</param>
-    public void CancelRun(WorkflowRun run, string reason)
-    {
-        if (run.Finalized)
-        {
-            return;
-        }
-
-        // Every task, an on-failure task already started included: cancelling a run stops all of its work.
-        foreach (var task in run.AllTasks.ToArray())
-        {
-            if (!task.IsFinal)
-            {
-                if (task.State == TaskState.Waiting)
-                {
-                    DropWaits(task);
-                    task.State = TaskState.Cancelled;
-                    task.Error = reason;
-                    task.FinishedAt = Now;
-                }
-                else
-                {
-                    CancelTask(task, reason);
-                }
-            }
-        }
-
-        CheckRunDone(run);
-    }
-
     /// <inheritdoc/>
     void IAdmissionCallbacks.Evict(ConcurrencyHolder holder, string reason)
     {
@@ -374,21 +317,6 @@ internal sealed class RunLifecycle(
         task.State = TaskState.ConcurrencyWait;
         task.ScheduleDeadline = Now + task.Def.ScheduleTimeout;
         deadlines.Track(task);
-    }
-
-    private void CancelDescendants(TaskRun task, string reason)
-    {
-        foreach (var child in task.Def.Children)
-        {
-            var childRun = task.Run.Tasks[child.Index];
-            if (childRun.State == TaskState.Waiting)
-            {
-                childRun.State = TaskState.Cancelled;
-                childRun.Error = reason;
-                childRun.FinishedAt = Now;
-                CancelDescendants(childRun, reason);
-            }
-        }
     }
 
     /// <summary>Common clean-up when a task reaches a final state.</summary>
