@@ -19,7 +19,7 @@ switch (mode)
     case "swarm":
         return await SwarmBench.RunAsync(Option(args, "--items", 2000), slots, Option(args, "--rounds", 15), args.Contains("--trace"));
     case "throughput":
-        return await ThroughputBench.RunAsync(runs, slots, Option(args, "--rounds", 5), args.Contains("--csharp-only"));
+        return await ThroughputBench.RunAsync(runs, slots, Option(args, "--rounds", 9), args.Contains("--csharp-only"));
     default:
         Console.Error.WriteLine("usage: mageflow-bench engine|throughput|swarm|root [--runs N] [--slots N]");
         return 2;

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using MageFlow.Hatchet.Client;
@@ -34,6 +35,10 @@ internal sealed class StepEventReporter
 
     public async Task ReportAsync(AssignedAction action, StepActionEventType type, string payload, bool shouldNotRetry)
     {
+        // Hatchet reads a run's trace context from its metadata, never from call headers: without this, the task span
+        // around the report would make the HTTP stack write traceparent headers into every report. Only this method's
+        // flow is affected; the caller's span stays current.
+        Activity.Current = null;
         var e = new StepActionEvent
         {
             WorkerId = _session.WorkerId ?? string.Empty,
