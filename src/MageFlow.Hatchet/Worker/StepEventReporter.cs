@@ -38,7 +38,11 @@ internal sealed class StepEventReporter
         // Hatchet reads a run's trace context from its metadata, never from call headers: without this, the task span
         // around the report would make the HTTP stack write traceparent headers into every report. Only this method's
         // flow is affected; the caller's span stays current.
-        Activity.Current = null;
+        if (Activity.Current is not null)
+        {
+            Activity.Current = null;
+        }
+
         var e = new StepActionEvent
         {
             WorkerId = _session.WorkerId ?? string.Empty,
