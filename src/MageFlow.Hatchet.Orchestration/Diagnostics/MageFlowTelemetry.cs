@@ -55,17 +55,4 @@ internal static class MageFlowTelemetry
 
         return span;
     }
-
-    /// <summary>Marks a span failed with the exception.</summary>
-    public static void Fail(Activity? activity, Exception error)
-    {
-        if (activity is null)
-        {
-            return;
-        }
-
-        activity.SetStatus(ActivityStatusCode.Error, error.Message);
-        activity.SetTag("error.type", error.GetType().FullName);
-        activity.AddException(error);
-    }
 }

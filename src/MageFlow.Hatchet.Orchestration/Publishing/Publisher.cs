@@ -97,7 +97,7 @@ internal sealed class Publisher(HatchetClient client, MageFlowScripts scripts, R
             {
                 foreach (var span in spans ?? [])
                 {
-                    MageFlowTelemetry.Fail(span, e);
+                    HatchetInstrumentation.MarkFailed(span, e);
                     span?.Dispose();
                 }
 

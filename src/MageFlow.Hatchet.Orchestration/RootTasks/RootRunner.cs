@@ -1,3 +1,4 @@
+using MageFlow.Hatchet.Diagnostics;
 using MageFlow.Hatchet.Orchestration.Diagnostics;
 using MageFlow.Hatchet.Orchestration.Internal;
 using MageFlow.Hatchet.Orchestration.Publishing;
@@ -71,7 +72,7 @@ internal sealed class RootRunner(MageFlowServices services, SignatureFactory sig
             }
             catch (Exception e)
             {
-                MageFlowTelemetry.Fail(span, e);
+                HatchetInstrumentation.MarkFailed(span, e);
 
                 // Children published before the failure join the swarm first, whether or not the engine retries the
                 // body: a retry re-adds the same children (a no-op), and a final failure finds them there (queued ones

@@ -56,16 +56,6 @@ internal static class HatchetTelemetry
         return activity;
     }
 
-    /// <summary>Marks a span failed with the exception, as the messaging conventions ask (<c>error.type</c>).</summary>
-    public static void Fail(Activity? activity, Exception error)
-    {
-        if (activity is null)
-        {
-            return;
-        }
-
-        activity.SetStatus(ActivityStatusCode.Error, error.Message);
-        activity.SetTag("error.type", error.GetType().FullName);
-        activity.AddException(error);
-    }
+    /// <summary>Marks a span failed with the exception (<see cref="HatchetInstrumentation.MarkFailed"/>).</summary>
+    public static void Fail(Activity? activity, Exception error) => HatchetInstrumentation.MarkFailed(activity, error);
 }
