@@ -1,3 +1,4 @@
+using MageFlow.Hatchet.TestUtils;
 using System.Diagnostics;
 using System.Globalization;
 using MageFlow.Hatchet.Extensions.OpenTelemetry;
@@ -82,7 +83,7 @@ internal static class ThroughputBench
                     continue;
                 }
 
-                var spans = new LockedList<Activity>();
+                var spans = new LockedCollection<Activity>();
                 using (Sdk.CreateTracerProviderBuilder().SetSampler(new AlwaysOnSampler()).AddMageflowInstrumentation().AddInMemoryExporter(spans).Build())
                 {
                     traced.Add(await EngineBench.DriveAsync(engine, noop.WorkflowName, runs));

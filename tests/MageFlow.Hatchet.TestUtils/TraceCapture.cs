@@ -16,7 +16,7 @@ public sealed class TraceCapture : IDisposable
     public const string TestSourceName = "MageFlow.Hatchet.Tests";
 
     private static readonly ActivitySource TestSource = new(TestSourceName);
-    private readonly Locked<Activity> _activities = new();
+    private readonly LockedCollection<Activity> _activities = new();
     private readonly List<MetricSnapshot> _metrics = [];
     private readonly TracerProvider _tracer;
     private readonly MeterProvider _meter;
@@ -106,76 +106,5 @@ public sealed class TraceCapture : IDisposable
     {
         _tracer.Dispose();
         _meter.Dispose();
-    }
-
-    /// <summary>A collection the exporter appends to from any thread while the test reads it.</summary>
-    private sealed class Locked<T> : ICollection<T>
-    {
-        private readonly List<T> _items = [];
-
-        public int Count
-        {
-            get
-            {
-                lock (_items)
-                {
-                    return _items.Count;
-                }
-            }
-        }
-
-        public bool IsReadOnly => false;
-
-        public T[] Snapshot()
-        {
-            lock (_items)
-            {
-                return [.. _items];
-            }
-        }
-
-        public void Add(T item)
-        {
-            lock (_items)
-            {
-                _items.Add(item);
-            }
-        }
-
-        public void Clear()
-        {
-            lock (_items)
-            {
-                _items.Clear();
-            }
-        }
-
-        public bool Contains(T item)
-        {
-            lock (_items)
-            {
-                return _items.Contains(item);
-            }
-        }
-
-        public void CopyTo(T[] array, int arrayIndex)
-        {
-            lock (_items)
-            {
-                _items.CopyTo(array, arrayIndex);
-            }
-        }
-
-        public bool Remove(T item)
-        {
-            lock (_items)
-            {
-                return _items.Remove(item);
-            }
-        }
-
-        public IEnumerator<T> GetEnumerator() => ((IEnumerable<T>)Snapshot()).GetEnumerator();
-
-        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }

@@ -1,8 +1,9 @@
-namespace MageFlow.Hatchet.Bench;
+namespace MageFlow.Hatchet.TestUtils;
 
 /// <summary>A list an exporter appends to from any thread: a span can end just after its round's last result came back
 /// (the worker ends it after reporting), while the round's tracer provider is being disposed.</summary>
-internal sealed class LockedList<T> : ICollection<T>
+/// <remarks>Shared by the tests (TraceCapture) and the benchmark (bench/Bench.csproj compiles this file too).</remarks>
+public sealed class LockedCollection<T> : ICollection<T>
 {
     private readonly List<T> _items = [];
 
@@ -18,6 +19,16 @@ internal sealed class LockedList<T> : ICollection<T>
     }
 
     public bool IsReadOnly => false;
+
+    /// <summary>A copy of the items, taken under the lock.</summary>
+    /// <returns>The items.</returns>
+    public T[] Snapshot()
+    {
+        lock (_items)
+        {
+            return [.. _items];
+        }
+    }
 
     public void Add(T item)
     {
