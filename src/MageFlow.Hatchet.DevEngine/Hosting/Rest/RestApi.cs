@@ -18,28 +18,32 @@ internal static class RestApi
     /// <param name="tokens">Validates bearer tokens.</param>
     public static void Map(IEndpointRouteBuilder app, Engine engine, TokenService tokens)
     {
-        // The guard every handler calls first: 401 for a bad token, then 404 for a tenant other than the engine's
-        // (Hatchet's tenant middleware answers the same for a tenant the token cannot see).
-        IResult? Guard(HttpContext http, string? tenantId)
+        // Every endpoint is checked before its handler runs: 401 for a bad token, then 404 for a {tenantId} other than
+        // the engine's (Hatchet's tenant middleware answers the same for a tenant the token cannot see).
+        var api = app.MapGroup(string.Empty);
+        api.AddEndpointFilter((context, next) =>
         {
+            var http = context.HttpContext;
             var problem = tokens.Validate(TokenService.FromAuthorizationHeader(http.Request.Headers.Authorization.ToString()));
             if (problem is not null)
             {
-                return RestJson.Error(401, "invalid auth token: " + problem);
+                return ValueTask.FromResult<object?>(RestJson.Error(401, "invalid auth token: " + problem));
             }
 
-            return tenantId is null || tenantId == engine.TenantId ? null : RestJson.Error(404, $"tenant '{tenantId}' not found");
-        }
+            return http.GetRouteValue("tenantId") is string tenantId && tenantId != engine.TenantId
+                ? ValueTask.FromResult<object?>(RestJson.Error(404, $"tenant '{tenantId}' not found"))
+                : next(context);
+        });
 
-        RestRuns.Map(app, engine, Guard);
-        RestScheduled.Map(app, engine, Guard);
-        RestCrons.Map(app, engine, Guard);
-        RestWorkflows.Map(app, engine, Guard);
-        RestWorkers.Map(app, engine, Guard);
-        RestEvents.Map(app, engine, Guard);
-        RestLogs.Map(app, engine, Guard);
-        RestRateLimits.Map(app, engine, Guard);
-        RestMetrics.Map(app, engine, Guard);
+        RestRuns.Map(api, engine);
+        RestScheduled.Map(api, engine);
+        RestCrons.Map(api, engine);
+        RestWorkflows.Map(api, engine);
+        RestWorkers.Map(api, engine);
+        RestEvents.Map(api, engine);
+        RestLogs.Map(api, engine);
+        RestRateLimits.Map(api, engine);
+        RestMetrics.Map(api, engine);
 
         // Without this an unserved /api path would get ASP.NET's empty 404 (or 405), which SDKs cannot read as an API error.
         app.MapFallback("/api/{**rest}", (HttpContext http) =>

@@ -16,15 +16,10 @@ namespace MageFlow.Hatchet.DevEngine.Hosting.Rest;
 /// </summary>
 internal static class RestCrons
 {
-    public static void Map(IEndpointRouteBuilder app, Engine engine, Func<HttpContext, string?, IResult?> deny)
+    public static void Map(IEndpointRouteBuilder app, Engine engine)
     {
         app.MapPost("/api/v1/tenants/{tenantId}/workflows/{workflow}/crons", async (string tenantId, string workflow, HttpContext http) =>
         {
-            if (deny(http, tenantId) is { } denied)
-            {
-                return denied;
-            }
-
             JsonObject body;
             try
             {
@@ -67,11 +62,6 @@ internal static class RestCrons
 
         app.MapGet("/api/v1/tenants/{tenantId}/workflows/crons", (string tenantId, HttpContext http) =>
         {
-            if (deny(http, tenantId) is { } denied)
-            {
-                return denied;
-            }
-
             var q = http.Request.Query;
             var metadata = new List<(string Key, string Value)>();
             foreach (var pair in q["additionalMetadata"])
@@ -112,22 +102,12 @@ internal static class RestCrons
 
         app.MapGet("/api/v1/tenants/{tenantId}/workflows/crons/{cronId}", (string tenantId, string cronId, HttpContext http) =>
         {
-            if (deny(http, tenantId) is { } denied)
-            {
-                return denied;
-            }
-
             var found = engine.Crons.List((c, _) => c.Id == cronId);
             return found.Count == 0 ? RestJson.Error(404, "cron not found") : Results.Json(ToJson(found[0].Cron, found[0].Workflow, engine.TenantId));
         });
 
         app.MapDelete("/api/v1/tenants/{tenantId}/workflows/crons/{cronId}", (string tenantId, string cronId, HttpContext http) =>
         {
-            if (deny(http, tenantId) is { } denied)
-            {
-                return denied;
-            }
-
             if (!Guid.TryParse(cronId, out _))
             {
                 return RestJson.Error(400, $"invalid cron id '{cronId}'");

@@ -15,15 +15,10 @@ namespace MageFlow.Hatchet.DevEngine.Hosting.Rest;
 /// </summary>
 internal static class RestEvents
 {
-    public static void Map(IEndpointRouteBuilder app, Engine engine, Func<HttpContext, string?, IResult?> guard)
+    public static void Map(IEndpointRouteBuilder app, Engine engine)
     {
         app.MapGet("/api/v1/stable/tenants/{tenantId}/events", (string tenantId, HttpContext http) =>
         {
-            if (guard(http, tenantId) is { } denied)
-            {
-                return denied;
-            }
-
             var q = http.Request.Query;
             if (RestJson.Paging(q, out var limit, out var offset) is { } badPage)
             {
@@ -89,11 +84,6 @@ internal static class RestEvents
 
         app.MapGet("/api/v1/stable/tenants/{tenantId}/events/{eventId}", (string tenantId, string eventId, HttpContext http) =>
         {
-            if (guard(http, tenantId) is { } denied)
-            {
-                return denied;
-            }
-
             return engine.Workflows.FindEvent(eventId) is { } e
                 ? Results.Json(ToJson(e, Runs(engine, e), engine.TenantId))
                 : RestJson.Error(404, "event not found");

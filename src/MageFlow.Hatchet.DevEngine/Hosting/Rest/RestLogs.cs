@@ -13,15 +13,10 @@ namespace MageFlow.Hatchet.DevEngine.Hosting.Rest;
 /// </summary>
 internal static class RestLogs
 {
-    public static void Map(IEndpointRouteBuilder app, Engine engine, Func<HttpContext, string?, IResult?> guard)
+    public static void Map(IEndpointRouteBuilder app, Engine engine)
     {
         app.MapGet("/api/v1/stable/tasks/{taskId}/logs", (string taskId, HttpContext http) =>
         {
-            if (guard(http, null) is { } denied)
-            {
-                return denied;
-            }
-
             var q = http.Request.Query;
             if (q.ContainsKey("attempt"))
             {

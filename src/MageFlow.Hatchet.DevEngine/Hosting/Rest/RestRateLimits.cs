@@ -12,15 +12,10 @@ namespace MageFlow.Hatchet.DevEngine.Hosting.Rest;
 /// </summary>
 internal static class RestRateLimits
 {
-    public static void Map(IEndpointRouteBuilder app, Engine engine, Func<HttpContext, string?, IResult?> guard)
+    public static void Map(IEndpointRouteBuilder app, Engine engine)
     {
         app.MapGet("/api/v1/tenants/{tenantId}/rate-limits", (string tenantId, HttpContext http) =>
         {
-            if (guard(http, tenantId) is { } denied)
-            {
-                return denied;
-            }
-
             var q = http.Request.Query;
             if (RestJson.Paging(q, out var limit, out var offset) is { } badPage)
             {

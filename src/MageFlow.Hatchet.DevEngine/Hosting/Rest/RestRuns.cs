@@ -19,15 +19,10 @@ internal static class RestRuns
     // Runs in the dev engine record neither the worker of each attempt nor idempotency keys.
     private static readonly string[] UnsupportedFilters = ["worker_id", "idempotency_keys"];
 
-    public static void Map(IEndpointRouteBuilder app, Engine engine, Func<HttpContext, string?, IResult?> guard)
+    public static void Map(IEndpointRouteBuilder app, Engine engine)
     {
         app.MapGet("/api/v1/stable/tenants/{tenantId}/workflow-runs", (string tenantId, HttpContext http) =>
         {
-            if (guard(http, tenantId) is { } denied)
-            {
-                return denied;
-            }
-
             var q = http.Request.Query;
             if (Unsupported(q) is { } unsupported)
             {
@@ -110,15 +105,15 @@ internal static class RestRuns
         });
 
         app.MapGet("/api/v1/stable/workflow-runs/{runId}", (string runId, HttpContext http) =>
-            guard(http, null) ?? WithRun(engine, runId, run => Results.Json(RestRunDetails.ToJson(run, engine.TenantId))));
+            WithRun(engine, runId, run => Results.Json(RestRunDetails.ToJson(run, engine.TenantId))));
 
         app.MapGet("/api/v1/stable/workflow-runs/{runId}/status", (string runId, HttpContext http) =>
-            guard(http, null) ?? WithRun(engine, runId, run => Results.Json(RestJson.Status(run.Status))));
+            WithRun(engine, runId, run => Results.Json(RestJson.Status(run.Status))));
 
         app.MapPost("/api/v1/stable/tenants/{tenantId}/tasks/cancel", (string tenantId, HttpContext http) =>
-            IdsOrFilter(http, tenantId, engine, guard, engine.Runs.Cancel, engine.Runs.Cancel));
+            IdsOrFilter(http, engine, engine.Runs.Cancel, engine.Runs.Cancel));
         app.MapPost("/api/v1/stable/tenants/{tenantId}/tasks/replay", (string tenantId, HttpContext http) =>
-            IdsOrFilter(http, tenantId, engine, guard, engine.Runs.Replay, engine.Runs.Replay));
+            IdsOrFilter(http, engine, engine.Runs.Replay, engine.Runs.Replay));
     }
 
     /// <summary>Query parameters the dev engine cannot honour: refused rather than ignored, so a list is never silently wider.</summary>
@@ -151,17 +146,10 @@ internal static class RestRuns
 
     private static async Task<IResult> IdsOrFilter(
         HttpContext http,
-        string tenantId,
         Engine engine,
-        Func<HttpContext, string?, IResult?> guard,
         Func<IEnumerable<string>, IReadOnlyList<string>> byIds,
         Func<RunFilter, IReadOnlyList<string>> byFilter)
     {
-        if (guard(http, tenantId) is { } denied)
-        {
-            return denied;
-        }
-
         var (body, problem) = await RestJson.ReadObjectAsync(http).ConfigureAwait(false);
         if (problem is not null)
         {

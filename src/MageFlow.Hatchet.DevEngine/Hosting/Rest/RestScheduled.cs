@@ -18,15 +18,10 @@ internal static class RestScheduled
     // Filters by parent run need the parent links Hatchet records for schedules spawned by tasks; the dev engine has none.
     private static readonly string[] UnsupportedFilters = ["parentWorkflowRunId", "parentStepRunId"];
 
-    public static void Map(IEndpointRouteBuilder app, Engine engine, Func<HttpContext, string?, IResult?> guard)
+    public static void Map(IEndpointRouteBuilder app, Engine engine)
     {
         app.MapPost("/api/v1/tenants/{tenantId}/workflows/{workflow}/scheduled", async (string tenantId, string workflow, HttpContext http) =>
         {
-            if (guard(http, tenantId) is { } denied)
-            {
-                return denied;
-            }
-
             var (body, problem) = await RestJson.ReadObjectAsync(http).ConfigureAwait(false);
             if (problem is not null)
             {
@@ -75,11 +70,6 @@ internal static class RestScheduled
 
         app.MapGet("/api/v1/tenants/{tenantId}/workflows/scheduled", (string tenantId, HttpContext http) =>
         {
-            if (guard(http, tenantId) is { } denied)
-            {
-                return denied;
-            }
-
             var q = http.Request.Query;
             foreach (var name in UnsupportedFilters)
             {
@@ -121,11 +111,6 @@ internal static class RestScheduled
 
         app.MapGet("/api/v1/tenants/{tenantId}/workflows/scheduled/{id}", (string tenantId, string id, HttpContext http) =>
         {
-            if (guard(http, tenantId) is { } denied)
-            {
-                return denied;
-            }
-
             var found = engine.Workflows.ListScheduled((s, _) => s.Id == id);
             return found.Count == 0
                 ? RestJson.Error(404, "Scheduled workflow not found.")
@@ -134,11 +119,6 @@ internal static class RestScheduled
 
         app.MapDelete("/api/v1/tenants/{tenantId}/workflows/scheduled/{id}", (string tenantId, string id, HttpContext http) =>
         {
-            if (guard(http, tenantId) is { } denied)
-            {
-                return denied;
-            }
-
             if (!Guid.TryParse(id, out _))
             {
                 return RestJson.Error(400, $"invalid scheduled run id '{id}'");

@@ -14,15 +14,10 @@ namespace MageFlow.Hatchet.DevEngine.Hosting.Rest;
 /// </summary>
 internal static class RestWorkers
 {
-    public static void Map(IEndpointRouteBuilder app, Engine engine, Func<HttpContext, string?, IResult?> guard)
+    public static void Map(IEndpointRouteBuilder app, Engine engine)
     {
         app.MapGet("/api/v1/tenants/{tenantId}/worker", (string tenantId, HttpContext http) =>
         {
-            if (guard(http, tenantId) is { } denied)
-            {
-                return denied;
-            }
-
             var workers = engine.Workers.List();
             return Results.Json(new JsonObject
             {
@@ -33,21 +28,11 @@ internal static class RestWorkers
 
         app.MapGet("/api/v1/workers/{workerId}", (string workerId, HttpContext http) =>
         {
-            if (guard(http, null) is { } denied)
-            {
-                return denied;
-            }
-
             return engine.Workers.Find(workerId) is { } w ? Results.Json(ToJson(w, engine.Now)) : RestJson.Error(404, $"worker '{workerId}' not found");
         });
 
         app.MapMethods("/api/v1/workers/{workerId}", ["PATCH"], async (string workerId, HttpContext http) =>
         {
-            if (guard(http, null) is { } denied)
-            {
-                return denied;
-            }
-
             var (body, problem) = await RestJson.ReadObjectAsync(http).ConfigureAwait(false);
             if (problem is not null)
             {

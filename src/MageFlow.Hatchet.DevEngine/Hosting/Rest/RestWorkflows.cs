@@ -13,15 +13,10 @@ namespace MageFlow.Hatchet.DevEngine.Hosting.Rest;
 /// </summary>
 internal static class RestWorkflows
 {
-    public static void Map(IEndpointRouteBuilder app, Engine engine, Func<HttpContext, string?, IResult?> guard)
+    public static void Map(IEndpointRouteBuilder app, Engine engine)
     {
         app.MapGet("/api/v1/tenants/{tenantId}/workflows", (string tenantId, HttpContext http) =>
         {
-            if (guard(http, tenantId) is { } denied)
-            {
-                return denied;
-            }
-
             var q = http.Request.Query;
             if (RestJson.Paging(q, out var limit, out var offset) is { } badPage)
             {
@@ -35,11 +30,6 @@ internal static class RestWorkflows
 
         app.MapGet("/api/v1/workflows/{workflowId}", (string workflowId, HttpContext http) =>
         {
-            if (guard(http, null) is { } denied)
-            {
-                return denied;
-            }
-
             return engine.Workflows.FindById(workflowId) is { } def
                 ? Results.Json(ToJson(def, engine.TenantId))
                 : RestJson.Error(404, "workflow not found");
