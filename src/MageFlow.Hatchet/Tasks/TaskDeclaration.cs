@@ -48,6 +48,8 @@ public sealed class TaskDeclaration<TIn, TOut> : WorkflowDeclarationBase
 
     internal override int? DefaultPriority => Options.DefaultPriority;
 
+    internal override StickyStrategy? Sticky => Options.Sticky;
+
     internal override IDictionary<string, string> DefaultMetadata => Options.DefaultAdditionalMetadata;
 
     /// <summary>Runs the task and waits for its output. Inside a running task, the run is its child.</summary>

@@ -46,6 +46,10 @@ public sealed class TaskOptions
     /// <value>The default value is none (the engine's default, 1).</value>
     public int? DefaultPriority { get; set; }
 
+    /// <summary>Gets or sets the sticky strategy: whether the task's runs go to the worker they name (a child
+    /// triggered with <see cref="RunOptions.Sticky"/>). <see langword="null"/> (the default) ignores the name.</summary>
+    public StickyStrategy? Sticky { get; set; }
+
     /// <summary>Gets the metadata added to every run (standalone tasks only); per-run metadata wins.</summary>
     public IDictionary<string, string> DefaultAdditionalMetadata { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 

@@ -52,6 +52,8 @@ public sealed class WorkflowDeclaration<TIn> : WorkflowDeclarationBase
 
     internal override int? DefaultPriority => Options.DefaultPriority;
 
+    internal override StickyStrategy? Sticky => Options.Sticky;
+
     internal override IDictionary<string, string> DefaultMetadata => Options.DefaultAdditionalMetadata;
 
     /// <summary>Adds a task. Parents must already be declared.</summary>

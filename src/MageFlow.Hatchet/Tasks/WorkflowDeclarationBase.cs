@@ -54,6 +54,8 @@ public abstract class WorkflowDeclarationBase
 
     internal abstract int? DefaultPriority { get; }
 
+    internal abstract Tasks.StickyStrategy? Sticky { get; }
+
     internal abstract IDictionary<string, string> DefaultMetadata { get; }
 
     /// <summary>Gets every task a worker serving this workflow runs, the on-failure task included.</summary>
@@ -94,6 +96,11 @@ public abstract class WorkflowDeclarationBase
         if (DefaultPriority is { } p)
         {
             request.DefaultPriority = p;
+        }
+
+        if (Sticky is { } sticky)
+        {
+            request.Sticky = sticky == Tasks.StickyStrategy.Hard ? Protocol.V1.StickyStrategy.Hard : Protocol.V1.StickyStrategy.Soft;
         }
 
         return request;

@@ -32,9 +32,17 @@ internal sealed class RawWorker : IAsyncDisposable
 
     public bool SendHeartbeats { get; set; } = true;
 
-    public static async Task<RawWorker> StartAsync(IEngineWire fixture, string name, IEnumerable<string> actions, int slots = 10, bool autoHeartbeat = true)
+    public static async Task<RawWorker> StartAsync(IEngineWire fixture, string name, IEnumerable<string> actions, int slots = 10, bool autoHeartbeat = true, IReadOnlyDictionary<string, WorkerLabels>? labels = null)
     {
         var request = new WorkerRegisterRequest { WorkerName = name };
+        if (labels is not null)
+        {
+            foreach (var (key, value) in labels)
+            {
+                request.Labels[key] = value;
+            }
+        }
+
         request.Actions.AddRange(actions);
         request.Services.Add("default");
         request.SlotConfig["default"] = slots;

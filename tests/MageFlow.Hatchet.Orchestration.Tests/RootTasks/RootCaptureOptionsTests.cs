@@ -18,7 +18,7 @@ public sealed class RootCaptureOptionsTests(MageFlowFixture fixture)
             var team = ctx.AdditionalMetadata.TryGetValue("team", out var t) ? t.GetString() : null;
             seen.Enqueue(new Seen(i.N, ctx.Priority, team, ctx.WorkerId));
             return Task.FromResult(new ChildOut(i.N));
-        });
+        }, new TaskOptions { Sticky = StickyStrategy.Soft }); // without a strategy the engine ignores the sticky trigger's worker, as Hatchet does
         var root = h.Task<RootIn, RootOut>("root", async (input, _) =>
         {
             // 1: priority, metadata, and a label only the second worker has; 2: sticky to the root's worker;

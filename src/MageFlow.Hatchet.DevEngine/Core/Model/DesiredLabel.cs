@@ -4,10 +4,14 @@ namespace MageFlow.Hatchet.DevEngine.Core.Model;
 
 /// <summary>A worker label a task or trigger asks for.</summary>
 /// <param name="Value">The value to compare with.</param>
-/// <param name="Required">Whether a worker without a matching label is ruled out (preferred labels only weigh placement in Hatchet; the dev engine ignores weights).</param>
+/// <param name="Required">Whether a worker without a matching label is ruled out.</param>
 /// <param name="Comparator">How the worker's value is compared with <paramref name="Value"/>.</param>
-internal sealed record DesiredLabel(LabelValue Value, bool Required, LabelComparator Comparator)
+/// <param name="Weight">What a match adds to a worker's rank (Hatchet's default is 100).</param>
+internal sealed record DesiredLabel(LabelValue Value, bool Required, LabelComparator Comparator, int Weight = DesiredLabel.DefaultWeight)
 {
+    /// <summary>The weight of a label sent without one (<c>ProtoToDesiredWorkerLabel</c>, <c>pkg/repository/trigger.go</c>).</summary>
+    public const int DefaultWeight = 100;
+
     /// <summary>Reads a desired label from a <c>PutWorkflow</c> or trigger request.</summary>
     /// <param name="wire">The label as sent.</param>
     /// <returns>The desired label.</returns>
@@ -23,5 +27,6 @@ internal sealed record DesiredLabel(LabelValue Value, bool Required, LabelCompar
             WireComparator.LessThan => LabelComparator.LessThan,
             WireComparator.LessThanOrEqual => LabelComparator.LessThanOrEqual,
             _ => LabelComparator.Unsupported,
-        });
+        },
+        wire.HasWeight ? wire.Weight : DefaultWeight);
 }

@@ -6,10 +6,10 @@ internal enum LabelComparator
     /// <summary>Equal.</summary>
     Equal,
 
-    /// <summary>Not equal; also satisfied when the values are of different kinds.</summary>
+    /// <summary>Not equal (both values of one kind and different).</summary>
     NotEqual,
 
-    /// <summary>Greater than.</summary>
+    /// <summary>Greater than (integers only, as every ordering comparator).</summary>
     GreaterThan,
 
     /// <summary>Greater than or equal.</summary>

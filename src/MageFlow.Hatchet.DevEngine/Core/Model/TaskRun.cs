@@ -31,6 +31,9 @@ internal sealed class TaskRun : ConcurrencyHolder
     /// <summary>Gets or sets the worker running the current attempt.</summary>
     public Worker? Worker { get; set; }
 
+    /// <summary>Gets or sets the id of the worker whose attempt completed the task: the desired worker of its children in the DAG.</summary>
+    public string? CompletedOnWorkerId { get; set; }
+
     /// <summary>Gets or sets a value indicating whether the attempt still holds its worker slots (<c>ReleaseSlot</c> gives them back early).</summary>
     public bool SlotHeld { get; set; }
 

@@ -46,6 +46,9 @@ internal sealed record WorkflowDef
     /// <summary>Gets the priority of runs whose trigger names none (1..3).</summary>
     public int DefaultPriority { get; init; } = 1;
 
+    /// <summary>Gets the workflow's sticky strategy.</summary>
+    public StickyStrategy Sticky { get; init; }
+
     /// <summary>Gets a value indicating whether the workflow has exactly one task (whose run id is then its task id).</summary>
     public bool IsSingleTask => Tasks.Count == 1;
 }

@@ -166,6 +166,7 @@ internal sealed partial class RunLifecycle(
     /// <param name="output">The output JSON.</param>
     public void Complete(TaskRun task, string output)
     {
+        task.CompletedOnWorkerId = task.Worker?.Id;
         scheduler.Release(task);
         task.State = TaskState.Completed;
         task.Output = output;

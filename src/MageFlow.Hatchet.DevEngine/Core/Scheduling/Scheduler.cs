@@ -6,7 +6,7 @@ namespace MageFlow.Hatchet.DevEngine.Core.Scheduling;
 
 /// <summary>
 /// Matches queued task runs with worker slots: action queues by priority, worker picking (schedulable, slots,
-/// labels, preferred worker, then the most free slots), assignment and release. It decides nothing about a
+/// sticky strategy or label affinity, then the most free slots), assignment and release. It decides nothing about a
 /// task's fate; it only places tasks and tells workers to start or stop them.
 /// </summary>
 internal sealed class Scheduler(WorkerRegistry workers, TimeProvider time, TimeSpan heartbeatTimeout, EngineCounters counters)
@@ -130,32 +130,70 @@ internal sealed class Scheduler(WorkerRegistry workers, TimeProvider time, TimeS
     private bool IsSchedulable(Worker w, DateTimeOffset now) =>
         w.Stream is not null && !w.Paused && !w.Unsubscribed && now - w.LastHeartbeat <= heartbeatTimeout;
 
+    /// <summary>
+    /// Picks the worker for a task as Hatchet's <c>rankWorkerIds</c> does: a sticky workflow ranks the desired worker
+    /// first (SOFT) or allows no other (HARD); otherwise, when the task wants labels, workers rank by label weight and
+    /// those missing a required label are ruled out. The best-ranked worker with room wins, ties going to the one with
+    /// the most free slots (Hatchet rotates through ties; both spread the load).
+    /// </summary>
     private Worker? PickWorker(TaskRun task, List<Worker> candidates, DateTimeOffset now)
     {
+        var sticky = task.Run.Def.Sticky;
+        var desiredWorker = sticky == StickyStrategy.None ? null : DesiredWorkerId(task);
+        var labels = LabelAffinity.For(task);
         Worker? best = null;
+        var bestRank = -1;
         var bestFree = -1;
         foreach (var w in candidates)
         {
-            if (!IsSchedulable(w, now) || !w.HasRoomFor(task.Def.SlotRequests) || !LabelMatcher.Matches(w, task))
+            if (!IsSchedulable(w, now) || !w.HasRoomFor(task.Def.SlotRequests))
             {
                 continue;
             }
 
-            if (task.Run.DesiredWorkerId == w.Id)
+            var isDesired = desiredWorker is not null && string.Equals(desiredWorker, w.Id, StringComparison.OrdinalIgnoreCase);
+            var rank = sticky switch
             {
-                return w;
+                StickyStrategy.Hard => desiredWorker is null || isDesired ? 0 : -1,
+                StickyStrategy.Soft => isDesired ? 1 : 0,
+                _ => labels.Count == 0 ? 0 : LabelAffinity.Weight(w, labels),
+            };
+            if (rank < 0)
+            {
+                continue;
             }
 
-            // Spread load: the worker with the most free default slots wins.
             var free = w.FreeSlots("default");
-            if (free > bestFree)
+            if (rank > bestRank || (rank == bestRank && free > bestFree))
             {
                 best = w;
+                bestRank = rank;
                 bestFree = free;
             }
         }
 
         return best;
+    }
+
+    /// <summary>The worker a task names: its trigger's for a task without parents, else the worker that completed its
+    /// first parent (Hatchet takes it from the trigger data of the parents' outputs, <c>DesiredWorkerId</c> in
+    /// <c>pkg/repository/input.go</c>).</summary>
+    private static string? DesiredWorkerId(TaskRun task)
+    {
+        if (task.Def.Parents.Count == 0)
+        {
+            return task.Run.DesiredWorkerId;
+        }
+
+        foreach (var parent in task.Def.Parents)
+        {
+            if (task.Run.Tasks[parent.Index].CompletedOnWorkerId is { } worker)
+            {
+                return worker;
+            }
+        }
+
+        return null;
     }
 
     private void Assign(TaskRun task, Worker worker)

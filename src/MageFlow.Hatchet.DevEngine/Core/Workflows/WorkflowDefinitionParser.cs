@@ -30,6 +30,12 @@ internal static class WorkflowDefinitionParser
             throw EngineErrors.Invalid($"workflow '{name}': default_priority must be between 1 and 3, got {request.DefaultPriority}");
         }
 
+        var sticky = !request.HasSticky ? Model.StickyStrategy.None : request.Sticky switch
+        {
+            Protocol.V1.StickyStrategy.Soft => Model.StickyStrategy.Soft,
+            Protocol.V1.StickyStrategy.Hard => Model.StickyStrategy.Hard,
+            _ => throw EngineErrors.Invalid($"workflow '{name}': unknown sticky strategy {(int)request.Sticky}"),
+        };
         var versionId = Guid.NewGuid().ToString();
         var tasks = ParseTasks(name, request);
         TaskDef? onFailure = null;
@@ -100,6 +106,7 @@ internal static class WorkflowDefinitionParser
             CronTriggers = [.. request.CronTriggers],
             CronInput = string.IsNullOrEmpty(request.CronInput) ? null : request.CronInput,
             DefaultPriority = request.HasDefaultPriority ? request.DefaultPriority : 1,
+            Sticky = sticky,
         };
     }
 
