@@ -84,21 +84,21 @@
       el('span', { class: 'kind' }, summary.kind), el('span', { class: 'name' }, summary.name), badge(summary.status),
       summary.progress ? bar(summary.progress) : null,
       el('span', { class: 'time' }, summary.startedAt ? `${time(summary.startedAt)} · ${duration(summary.startedAt, summary.finishedAt)}` : time(summary.createdAt))));
-    if (full) {
-      const kids = full.children;
-      const children = el('div', { class: 'children', 'data-children-of': summary.id, 'data-total': kids.total });
-      if (kids.total > kids.items.length || kids.offset > 0) children.append(pager(summary.id, kids));
-      children.append(...kids.items.map((c) => renderNode(c, byId, 'child')));
-      node.append(children);
-    }
-    const callbacks = full || (summary.id === state.flow ? byId.get(summary.id) : null);
-    const source = callbacks || byId.get(summary.id);
+    // Callback edges first, so that they show above a long list of children.
+    const source = byId.get(summary.id);
     if (source) {
       for (const [list, cls, label] of [[source.successCallbacks, 'success', 'on success →'], [source.errorCallbacks, 'error', 'on error →']]) {
         if (!list || list.length === 0) continue;
         node.append(el('div', { class: 'children edges' }, el('div', { class: 'edge ' + cls, 'data-edge': cls, 'data-from': summary.id }, label),
           ...list.map((c) => renderNode(c, byId, 'callback-' + cls))));
       }
+    }
+    if (full) {
+      const kids = full.children;
+      const children = el('div', { class: 'children', 'data-children-of': summary.id, 'data-total': kids.total });
+      if (kids.total > kids.items.length || kids.offset > 0) children.append(pager(summary.id, kids));
+      children.append(...kids.items.map((c) => renderNode(c, byId, 'child')));
+      node.append(children);
     }
     return node;
   }
@@ -127,6 +127,8 @@
       return;
     }
     tree.replaceChildren(el('div', { class: 'pager' }, el('a', { href: '#/' }, '← All flows')), renderNode(root.summary, byId, 'flow'));
+    // When the page first drew a flow, from the navigation's start: the figure for "time to the first screen".
+    if (!document.body.dataset.firstFlowRenderMs) document.body.dataset.firstFlowRenderMs = String(Math.round(performance.now()));
   }
 
   // ---- the detail panel
@@ -140,16 +142,17 @@
     const n = data.node; const s = n.summary;
     const run = s.runId ? (data.runUrl ? el('a', { href: data.runUrl, target: '_blank', rel: 'noopener' }, s.runId) : s.runId) : '—';
     const rows = [['Kind', s.kind], ['Status', badge(s.status)], ['Body', s.bodyStatus ? badge(s.bodyStatus) : null], ['Id', s.id], ['Run', run],
-      ['Container', n.containerId], ['Created', s.createdAt && new Date(s.createdAt).toLocaleString()], ['Started', s.startedAt && new Date(s.startedAt).toLocaleString()],
+      ['Container', n.containerId && el('a', { href: location.hash, onclick: (e) => { e.preventDefault(); select(n.containerId); } }, n.containerId)], ['Created', s.createdAt && new Date(s.createdAt).toLocaleString()], ['Started', s.startedAt && new Date(s.startedAt).toLocaleString()],
       ['Finished', s.finishedAt && new Date(s.finishedAt).toLocaleString()], ['Took', s.startedAt && duration(s.startedAt, s.finishedAt)],
       ['Children', s.progress && `${s.progress.total} (${s.progress.done} done, ${s.progress.failed} failed, ${s.progress.running} running, ${s.progress.queued} queued, ${s.progress.canceled} canceled)`]];
     const section = (label, value) => (value ? [el('h3', {}, label), el('pre', { 'data-field': label.toLowerCase() }, value)] : []);
     const actions = state.config.actionsEnabled ? el('div', { class: 'actions' }, ...['suspend', 'interrupt', 'resume', 'cancel', 'retry'].map((a) =>
       el('button', { class: a === 'cancel' ? 'danger' : '', 'data-action': a, onclick: () => act(a, s.id) }, a[0].toUpperCase() + a.slice(1)))) : null;
     aside.hidden = false;
-    aside.replaceChildren(el('h2', {}, s.name), el('dl', {}, ...rows.filter(([, v]) => v).flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)])),
+    const parts = [el('h2', {}, s.name), el('dl', {}, ...rows.filter(([, v]) => v).flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)])),
       ...section('Input', n.input), ...section('Result', n.result), ...section('Error', n.error), n.truncated ? el('div', { class: 'counts' }, 'Values cut at the size limit.') : null,
-      actions, state.message ? el('div', { class: 'message', 'data-message': true }, state.message) : null);
+      actions, state.message ? el('div', { class: 'message', 'data-message': true }, state.message) : null];
+    aside.replaceChildren(...parts.filter((p) => p));
   }
 
   async function act(action, id) {
