@@ -128,6 +128,7 @@ internal static class DevEngineCommand
             Port, RestPort, Host, AllowRemote, EnvFilePath, KeyFilePath, EngineVersion, Viewer, ViewerPort, Redis, KeyPrefix, ViewerActions, Verbose,
         };
         root.SetAction((parse, ct) => ServeAsync(parse, output, error, ct));
+        root.Subcommands.Add(McpCommand.Build(Redis, KeyPrefix));
         return root;
     }
 

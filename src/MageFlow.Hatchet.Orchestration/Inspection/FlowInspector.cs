@@ -169,6 +169,16 @@ public sealed class FlowInspector
     public Task<Signature?> GetSignatureAsync(string id, CancellationToken cancellationToken = default) =>
         new SignatureFactory(_services).LoadAsync(id, cancellationToken);
 
+    /// <summary>Lists the task names MageFlow may sign by name, with where each runs.</summary>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>Engine task name → <c>dotnet</c> (a C# worker with MageFlow declares it) or <c>external</c> (registered
+    /// with <see cref="MageFlowClient.RegisterExternalTasksAsync"/>), sorted by name.</returns>
+    public async Task<IReadOnlyDictionary<string, string>> ListRegistryAsync(CancellationToken cancellationToken = default)
+    {
+        var entries = await _services.Runner.DoAsync(d => d.HashGetAllAsync(_services.Keys.Registry), cancellationToken).ConfigureAwait(false);
+        return new SortedDictionary<string, string>(entries.ToDictionary(e => (string)e.Name!, e => (string)e.Value!), StringComparer.Ordinal);
+    }
+
     private static (string[] Ids, int Total) Slice(string[] all, int offset, int limit) =>
         ([.. all.Skip(offset).Take(limit)], all.Length);
 
