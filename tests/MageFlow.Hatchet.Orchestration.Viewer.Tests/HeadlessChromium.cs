@@ -70,11 +70,15 @@ internal sealed class HeadlessChromium : IDisposable
 
     /// <summary>An attribute of the first element the CSS selector finds, or <see langword="null"/>.</summary>
     public string? Attribute(string css, string name) =>
-        _driver.FindElements(By.CssSelector(css)).FirstOrDefault()?.GetAttribute(name);
+        Fresh(() => _driver.FindElements(By.CssSelector(css)).FirstOrDefault()?.GetAttribute(name));
 
     public int Count(string css) => _driver.FindElements(By.CssSelector(css)).Count;
 
-    public void Click(string css) => _driver.FindElement(By.CssSelector(css)).Click();
+    public void Click(string css) => Fresh(() =>
+    {
+        _driver.FindElement(By.CssSelector(css)).Click();
+        return true;
+    });
 
     public object? Script(string script, params object[] args) => _driver.ExecuteScript(script, args);
 
@@ -86,4 +90,19 @@ internal sealed class HeadlessChromium : IDisposable
     }
 
     public void Dispose() => _driver.Quit();
+
+    // The page redraws what it polls every second, so an element found a moment ago may have been replaced: find it again.
+    private static T Fresh<T>(Func<T> read)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return read();
+            }
+            catch (StaleElementReferenceException) when (attempt < 5)
+            {
+            }
+        }
+    }
 }

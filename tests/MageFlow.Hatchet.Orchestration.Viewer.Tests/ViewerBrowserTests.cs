@@ -117,6 +117,9 @@ public sealed class ViewerBrowserTests(MageFlowFixture fixture, ITestOutputHelpe
             browser.Attribute($".node[data-node-id='{swarm.Id}']", "data-status") == "canceled" &&
             browser.Count($"{children} > .node[data-status='canceled']") >= 6);
         Assert.Equal(0, browser.Count($"{children} > .node[data-status='pending']"));
+        var counts = $".node[data-node-id='{swarm.Id}'] > .row .progress";
+        browser.Until("the swarm's counts: nothing queued or running, all canceled", _ =>
+            browser.Attribute(counts, "data-queued") == "0" && browser.Attribute(counts, "data-running") == "0" && browser.Attribute(counts, "data-canceled") == "8");
         output.WriteLine("screenshot: " + browser.Screenshot("viewer-cancel"));
         Assert.Equal(2, gate.Entered);
         gate.Open();

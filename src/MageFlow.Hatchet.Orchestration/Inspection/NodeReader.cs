@@ -114,7 +114,7 @@ internal sealed class NodeReader(IDatabase db, RedisKeys keys)
             {
                 // A nested root is listed by its swarm: the body's status is its root signature's.
                 BodyStatus = extra is null ? null : WireNames.StatusOf(extra[0]),
-                Progress = new FlowProgress(Count(h[9]), (int)queued, Count(h[13]), Count(h[10]), Count(h[11]), Count(h[12]), status),
+                Progress = SwarmProgress(Count(h[9]), (int)queued, Count(h[13]), Count(h[10]), Count(h[11]), Count(h[12]), status),
             },
             SignatureKind.Chain => summary with { Progress = ChainProgress(extra ?? [], Split(h[8]).Length, status) },
             _ when extra is not null && WireNames.StatusOf(extra[0]) is { } flowStatus => summary with
@@ -123,7 +123,7 @@ internal sealed class NodeReader(IDatabase db, RedisKeys keys)
                 Status = flowStatus,
                 BodyStatus = status,
                 FinishedAt = Time(extra[6]),
-                Progress = new FlowProgress(Count(extra[1]), (int)queued, Count(extra[5]), Count(extra[2]), Count(extra[3]), Count(extra[4]), flowStatus),
+                Progress = SwarmProgress(Count(extra[1]), (int)queued, Count(extra[5]), Count(extra[2]), Count(extra[3]), Count(extra[4]), flowStatus),
             },
             _ => summary,
         };
@@ -135,6 +135,13 @@ internal sealed class NodeReader(IDatabase db, RedisKeys keys)
         SignatureKind.Swarm => rootSignature.IsNullOrEmpty ? FlowNodeKind.Swarm : FlowNodeKind.Root,
         _ => rootSwarm.IsNullOrEmpty ? FlowNodeKind.Task : FlowNodeKind.Root,
     };
+
+    // A cancel ends a swarm without moving its counters or emptying its queue (its items end on their own, or never run):
+    // once a swarm is final nothing runs or waits in it, and what did not end otherwise was canceled.
+    private static FlowProgress SwarmProgress(int total, int queued, int running, int done, int failed, int canceled, SignatureStatus status) =>
+        WireNames.IsFinal(status)
+            ? new FlowProgress(total, 0, 0, done, failed, Math.Max(canceled, total - done - failed), status)
+            : new FlowProgress(total, queued, running, done, failed, canceled, status);
 
     private static FlowProgress ChainProgress(RedisValue[] steps, int total, SignatureStatus status)
     {
