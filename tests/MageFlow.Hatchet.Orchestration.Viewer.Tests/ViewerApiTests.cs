@@ -75,6 +75,12 @@ public sealed class ViewerApiTests(MageFlowFixture fixture)
         Assert.Equal(10, JsonDocument.Parse(task.GetProperty("input").GetString()!).RootElement.GetProperty("n").GetInt32());
         Assert.Equal(10, JsonDocument.Parse(task.GetProperty("result").GetString()!).RootElement.GetProperty("n").GetInt32());
         Assert.True(task.GetProperty("summary").GetProperty("finishedAt").GetDateTimeOffset() >= task.GetProperty("summary").GetProperty("startedAt").GetDateTimeOffset());
+
+        // With ?engine=true (the detail panel), the engine's view of the run: its task and how often it was retried.
+        var withEngine = await viewer.GetJsonAsync($"api/nodes/{task.GetProperty("summary").GetProperty("id").GetString()}?limit=0&engine=true");
+        var engineTask = Assert.Single(withEngine.GetProperty("engine").GetProperty("tasks").EnumerateArray());
+        Assert.Equal(0, engineTask.GetProperty("retryCount").GetInt32());
+        Assert.Equal("completed", engineTask.GetProperty("status").GetString());
         await h.AssertRedisCleanAsync();
     }
 

@@ -138,12 +138,14 @@
     const aside = $('detail');
     if (!state.selected) { aside.hidden = true; return; }
     let data;
-    try { data = await api(`nodes/${encodeURIComponent(state.selected)}?limit=0`); } catch (e) { aside.hidden = false; aside.replaceChildren(el('div', { class: 'empty' }, e.message)); return; }
+    try { data = await api(`nodes/${encodeURIComponent(state.selected)}?limit=0&engine=true`); } catch (e) { aside.hidden = false; aside.replaceChildren(el('div', { class: 'empty' }, e.message)); return; }
     const n = data.node; const s = n.summary;
     const run = s.runId ? (data.runUrl ? el('a', { href: data.runUrl, target: '_blank', rel: 'noopener' }, s.runId) : s.runId) : '—';
     const rows = [['Kind', s.kind], ['Status', badge(s.status)], ['Body', s.bodyStatus ? badge(s.bodyStatus) : null], ['Id', s.id], ['Run', run],
       ['Container', n.containerId && el('a', { href: location.hash, onclick: (e) => { e.preventDefault(); select(n.containerId); } }, n.containerId)], ['Created', s.createdAt && new Date(s.createdAt).toLocaleString()], ['Started', s.startedAt && new Date(s.startedAt).toLocaleString()],
       ['Finished', s.finishedAt && new Date(s.finishedAt).toLocaleString()], ['Took', s.startedAt && duration(s.startedAt, s.finishedAt)],
+      ['Attempts', data.engine && data.engine.tasks && data.engine.tasks.map((t) => `${t.taskName}: ${t.retryCount + 1} (${t.status})`).join(', ')],
+      ['Engine', data.engine && data.engine.error],
       ['Children', s.progress && `${s.progress.total} (${s.progress.done} done, ${s.progress.failed} failed, ${s.progress.running} running, ${s.progress.queued} queued, ${s.progress.canceled} canceled)`]];
     const section = (label, value) => (value ? [el('h3', {}, label), el('pre', { 'data-field': label.toLowerCase() }, value)] : []);
     const actions = state.config.actionsEnabled ? el('div', { class: 'actions' }, ...['suspend', 'interrupt', 'resume', 'cancel', 'retry'].map((a) =>

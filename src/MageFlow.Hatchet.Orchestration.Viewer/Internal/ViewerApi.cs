@@ -51,14 +51,18 @@ internal sealed class ViewerApi(MageFlowViewerOptions options)
             return Error(400, "offset must be a whole number of 0 or more, and limit one from 0 to 1000");
         }
 
-        var node = await Inspector(http).GetNodeAsync(id, offset, limit, http.RequestAborted).ConfigureAwait(false);
+        var mageFlow = MageFlow(http);
+        var node = await mageFlow.Inspector.GetNodeAsync(id, offset, limit, http.RequestAborted).ConfigureAwait(false);
         if (node is null)
         {
             return Error(404, $"no signature '{id}': never created, or expired");
         }
 
         var runUrl = node.Summary.RunId is { } run && options.HatchetUiUrl is { } ui ? $"{ui.ToString().TrimEnd('/')}/runs/{Uri.EscapeDataString(run)}" : null;
-        return Results.Json(new { node, runUrl }, ViewerJson.Options);
+
+        // The detail panel asks the engine for the run's task attempts (?engine=true); a tree's polls never do.
+        var engine = q["engine"] == "true" && node.Summary.RunId is { } runId ? await EngineRunAsync(mageFlow, runId, http.RequestAborted).ConfigureAwait(false) : null;
+        return Results.Json(new { node, runUrl, engine }, ViewerJson.Options);
     }
 
     public async Task<IResult> ActAsync(HttpContext http, string id, string action)
@@ -117,8 +121,28 @@ internal sealed class ViewerApi(MageFlowViewerOptions options)
         return options.AuthorizeAction is not { } decide || await decide(http, action, id).ConfigureAwait(false);
     }
 
-    private FlowInspector Inspector(HttpContext http) =>
-        (options.MageFlow?.Invoke(http.RequestServices) ?? http.RequestServices.GetRequiredService<MageFlowClient>()).Inspector;
+    private FlowInspector Inspector(HttpContext http) => MageFlow(http).Inspector;
+
+    private MageFlowClient MageFlow(HttpContext http) =>
+        options.MageFlow?.Invoke(http.RequestServices) ?? http.RequestServices.GetRequiredService<MageFlowClient>();
+
+    private static async Task<object> EngineRunAsync(MageFlowClient mageFlow, string runId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var run = await mageFlow.Client.Runs.GetAsync(runId, cancellationToken).ConfigureAwait(false);
+            return new
+            {
+                status = run.Status,
+                tasks = run.Tasks.Select(t => new { t.TaskExternalId, t.TaskName, t.Status, t.RetryCount, t.StartedAt, t.FinishedAt }),
+            };
+        }
+        catch (Hatchet.Exceptions.HatchetApiException e)
+        {
+            // The panel still shows MageFlow's side; the engine's answer says why it has no run details.
+            return new { error = e.Message };
+        }
+    }
 
     private static IResult Error(int status, string message) =>
         Results.Json(new { error = message }, ViewerJson.Options, statusCode: status);
