@@ -17,10 +17,10 @@ mkdir -p "$packages" "$work"
 
 version=$(dotnet msbuild src/MageFlow.Hatchet/MageFlow.Hatchet.csproj -nologo -getProperty:PackageVersion -p:Configuration=Release)
 log "packing $version into artifacts/packages"
-for project in MageFlow.Hatchet MageFlow.Hatchet.Orchestration MageFlow.Hatchet.DevEngine MageFlow.Hatchet.Extensions.Hosting MageFlow.Hatchet.Orchestration.Extensions.Hosting MageFlow.Hatchet.Extensions.OpenTelemetry MageFlow.Hatchet.DevEngine.Cli; do
+for project in MageFlow.Hatchet MageFlow.Hatchet.Orchestration MageFlow.Hatchet.DevEngine MageFlow.Hatchet.Extensions.Hosting MageFlow.Hatchet.Orchestration.Extensions.Hosting MageFlow.Hatchet.Extensions.OpenTelemetry MageFlow.Hatchet.Orchestration.Viewer MageFlow.Hatchet.Orchestration.Mcp MageFlow.Hatchet.DevEngine.Cli; do
   dotnet pack "src/$project" -c Release -warnaserror -nologo -v quiet -o "$packages"
 done
-for id in MageFlow.Hatchet MageFlow.Hatchet.Orchestration MageFlow.Hatchet.DevEngine MageFlow.Hatchet.Extensions.Hosting MageFlow.Hatchet.Orchestration.Extensions.Hosting MageFlow.Hatchet.Extensions.OpenTelemetry hatchet-dev-engine; do
+for id in MageFlow.Hatchet MageFlow.Hatchet.Orchestration MageFlow.Hatchet.DevEngine MageFlow.Hatchet.Extensions.Hosting MageFlow.Hatchet.Orchestration.Extensions.Hosting MageFlow.Hatchet.Extensions.OpenTelemetry MageFlow.Hatchet.Orchestration.Viewer MageFlow.Hatchet.Orchestration.Mcp hatchet-dev-engine; do
   for ext in nupkg snupkg; do
     [ -f "$packages/$id.$version.$ext" ] || { echo "pack-smoke: $id.$version.$ext was not produced" >&2; exit 1; }
   done

@@ -6,6 +6,9 @@ using MageFlow.Hatchet.Tasks;
 // result once all of them have finished. This is the README demo.
 await using var env = await SampleEnvironment.CreateAsync();
 var hatchet = env.Client;
+var (viewer, viewerAddress) = await DemoViewer.StartAsync(env.MageFlow);
+await using var viewerApp = viewer;
+Console.WriteLine($"Watch the flow live in the MageFlow viewer: {viewerAddress}");
 var sources = Enumerable.Range(1, 12).Select(i => $"source-{i:00}").ToArray();
 var finished = 0;
 var done = new TaskCompletionSource<AggregateReport>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -51,6 +54,14 @@ await root.RunNoWaitAsync(new AnalysisMessage(sources));
 var result = await done.Task.WaitAsync(TimeSpan.FromMinutes(2));
 Console.WriteLine($"Aggregated result: {result.Sources} sources, {result.TotalFindings} findings in total, most in {result.Busiest} ({clock.ElapsedMilliseconds} ms)");
 env.Check(result.Sources == sources.Length && Volatile.Read(ref finished) == sources.Length, "the aggregate callback fired once every analysis had finished, with all their results");
+var listed = await env.MageFlow.Inspector.ListFlowsAsync();
+env.Check(listed.Items.Any(f => f.Id == root.Id), "the viewer lists the flow");
+if (!Console.IsInputRedirected && Environment.GetEnvironmentVariable("CI") is null)
+{
+    Console.WriteLine($"The viewer stays up at {viewerAddress}: press Enter to exit.");
+    Console.ReadLine();
+}
+
 return env.ExitCode;
 
 internal sealed record AnalysisMessage(IReadOnlyList<string> DataSources);

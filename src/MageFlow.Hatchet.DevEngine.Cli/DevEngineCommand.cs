@@ -47,6 +47,34 @@ internal static class DevEngineCommand
         HelpName = "version",
     };
 
+    private static readonly Option<string> Viewer = new("--viewer")
+    {
+        Description = "Serve the MageFlow viewer: auto (when Redis answers), on, or off",
+        DefaultValueFactory = _ => "auto",
+        HelpName = "auto|on|off",
+    };
+
+    private static readonly Option<int?> ViewerPort = OptionalPortOption("--viewer-port", "Viewer port; default: the REST port + 1, or a free port when --port is 0");
+
+    private static readonly Option<string> Redis = new("--redis")
+    {
+        Description = "Redis of the MageFlow state the viewer shows (default: REDIS_URL, else localhost:6379)",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("REDIS_URL") is { Length: > 0 } url ? url : "localhost:6379",
+        HelpName = "url",
+    };
+
+    private static readonly Option<string> KeyPrefix = new("--mageflow-prefix")
+    {
+        Description = "MageFlow key prefix the viewer reads (MageFlowOptions.KeyPrefix)",
+        DefaultValueFactory = _ => "mageflow",
+        HelpName = "prefix",
+    };
+
+    private static readonly Option<bool> ViewerActions = new("--viewer-actions")
+    {
+        Description = "Let the viewer suspend, interrupt, resume, cancel and retry (loopback --host only)",
+    };
+
     private static readonly Option<bool> Verbose = new("--verbose")
     {
         Description = "Log engine activity",
@@ -97,9 +125,10 @@ internal static class DevEngineCommand
             "An in-memory engine that speaks Hatchet's gRPC protocol, for development and tests. " +
             "Point any Hatchet SDK at it with:  set -a; source <env-file>; set +a")
         {
-            Port, RestPort, Host, AllowRemote, EnvFilePath, KeyFilePath, EngineVersion, Verbose,
+            Port, RestPort, Host, AllowRemote, EnvFilePath, KeyFilePath, EngineVersion, Viewer, ViewerPort, Redis, KeyPrefix, ViewerActions, Verbose,
         };
         root.SetAction((parse, ct) => ServeAsync(parse, output, error, ct));
+        root.Subcommands.Add(McpCommand.Build(Redis, KeyPrefix));
         return root;
     }
 
@@ -115,6 +144,17 @@ internal static class DevEngineCommand
         if (!allowRemote && !IsLoopback(host))
         {
             throw new CliError($"--host {host} is not a loopback address; add --allow-remote to bind it anyway (the dev engine has no real authentication)", ExitCodes.Usage);
+        }
+
+        var viewerMode = parse.GetRequiredValue(Viewer);
+        if (viewerMode is not ("auto" or "on" or "off"))
+        {
+            throw new CliError($"--viewer '{viewerMode}' is not auto, on or off", ExitCodes.Usage);
+        }
+
+        if (parse.GetValue(ViewerActions) && !IsLoopback(host))
+        {
+            throw new CliError($"--viewer-actions lets anyone who reaches the page act on flows: it needs a loopback --host, not {host}", ExitCodes.Usage);
         }
 
         var envFile = parse.GetValue(EnvFilePath);
@@ -161,6 +201,7 @@ internal static class DevEngineCommand
             await output.WriteLineAsync($"# signing key in {Path.GetFullPath(keyFile)}: tokens stay valid across restarts").ConfigureAwait(false);
         }
 
+        await using var viewer = await StartViewerAsync(parse, viewerMode, engine, options, loggerFactory, output, stop).ConfigureAwait(false);
         await output.WriteLineAsync("# Press Ctrl+C to stop.").ConfigureAwait(false);
         await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
         try
@@ -173,6 +214,45 @@ internal static class DevEngineCommand
         }
 
         return ExitCodes.Ok;
+    }
+
+    private static async Task<ViewerServer?> StartViewerAsync(ParseResult parse, string mode, HatchetDevEngine engine, DevEngineOptions options, ILoggerFactory logs, TextWriter output, CancellationToken stop)
+    {
+        if (mode == "off")
+        {
+            return null;
+        }
+
+        var redisUrl = parse.GetRequiredValue(Redis);
+        var (redis, reason) = await ViewerServer.ConnectRedisAsync(redisUrl).ConfigureAwait(false);
+        if (redis is null)
+        {
+            if (mode == "on")
+            {
+                throw new CliError($"--viewer on: no Redis at {redisUrl} ({reason})");
+            }
+
+            await output.WriteLineAsync($"# MageFlow viewer off: no Redis answers at {redisUrl} (--redis, or --viewer off)").ConfigureAwait(false);
+            return null;
+        }
+
+        // By default the port after the REST port, so that the address stays the same across restarts; a free one if taken.
+        var explicitPort = parse.GetValue(ViewerPort);
+        var port = explicitPort ?? (engine.ServerUrl.Port < IPEndPoint.MaxPort && options.RestPort != 0 ? engine.ServerUrl.Port + 1 : 0);
+        var prefix = parse.GetRequiredValue(KeyPrefix);
+        var actions = parse.GetValue(ViewerActions);
+        ViewerServer viewer;
+        try
+        {
+            viewer = await ViewerServer.StartAsync(engine, redis, options.Host, port, prefix, actions, logs, stop).ConfigureAwait(false);
+        }
+        catch (CliError) when (explicitPort is null && port != 0)
+        {
+            viewer = await ViewerServer.StartAsync(engine, redis, options.Host, 0, prefix, actions, logs, stop).ConfigureAwait(false);
+        }
+
+        await output.WriteLineAsync($"# MageFlow viewer: {viewer.Address}").ConfigureAwait(false);
+        return viewer;
     }
 
     private static async Task<HatchetDevEngine> StartAsync(DevEngineOptions options, CancellationToken stop)

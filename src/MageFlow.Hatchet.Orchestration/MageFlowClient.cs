@@ -59,6 +59,7 @@ public sealed class MageFlowClient : IAsyncDisposable
             Log = log,
         };
         _signatures = new SignatureFactory(Services);
+        Inspector = new Inspection.FlowInspector(Services);
         _registry = new TaskRegistry(runner, Keys);
         _starts = new StartBatcher(Scripts);
         _ends = new EndBatcher(Scripts, _follower, canceller, options, log);
@@ -68,6 +69,9 @@ public sealed class MageFlowClient : IAsyncDisposable
 
     /// <summary>Gets the Hatchet client.</summary>
     public HatchetClient Client { get; }
+
+    /// <summary>Gets the read model of flows for viewers and tools: recent flows, and any node with its children and callbacks.</summary>
+    public Inspection.FlowInspector Inspector { get; }
 
     /// <summary>Gets the options (a copy).</summary>
     public MageFlowOptions Options { get; }

@@ -129,9 +129,13 @@ public sealed class ErrorTests(MageFlowFixture fixture)
         Assert.Equal(Enumerable.Range(0, 5).Select(n => new Out(n)), await healthyRun.WaitAsync(Wait));
         Assert.Equal(new Out(1), await brokenItems[0].ResultAsync<Out>().WaitAsync(Wait));
 
-        // The orphaned items never run; cancel them. The broken swarm's own lists lost their owner record, so nothing can expire them early.
+        // The orphaned items never run; cancel them. The broken swarm's own lists lost their owner record, so nothing can
+        // expire them early; nor can its flow end, so the flows index keeps the TTL that flow needed (bounded, not kept).
         await Task.WhenAll(brokenItems.Skip(1).Select(s => s.CancelAsync()));
-        await h.AssertRedisCleanAsync(key => key.StartsWith(h.Keys.Swarm(broken.Id, SwarmPart.Queue)[..^"queue".Length], StringComparison.Ordinal));
+        Assert.True(await h.Db.SetContainsAsync(h.Keys.LiveFlows, broken.Id));
+        Assert.False(await h.Db.SetContainsAsync(h.Keys.LiveFlows, healthy.Id));
+        await h.AssertRedisCleanAsync(key =>
+            key.StartsWith(h.Keys.Swarm(broken.Id, SwarmPart.Queue)[..^"queue".Length], StringComparison.Ordinal) || key == h.Keys.Flows || key == h.Keys.LiveFlows);
         Assert.Equal(1, gate.Entered);
     }
 

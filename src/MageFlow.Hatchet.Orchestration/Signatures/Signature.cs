@@ -138,6 +138,35 @@ public abstract class Signature
     /// <returns>A task that completes when the state is saved and cancels are sent.</returns>
     public Task CancelAsync(CancellationToken cancellationToken = default) => LifecycleAsync("cancel", cancellationToken);
 
+    /// <summary>
+    /// Runs a failed task again: a top-level task or a callback (no container counted its failure) goes back to pending
+    /// and is published with the input it was first queued with. Its success callbacks fire if it now succeeds; error
+    /// callbacks that already ran are not run again.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the call (Redis may still apply it).</param>
+    /// <returns>A task that completes when the task is queued again.</returns>
+    /// <exception cref="MageFlowStateException">It is missing, not a task, not failed (<see cref="MageFlowStateException.Reason"/>
+    /// <c>not-failed</c>), an item of a chain or swarm (<c>contained</c>) or a root task's signature (<c>root</c>).</exception>
+    public async Task RetryAsync(CancellationToken cancellationToken = default)
+    {
+        var reply = await Services.Scripts.Retry.RunAsync(Id, cancellationToken).ConfigureAwait(false);
+        if (reply.Status != "ok")
+        {
+            var reason = reply.Status.Split(':', 2)[0];
+            var detail = reason switch
+            {
+                "missing" => "does not exist (removed or expired)",
+                "not-task" => "is not a task: retry a failed task inside it",
+                "not-failed" => "has not failed (status " + reply.Status[(reason.Length + 1)..] + ")",
+                "contained" => "is an item of " + reply.Status[(reason.Length + 1)..] + ", which already counted its failure",
+                _ => "is a root task's signature: its flow ended with its root swarm",
+            };
+            throw new MageFlowStateException($"{Describe()} cannot be retried: it {detail}", reason);
+        }
+
+        await Services.ApplyAsync(reply, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <inheritdoc/>
     public override string ToString() => $"{WireNames.Of(Kind)} {Name} ({Id})";
 

@@ -21,6 +21,7 @@ internal static class Fields
     public const string Result = "result";
     public const string Error = "error";
     public const string RootSwarm = "root_swarm";
+    public const string RootSignature = "root_sig";
     public const string Owner = "owner";
     public const string Tasks = "tasks";
     public const string Index = "idx";

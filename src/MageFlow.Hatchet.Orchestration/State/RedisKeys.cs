@@ -16,6 +16,8 @@ internal sealed class RedisKeys
         Registry = Prefix + ":registry";
         Inflight = Prefix + ":inflight";
         Owners = Prefix + ":owners";
+        Flows = Prefix + ":flows";
+        LiveFlows = Prefix + ":flows:live";
         FinishedChannel = RedisChannel.Literal(Prefix + ":finished");
     }
 
@@ -30,6 +32,12 @@ internal sealed class RedisKeys
 
     /// <summary>Gets the sorted set of live MageFlow processes (owner id → last beat, ms).</summary>
     public string Owners { get; }
+
+    /// <summary>Gets the sorted set of top-level flows by start time (ms), which the viewer lists.</summary>
+    public string Flows { get; }
+
+    /// <summary>Gets the set of top-level flows not final yet (it decides when <see cref="Flows"/> may expire).</summary>
+    public string LiveFlows { get; }
 
     /// <summary>Gets the channel on which a top-level signature's id is published when it reaches a final status.</summary>
     public RedisChannel FinishedChannel { get; }

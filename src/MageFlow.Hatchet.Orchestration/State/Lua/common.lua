@@ -75,6 +75,29 @@ local function flush_index()
   index_ops, index_order = {}, {}
 end
 
+-- The flows index, which the viewer lists: top-level flows (a signature started on its own, or a plain run of a root
+-- task) by start time, and the set of those not final yet. Both keys expire once their flows could have: while any
+-- flow lives they keep its active + done TTL; when the last one ends, the done TTL of that flow, so that finished
+-- flows leave Redis clean. The viewer skips (and removes) entries whose signature has expired.
+local FLOWS = P .. ':flows'
+local FLOWS_LIVE = P .. ':flows:live'
+local FLOWS_KEPT = 100000
+local function flow_started(id, ttl_a, ttl_d, also_live)
+  local ttl = ttl_a + ttl_d
+  redis.call('ZADD', FLOWS, 'NX', NOW, id)
+  redis.call('SADD', FLOWS_LIVE, id)
+  if also_live then redis.call('SADD', FLOWS_LIVE, also_live) end
+  for _, key in ipairs({FLOWS, FLOWS_LIVE}) do
+    redis.call('EXPIRE', key, ttl, 'NX')
+    redis.call('EXPIRE', key, ttl, 'GT')
+  end
+  redis.call('ZREMRANGEBYRANK', FLOWS, 0, -(FLOWS_KEPT + 1))
+end
+local function flow_ended(id, ttl_d)
+  if redis.call('SREM', FLOWS_LIVE, id) == 0 then return end
+  if redis.call('SCARD', FLOWS_LIVE) == 0 and redis.call('EXISTS', FLOWS) == 1 then redis.call('EXPIRE', FLOWS, ttl_d) end
+end
+
 -- Every script returns through here: {status, ids queued for publishing..., '|', runs to cancel...}, after
 -- flushing buffered writes.
 local function reply(status)
@@ -172,11 +195,13 @@ end
 -- A canceled signature never runs, and neither do its callbacks: they are canceled with it, so that they expire soon.
 local function cancel_sig(id)
   local k = sk(id)
-  local h = redis.call('HMGET', k, 'status', 'kind', 'succ', 'err')
+  local h = redis.call('HMGET', k, 'status', 'kind', 'succ', 'err', 'parent', 'ttl_d')
   if not h[1] or is_final(h[1]) then return end
   redis.call('HSET', k, 'status', 'canceled', 'finished_at', NOW)
   if h[2] == 'task' then index_remove(id) end
-  set_ttl(id, 'ttl_d', h[2])
+  local ttl_d = num(h[6], 'ttl_d', 300, id)
+  set_ttl(id, 'ttl_d', h[2], ttl_d)
+  if not h[5] or h[5] == '' then flow_ended(id, ttl_d) end
   for _, callbacks in ipairs({h[3] or '', h[4] or ''}) do
     for cb in string.gmatch(callbacks, '[^,]+') do cancel_sig(cb) end
   end
@@ -226,7 +251,8 @@ local function finish(id, ok, value, f, failure_msg)
       if not string.find(fired, ',' .. cb .. ',', 1, true) then cancel_sig(cb) end
     end
   end
-  set_ttl(id, 'ttl_d', f.kind, num(f.ttl_d, 'ttl_d', 300, id))
+  local ttl_d = num(f.ttl_d, 'ttl_d', 300, id)
+  set_ttl(id, 'ttl_d', f.kind, ttl_d)
   -- A root task's run failed for good (even one whose body never reported back, e.g. timed out): stop its root swarm.
   if (not ok) and f.root_swarm and f.root_swarm ~= '' then
     local rs = redis.call('HGET', sk(f.root_swarm), 'status')
@@ -237,6 +263,7 @@ local function finish(id, ok, value, f, failure_msg)
     item_done(f.parent, id, ok, value, f.pkind, canceled)
   else
     -- Only top-level signatures are usually awaited; contained ones are polled if someone waits on them.
+    flow_ended(id, ttl_d)
     redis.call('PUBLISH', P .. ':finished', id)
   end
   return true

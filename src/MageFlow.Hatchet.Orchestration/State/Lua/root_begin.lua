@@ -9,7 +9,9 @@ local rid = ARGV[4]
 local wk = sk(wid)
 if redis.call('EXISTS', wk) == 1 then return {'exists'} end
 local n = tonumber(ARGV[5])
-local fields = {'created_at', NOW}
+-- The swarm knows its root signature (root_sig), so that a nested root, which its parent container lists by its
+-- swarm, still shows as a root with its body's status.
+local fields = {'created_at', NOW, 'root_sig', rid}
 for i = 6, 5 + n do table.insert(fields, ARGV[i]) end
 redis.call('HSET', wk, unpack(fields))
 if rid ~= '' then
@@ -49,4 +51,8 @@ if rid ~= '' then
   end
 end
 redis.call('EXPIRE', wk, ttl_of(wid, 'ttl_a'))
+-- A top-level root is one flow in the viewer's index, under the root signature's id; its swarm is live with it.
+if rid ~= '' and (redis.call('HGET', wk, 'parent') or '') == '' then
+  flow_started(rid, ttl_of(rid, 'ttl_a'), ttl_of(rid, 'ttl_d'), wid)
+end
 return {'created'}

@@ -13,6 +13,8 @@ if h[3] and h[3] ~= '' and ARGV[5] ~= '1' then return reply('contained:' .. h[3]
 -- Validate before writing: a script that fails half-way keeps what it wrote.
 if h[1] == 'swarm' then num(h[5], 'maxc', 30, id) end
 redis.call('HSET', k, 'started', '1', 'input', msg)
+if h[1] ~= 'task' then redis.call('HSET', k, 'started_at', NOW) end
+if not h[3] or h[3] == '' then flow_started(id, ttl_of(id, 'ttl_a'), ttl_of(id, 'ttl_d')) end
 if h[1] == 'task' then
   qpub(id, 'msg', msg)
 elseif h[1] == 'chain' then

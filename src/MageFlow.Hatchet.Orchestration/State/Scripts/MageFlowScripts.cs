@@ -19,6 +19,8 @@ internal sealed class MageFlowScripts(ScriptRunner runner)
 
     public LifecycleScript Lifecycle { get; } = new(runner);
 
+    public RetryScript Retry { get; } = new(runner);
+
     public PrepareScript Prepare { get; } = new(runner);
 
     public MarkFollowedScript MarkFollowed { get; } = new(runner);
