@@ -47,6 +47,24 @@ internal static class DevEngineCommand
         HelpName = "version",
     };
 
+    private static readonly Option<string?> TlsCert = new("--tls-cert")
+    {
+        Description = "Serve TLS with this certificate (PEM); needs --tls-key",
+        HelpName = "path",
+    };
+
+    private static readonly Option<string?> TlsKey = new("--tls-key")
+    {
+        Description = "The private key (PEM) of --tls-cert",
+        HelpName = "path",
+    };
+
+    private static readonly Option<string?> TlsClientCa = new("--tls-client-ca")
+    {
+        Description = "Mutual TLS: gRPC clients must present a certificate issued by this CA (PEM)",
+        HelpName = "path",
+    };
+
     private static readonly Option<bool> Verbose = new("--verbose")
     {
         Description = "Log engine activity",
@@ -97,7 +115,7 @@ internal static class DevEngineCommand
             "An in-memory engine that speaks Hatchet's gRPC protocol, for development and tests. " +
             "Point any Hatchet SDK at it with:  set -a; source <env-file>; set +a")
         {
-            Port, RestPort, Host, AllowRemote, EnvFilePath, KeyFilePath, EngineVersion, Verbose,
+            Port, RestPort, Host, AllowRemote, EnvFilePath, KeyFilePath, EngineVersion, TlsCert, TlsKey, TlsClientCa, Verbose,
         };
         root.SetAction((parse, ct) => ServeAsync(parse, output, error, ct));
         return root;
@@ -127,6 +145,9 @@ internal static class DevEngineCommand
             AllowNonLoopback = allowRemote,
             EngineVersion = parse.GetRequiredValue(EngineVersion),
             SigningKey = keyFile is null ? null : SigningKeyFile.LoadOrCreate(keyFile),
+            TlsCertificateFile = parse.GetValue(TlsCert),
+            TlsKeyFile = parse.GetValue(TlsKey),
+            TlsClientCaFile = parse.GetValue(TlsClientCa),
         };
 
         var verbose = parse.GetValue(Verbose);
