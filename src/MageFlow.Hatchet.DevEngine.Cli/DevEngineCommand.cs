@@ -73,6 +73,15 @@ internal static class DevEngineCommand
     private static readonly Option<bool> ViewerActions = new("--viewer-actions")
     {
         Description = "Let the viewer suspend, interrupt, resume, cancel and retry (loopback --host only)",
+    private static readonly Option<string?> TlsCert = new("--tls-cert")
+        Description = "Serve TLS with this certificate (PEM); needs --tls-key",
+        HelpName = "path",
+    private static readonly Option<string?> TlsKey = new("--tls-key")
+        Description = "The private key (PEM) of --tls-cert",
+        HelpName = "path",
+    private static readonly Option<string?> TlsClientCa = new("--tls-client-ca")
+        Description = "Mutual TLS: gRPC clients must present a certificate issued by this CA (PEM)",
+        HelpName = "path",
     };
 
     private static readonly Option<bool> Verbose = new("--verbose")
@@ -126,6 +135,7 @@ internal static class DevEngineCommand
             "Point any Hatchet SDK at it with:  set -a; source <env-file>; set +a")
         {
             Port, RestPort, Host, AllowRemote, EnvFilePath, KeyFilePath, EngineVersion, Viewer, ViewerPort, Redis, KeyPrefix, ViewerActions, Verbose,
+            Port, RestPort, Host, AllowRemote, EnvFilePath, KeyFilePath, EngineVersion, TlsCert, TlsKey, TlsClientCa, Verbose,
         };
         root.SetAction((parse, ct) => ServeAsync(parse, output, error, ct));
         root.Subcommands.Add(McpCommand.Build(Redis, KeyPrefix));
@@ -167,6 +177,9 @@ internal static class DevEngineCommand
             AllowNonLoopback = allowRemote,
             EngineVersion = parse.GetRequiredValue(EngineVersion),
             SigningKey = keyFile is null ? null : SigningKeyFile.LoadOrCreate(keyFile),
+            TlsCertificateFile = parse.GetValue(TlsCert),
+            TlsKeyFile = parse.GetValue(TlsKey),
+            TlsClientCaFile = parse.GetValue(TlsClientCa),
         };
 
         var verbose = parse.GetValue(Verbose);

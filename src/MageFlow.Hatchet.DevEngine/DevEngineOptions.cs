@@ -38,6 +38,21 @@ public sealed class DevEngineOptions
     /// engine serves. From v0.78.23 on they register workers with <c>slot_config</c>.</value>
     public string EngineVersion { get; set; } = "v0.79.0";
 
+    /// <summary>
+    /// Gets or sets the server certificate (PEM) the engine serves TLS with, on both its gRPC and REST ports. With
+    /// <see cref="TlsKeyFile"/>; <see langword="null"/> (the default) serves cleartext.
+    /// </summary>
+    public string? TlsCertificateFile { get; set; }
+
+    /// <summary>Gets or sets the private key (PEM) of <see cref="TlsCertificateFile"/>.</summary>
+    public string? TlsKeyFile { get; set; }
+
+    /// <summary>
+    /// Gets or sets the CA (PEM) whose certificates gRPC clients must present (mutual TLS, <c>HATCHET_CLIENT_TLS_STRATEGY=mtls</c>).
+    /// The REST port asks for no client certificate, as Hatchet's API server does not. Needs <see cref="TlsCertificateFile"/>.
+    /// </summary>
+    public string? TlsClientCaFile { get; set; }
+
     /// <summary>Gets or sets how long a worker stays schedulable after its last heartbeat.</summary>
     /// <value>The default value is 5 seconds, as in Hatchet.</value>
     public TimeSpan HeartbeatTimeout { get; set; } = TimeSpan.FromSeconds(5);
@@ -131,9 +146,31 @@ public sealed class DevEngineOptions
             errors.Add($"EngineVersion '{EngineVersion}' is not a version like v0.104.7.");
         }
 
+        ValidateTls(errors);
         if (errors.Count > 0)
         {
             throw new ArgumentException("Invalid DevEngineOptions: " + string.Join(" ", errors));
+        }
+    }
+
+    private void ValidateTls(List<string> errors)
+    {
+        if ((TlsCertificateFile is null) != (TlsKeyFile is null))
+        {
+            errors.Add("TlsCertificateFile and TlsKeyFile go together.");
+        }
+
+        if (TlsClientCaFile is not null && TlsCertificateFile is null)
+        {
+            errors.Add("TlsClientCaFile (mutual TLS) needs TlsCertificateFile and TlsKeyFile.");
+        }
+
+        foreach (var (name, path) in new[] { (nameof(TlsCertificateFile), TlsCertificateFile), (nameof(TlsKeyFile), TlsKeyFile), (nameof(TlsClientCaFile), TlsClientCaFile) })
+        {
+            if (path is not null && !File.Exists(path))
+            {
+                errors.Add($"{name} '{path}' does not exist.");
+            }
         }
     }
 

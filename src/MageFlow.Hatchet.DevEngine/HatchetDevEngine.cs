@@ -37,6 +37,7 @@ public sealed class HatchetDevEngine : IAsyncDisposable
     private WebApplication? _app;
     private int _grpcPort;
     private int _restPort;
+    private readonly EngineTlsCertificates? _tls;
     private string _token = string.Empty;
     private bool _disposed;
 
@@ -46,6 +47,7 @@ public sealed class HatchetDevEngine : IAsyncDisposable
         _loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         _engine = new Engine(options, _loggerFactory.CreateLogger("MageFlow.Hatchet.DevEngine"));
         _tokens = new TokenService(options.SigningKey ?? RandomNumberGenerator.GetBytes(32), options.TenantId, options.TimeProvider);
+        _tls = options.TlsCertificateFile is null ? null : EngineTlsCertificates.Load(options);
         _grpcPort = options.GrpcPort;
         _restPort = options.RestPort;
         _ticker = Task.Run(TickAsync);
@@ -54,11 +56,11 @@ public sealed class HatchetDevEngine : IAsyncDisposable
     /// <summary>Gets the gRPC <c>host:port</c>, the value for <c>HATCHET_CLIENT_HOST_PORT</c>.</summary>
     public string HostPort => $"{DisplayHost}:{_grpcPort.ToString(CultureInfo.InvariantCulture)}";
 
-    /// <summary>Gets the gRPC address as an <c>http://</c> URI (HTTP/2 cleartext).</summary>
-    public Uri GrpcAddress => new($"http://{HostPort}");
+    /// <summary>Gets the gRPC address: <c>http://</c> (HTTP/2 cleartext), or <c>https://</c> when the engine serves TLS.</summary>
+    public Uri GrpcAddress => new($"{Scheme}://{HostPort}");
 
-    /// <summary>Gets the base URL of the engine's small REST API, the token's <c>server_url</c>.</summary>
-    public Uri ServerUrl => new($"http://{DisplayHost}:{_restPort.ToString(CultureInfo.InvariantCulture)}");
+    /// <summary>Gets the base URL of the engine's REST API, the token's <c>server_url</c> (<c>https://</c> with TLS).</summary>
+    public Uri ServerUrl => new($"{Scheme}://{DisplayHost}:{_restPort.ToString(CultureInfo.InvariantCulture)}");
 
     /// <summary>Gets an API token for the engine's tenant, the value for <c>HATCHET_CLIENT_TOKEN</c>.</summary>
     public string Token => _token;
@@ -74,11 +76,13 @@ public sealed class HatchetDevEngine : IAsyncDisposable
     {
         ["HATCHET_CLIENT_TOKEN"] = Token,
         ["HATCHET_CLIENT_HOST_PORT"] = HostPort,
-        ["HATCHET_CLIENT_TLS_STRATEGY"] = "none",
+        ["HATCHET_CLIENT_TLS_STRATEGY"] = _tls is null ? "none" : _tls.ClientCa is null ? "tls" : "mtls",
         ["HATCHET_CLIENT_TENANT_ID"] = TenantId.ToString(),
         ["HATCHET_CLIENT_SERVER_URL"] = ServerUrl.ToString().TrimEnd('/'),
         ["HATCHET_CLIENT_API_URL"] = ServerUrl.ToString().TrimEnd('/'),
     };
+
+    private string Scheme => _tls is null ? "http" : "https";
 
     private string DisplayHost => _options.Host.Contains(':', StringComparison.Ordinal) && !_options.Host.StartsWith('[') ? $"[{_options.Host}]" : _options.Host;
 
@@ -227,9 +231,22 @@ public sealed class HatchetDevEngine : IAsyncDisposable
             k.Limits.Http2.InitialConnectionWindowSize = 4 * 1024 * 1024;
             k.Limits.Http2.InitialStreamWindowSize = 1024 * 1024;
             k.Limits.MinRequestBodyDataRate = null;
-            k.Listen(address, _grpcPort, o => o.Protocols = HttpProtocols.Http2);
-            k.Listen(address, _restPort, o => o.Protocols = HttpProtocols.Http1);
+            k.Listen(address, _grpcPort, o =>
+            {
+                o.Protocols = HttpProtocols.Http2;
+                _tls?.Apply(o, requireClientCertificate: true);
+            });
+            k.Listen(address, _restPort, o =>
+            {
+                o.Protocols = HttpProtocols.Http1;
+                _tls?.Apply(o, requireClientCertificate: false);
+            });
         });
+        if (_tls is not null)
+        {
+            builder.WebHost.UseKestrelHttpsConfiguration();
+        }
+
         builder.Services.AddSingleton(_engine);
         builder.Services.AddSingleton(_options);
         builder.Services.AddSingleton(_tokens);

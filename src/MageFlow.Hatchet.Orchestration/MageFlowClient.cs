@@ -118,7 +118,22 @@ public sealed class MageFlowClient : IAsyncDisposable
         {
             var config = MageFlowOptions.ParseConfiguration(copy.RedisConfiguration ?? Environment.GetEnvironmentVariable("REDIS_URL") ?? "localhost:6379");
             config.AbortOnConnectFail = true;
-            redis = await ConnectionMultiplexer.ConnectAsync(config).WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (copy.RedisTlsCaFile is { } ca)
+            {
+                config.TrustIssuer(ca);
+            }
+
+            try
+            {
+                redis = await ConnectionMultiplexer.ConnectAsync(config).WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (RedisConnectionException e) when (config.Ssl)
+            {
+                // StackExchange.Redis names a failed handshake only as a connection failure: say which TLS setting to check.
+                var trust = copy.RedisTlsCaFile is { } file ? $"the CA in RedisTlsCaFile ({file})" : "the system's trust store (set RedisTlsCaFile, or REDIS_TLS_CA_FILE, for a private CA)";
+                throw new RedisConnectionException(e.FailureType, CommandFlags.None, $"MageFlow could not connect to Redis over TLS ({e.FailureType}): its certificate must chain to {trust} and name the host. {e.Message}", e, CommandStatus.Unknown);
+            }
+
             owns = true;
         }
 

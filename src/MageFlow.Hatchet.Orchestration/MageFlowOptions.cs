@@ -16,6 +16,13 @@ public sealed class MageFlowOptions
     /// <value>The default value is <c>REDIS_URL</c> from the environment, else <c>localhost:6379</c> (as Python MageFlow).</value>
     public string? RedisConfiguration { get; set; }
 
+    /// <summary>
+    /// Gets or sets the CA certificate (PEM) that issued Redis's TLS certificate, for a <c>rediss://</c>
+    /// <see cref="RedisConfiguration"/> served with a private CA. Redis's certificate must then chain to it.
+    /// </summary>
+    /// <value>The default value is <c>REDIS_TLS_CA_FILE</c> from the environment, else <see langword="null"/>: the system's trust store.</value>
+    public string? RedisTlsCaFile { get; set; } = Environment.GetEnvironmentVariable("REDIS_TLS_CA_FILE") is { Length: > 0 } ca ? ca : null;
+
     /// <summary>Gets or sets the key prefix. Keys look like <c>{prefix}:sig:&lt;id&gt;</c>; the braces keep one deployment's keys in one cluster slot.</summary>
     /// <value>The default value is <c>mageflow</c>.</value>
     public string KeyPrefix { get; set; } = "mageflow";
@@ -85,6 +92,11 @@ public sealed class MageFlowOptions
         if (OwnerLeaseTimeout <= SweepInterval * 2)
         {
             errors.Add("OwnerLeaseTimeout must be more than twice SweepInterval.");
+        }
+
+        if (RedisTlsCaFile is not null && Redis is null && !File.Exists(RedisTlsCaFile))
+        {
+            errors.Add($"RedisTlsCaFile '{RedisTlsCaFile}' does not exist.");
         }
 
         errors.AddRange(RedisRetry.GetValidationErrors(nameof(RedisRetry)));

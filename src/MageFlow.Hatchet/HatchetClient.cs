@@ -130,6 +130,8 @@ public sealed partial class HatchetClient : IAsyncDisposable
             await client.DisposeAsync().ConfigureAwait(false);
             throw new HatchetConfigurationException(e.StatusCode switch
             {
+                // A failed handshake comes back as Unavailable or Internal depending on where it failed.
+                _ when Client.TlsFailureHint.For(e, client.Options) is { } tls => $"The Hatchet engine at {client.Config.HostPort} is unreachable: {tls}.",
                 Grpc.Core.StatusCode.Unauthenticated => $"The Hatchet engine at {client.Config.HostPort} rejected HATCHET_CLIENT_TOKEN ({e.Detail}). Use a token issued by this engine's tenant.",
                 Grpc.Core.StatusCode.Unavailable => $"The Hatchet engine at {client.Config.HostPort} is unreachable ({e.Detail}). Check HATCHET_CLIENT_HOST_PORT and HATCHET_CLIENT_TLS_STRATEGY ({client.Options.TlsStrategy.ToString().ToLowerInvariant()}).",
                 _ => $"The Hatchet engine at {client.Config.HostPort} answered {e.StatusCode}: {e.Detail}",

@@ -34,7 +34,7 @@ internal sealed class EngineConnection : IDisposable
         HatchetClientOptions.TrySplitHostPort(config.HostPort, out var host, out _);
         if (options.TlsStrategy != TlsStrategy.None)
         {
-            handler.SslOptions = BuildSsl(options, options.TlsServerName ?? host);
+            handler.SslOptions = EngineTls.Build(options, options.TlsServerName ?? host);
         }
 
         var scheme = options.TlsStrategy == TlsStrategy.None ? "http" : "https";
@@ -122,41 +122,5 @@ internal sealed class EngineConnection : IDisposable
     {
         var response = await CallAsync("reading the engine version", ct => Dispatcher.GetVersionAsync(new Protocol.GetVersionRequest(), cancellationToken: ct).ResponseAsync, cancellationToken).ConfigureAwait(false);
         return EngineFeatures.From(response.Version);
-    }
-
-    private static SslClientAuthenticationOptions BuildSsl(HatchetClientOptions options, string serverName)
-    {
-        var ssl = new SslClientAuthenticationOptions { TargetHost = serverName };
-        if (options.TlsRootCaFile is { } caFile)
-        {
-            var roots = new X509Certificate2Collection();
-            roots.ImportFromPemFile(caFile);
-            ssl.RemoteCertificateValidationCallback = (_, cert, _, errors) =>
-            {
-                if (cert is null)
-                {
-                    return false;
-                }
-
-                if ((errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
-                {
-                    return false;
-                }
-
-                using var chain = new X509Chain();
-                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                chain.ChainPolicy.CustomTrustStore.AddRange(roots);
-                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                return chain.Build(new X509Certificate2(cert));
-            };
-        }
-
-        if (options.TlsStrategy == TlsStrategy.Mtls)
-        {
-            var client = X509Certificate2.CreateFromPemFile(options.TlsCertFile!, options.TlsKeyFile);
-            ssl.ClientCertificates = [client];
-        }
-
-        return ssl;
     }
 }

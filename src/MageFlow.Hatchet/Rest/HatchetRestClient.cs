@@ -24,7 +24,14 @@ internal sealed class HatchetRestClient : IDisposable
     {
         _serverUrl = config.ServerUrl;
         _retry = options.Retry.ToPipeline(IsTransient, options.TimeProvider);
-        _http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+        var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+        if (options.TlsStrategy != TlsStrategy.None)
+        {
+            // The REST API trusts the same private CA as the gRPC channel (an https server URL of a self-hosted engine).
+            handler.SslOptions = EngineTls.Build(options, serverName: null);
+        }
+
+        _http = new HttpClient(handler)
         {
             Timeout = TimeSpan.FromSeconds(30),
         };

@@ -23,6 +23,8 @@ public sealed class DevEngineCliTests : IDisposable
         { ["--host", "0.0.0.0"], "--host 0.0.0.0 is not a loopback address; add --allow-remote" },
         { ["--host", "not-an-address"], "is not an IP address" },
         { ["--no-such-option"], "--no-such-option" },
+        { ["--port=0", "--tls-cert", "/nonexistent/server.pem", "--tls-key", "/nonexistent/server.key"], "TlsCertificateFile '/nonexistent/server.pem' does not exist" },
+        { ["--port=0", "--tls-client-ca", "/nonexistent/ca.pem"], "TlsClientCaFile (mutual TLS) needs TlsCertificateFile and TlsKeyFile" },
     };
 
     [Theory]
