@@ -73,13 +73,22 @@ internal static class DevEngineCommand
     private static readonly Option<bool> ViewerActions = new("--viewer-actions")
     {
         Description = "Let the viewer suspend, interrupt, resume, cancel and retry (loopback --host only)",
+    };
+
     private static readonly Option<string?> TlsCert = new("--tls-cert")
+    {
         Description = "Serve TLS with this certificate (PEM); needs --tls-key",
         HelpName = "path",
+    };
+
     private static readonly Option<string?> TlsKey = new("--tls-key")
+    {
         Description = "The private key (PEM) of --tls-cert",
         HelpName = "path",
+    };
+
     private static readonly Option<string?> TlsClientCa = new("--tls-client-ca")
+    {
         Description = "Mutual TLS: gRPC clients must present a certificate issued by this CA (PEM)",
         HelpName = "path",
     };
@@ -134,8 +143,8 @@ internal static class DevEngineCommand
             "An in-memory engine that speaks Hatchet's gRPC protocol, for development and tests. " +
             "Point any Hatchet SDK at it with:  set -a; source <env-file>; set +a")
         {
-            Port, RestPort, Host, AllowRemote, EnvFilePath, KeyFilePath, EngineVersion, Viewer, ViewerPort, Redis, KeyPrefix, ViewerActions, Verbose,
-            Port, RestPort, Host, AllowRemote, EnvFilePath, KeyFilePath, EngineVersion, TlsCert, TlsKey, TlsClientCa, Verbose,
+            Port, RestPort, Host, AllowRemote, EnvFilePath, KeyFilePath, EngineVersion, TlsCert, TlsKey, TlsClientCa,
+            Viewer, ViewerPort, Redis, KeyPrefix, ViewerActions, Verbose,
         };
         root.SetAction((parse, ct) => ServeAsync(parse, output, error, ct));
         root.Subcommands.Add(McpCommand.Build(Redis, KeyPrefix));
