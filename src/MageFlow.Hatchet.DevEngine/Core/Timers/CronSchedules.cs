@@ -79,6 +79,10 @@ internal sealed class CronSchedules
         }
     }
 
+    /// <summary>Deletes every trigger of a deleted workflow.</summary>
+    /// <param name="workflowName">The workflow's name.</param>
+    public void RemoveWorkflow(string workflowName) => _crons.RemoveAll(c => c.WorkflowName == workflowName);
+
     /// <summary>Deletes a trigger.</summary>
     /// <param name="id">The trigger's id.</param>
     /// <returns><see langword="true"/> when there was one.</returns>

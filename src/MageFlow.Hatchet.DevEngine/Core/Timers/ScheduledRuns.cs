@@ -40,6 +40,10 @@ internal sealed class ScheduledRuns
         return fired is not null;
     }
 
+    /// <summary>Drops the pending schedules of a deleted workflow, so they never fire.</summary>
+    /// <param name="workflowName">The workflow's name.</param>
+    public void RemoveWorkflow(string workflowName) => _pending.RemoveAll(s => s.Request.WorkflowName == workflowName);
+
     /// <summary>Records the run a due schedule started.</summary>
     /// <param name="scheduled">The schedule, from <see cref="TakeDue"/>.</param>
     /// <param name="runId">The run it started.</param>
