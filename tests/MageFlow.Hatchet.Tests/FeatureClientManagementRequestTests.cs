@@ -187,6 +187,67 @@ public sealed class FeatureClientManagementRequestTests(DevEngineFixture fixture
         Assert.Equal(Retries + 1, _server.LogEntries.Count);
     }
 
+    [Fact]
+    public async Task CronsSetEnabledAndTriggerNow_PatchIsRetriedAndTheTriggerIsNot()
+    {
+        _server.Given(Request.Create().WithPath(Tenant("/api/v1/tenants/{0}/workflows/crons/c-1")).UsingPatch())
+            .RespondWith(Response.Create().WithStatusCode(503));
+        _server.Given(Request.Create().WithPath(Tenant("/api/v1/tenants/{0}/workflows/crons/c-1")).UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(500).WithBody("""{"errors":[{"description":"Failed to trigger cron workflow."}]}"""));
+        Json("PATCH", Tenant("/api/v1/tenants/{0}/workflows/crons/c-2"), string.Empty);
+        Json("POST", Tenant("/api/v1/tenants/{0}/workflows/crons/c-2"), """{"externalId":"run-7"}""");
+        await using var h = Harness();
+
+        var patch = await Assert.ThrowsAsync<HatchetApiException>(() => h.Client.Crons.SetEnabledAsync("c-1", false));
+        var trigger = await Assert.ThrowsAsync<HatchetApiException>(() => h.Client.Crons.TriggerNowAsync("c-1"));
+        await h.Client.Crons.SetEnabledAsync("c-2", true);
+        var runId = await h.Client.Crons.TriggerNowAsync("c-2");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, patch.StatusCode);
+        Assert.Equal(HttpStatusCode.InternalServerError, trigger.StatusCode);
+        Assert.Equal("run-7", runId);
+        var requests = _server.LogEntries.Select(l => l.RequestMessage).ToList();
+        Assert.All(requests, AssertAuthorized);
+        Assert.Equal(Retries + 1, requests.Count(r => r.Method == "PATCH" && r.Path.EndsWith("/c-1", StringComparison.Ordinal)));
+        Assert.All(requests.Where(r => r.Method == "PATCH" && r.Path.EndsWith("/c-1", StringComparison.Ordinal)), r => Assert.Equal("""{"enabled":false}""", r.Body));
+        Assert.Equal("""{"enabled":true}""", requests.Single(r => r.Method == "PATCH" && r.Path.EndsWith("/c-2", StringComparison.Ordinal)).Body);
+        Assert.Single(requests, r => r.Method == "POST" && r.Path.EndsWith("/c-1", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task SchedulesTriggerNowAndWorkflowVersion_ReadTheirAnswers()
+    {
+        Json("POST", Tenant("/api/v1/tenants/{0}/workflows/scheduled/s-1"), """{"externalId":"run-1"}""");
+        _server.Given(Request.Create().WithPath(Tenant("/api/v1/tenants/{0}/workflows/scheduled/s-2")).UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(503));
+        Json("GET", "/api/v1/workflows/w-1/versions", """
+            {"metadata":{"id":"v-1","createdAt":"2026-01-01T00:00:00Z"},"version":"v1","workflowId":"w-1","order":0,
+             "triggers":{"events":[{"event_key":"order:placed"}],"crons":[{"cron":"0 * * * *"}]},
+             "jobs":[{"metadata":{"id":"j"},"name":"w","steps":[{"readableId":"first"},{"readableId":"second"}]}]}
+            """);
+        Json("GET", "/api/v1/workflows/w-2/versions", """{"metadata":{"id":"v-2"},"version":"v2","workflowId":"w-2"}""");
+        await using var h = Harness();
+
+        var runId = await h.Client.Schedules.TriggerNowAsync("s-1");
+        var busy = await Assert.ThrowsAsync<HatchetApiException>(() => h.Client.Schedules.TriggerNowAsync("s-2"));
+        var version = await h.Client.RegisteredWorkflows.GetVersionAsync("w-1", "v-1");
+        var bare = await h.Client.RegisteredWorkflows.GetVersionAsync("w-2");
+
+        Assert.Equal("run-1", runId);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, busy.StatusCode);
+        Assert.Single(_server.LogEntries, l => l.RequestMessage.Path.EndsWith("/s-2", StringComparison.Ordinal));
+        Assert.Equal(("v-1", "v1", "w-1"), (version.Id, version.Version, version.WorkflowId));
+        Assert.Equal(["order:placed"], version.EventTriggers);
+        Assert.Equal(["0 * * * *"], version.CronTriggers);
+        Assert.Equal(["first", "second"], version.Tasks);
+        Assert.Empty(bare.EventTriggers);
+        Assert.Empty(bare.Tasks);
+        var requests = _server.LogEntries.Select(l => l.RequestMessage).ToList();
+        Assert.All(requests, AssertAuthorized);
+        Assert.Equal(["v-1"], requests.Single(r => r.Path == "/api/v1/workflows/w-1/versions").Query!["version"]);
+        Assert.False(requests.Single(r => r.Path == "/api/v1/workflows/w-2/versions").Query!.ContainsKey("version"));
+    }
+
     public void Dispose() => _server.Dispose();
 
     private HatchetHarness Harness() => fixture.Harness(o =>

@@ -169,6 +169,57 @@ public sealed class FeatureClientsManagementDevEngineTests(DevEngineFixture fixt
         Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
     }
 
+    [Fact]
+    public async Task CronsDisableEnableAndTriggerNow_AndSchedulesTriggerNow_StartRunsAtOnce()
+    {
+        await using var h = fixture.Harness();
+        var task = h.Task<In, Out>(Names.Unique("nowish"), (input, _) => Task.FromResult(new Out("hi " + input.Who)));
+        await h.StartWorkerAsync(slots: 2);
+        var cron = await h.Client.Crons.CreateAsync(task.Name, new Crons.CreateCronRequest { Name = "yearly", Expression = "0 0 1 1 *", Input = new In("cron") });
+        var schedule = await h.Client.Schedules.CreateAsync(task.Name, new CreateScheduleRequest { TriggerAt = DateTimeOffset.UtcNow.AddHours(1), Input = new In("schedule") });
+
+        await h.Client.Crons.SetEnabledAsync(cron.Id, false);
+        var disabled = await h.Client.Crons.GetAsync(cron.Id);
+        await h.Client.Crons.SetEnabledAsync(cron.Id, true);
+        var cronRun = await h.Client.Crons.TriggerNowAsync(cron.Id);
+        var scheduleRun = await h.Client.Schedules.TriggerNowAsync(schedule.Id);
+
+        Assert.False(disabled.Enabled);
+        Assert.True((await h.Client.Crons.GetAsync(cron.Id)).Enabled);
+        Assert.Equal("hi cron", (await h.Client.Runs.Get(cronRun).ResultAsync<Out>().WaitAsync(Wait)).Greeting);
+        Assert.Equal("yearly", (await h.Client.Runs.GetAsync(cronRun)).AdditionalMetadata.GetProperty("hatchet__cron_name").GetString());
+        Assert.Equal("hi schedule", (await h.Client.Runs.Get(scheduleRun).ResultAsync<Out>().WaitAsync(Wait)).Greeting);
+        Assert.Equal(scheduleRun, (await h.Client.Schedules.GetAsync(schedule.Id)).RunId);
+        var again = await Assert.ThrowsAsync<HatchetApiException>(() => h.Client.Schedules.TriggerNowAsync(schedule.Id));
+        Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
+        var moved = await Assert.ThrowsAsync<HatchetApiException>(() => h.Client.Schedules.UpdateAsync(schedule.Id, DateTimeOffset.UtcNow.AddDays(1)));
+        Assert.Equal(HttpStatusCode.BadRequest, moved.StatusCode);
+        var unknown = await Assert.ThrowsAsync<HatchetApiException>(() => h.Client.Crons.TriggerNowAsync(Guid.NewGuid().ToString()));
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    [Fact]
+    public async Task WorkflowsGetVersion_DescribesTheCurrentVersion()
+    {
+        await using var h = fixture.Harness();
+        var key = Names.Unique("versioned") + ":evt";
+        var options = new TaskOptions();
+        options.OnEvents.Add(key);
+        var task = h.Task<In, Out>(Names.Unique("versioned"), (input, _) => Task.FromResult(new Out(input.Who)), options);
+        await h.StartWorkerAsync(slots: 1);
+        var workflow = (await h.Client.RegisteredWorkflows.FindByNameAsync(task.Name))!;
+
+        var current = await h.Client.RegisteredWorkflows.GetVersionAsync(workflow.Id);
+        var same = await h.Client.RegisteredWorkflows.GetVersionAsync(workflow.Id, current.Id);
+
+        Assert.Equal(workflow.Id, current.WorkflowId);
+        Assert.Equal([h.Client.Namespace + key], current.EventTriggers);
+        Assert.Single(current.Tasks);
+        Assert.Equal(current.Id, same.Id);
+        var other = await Assert.ThrowsAsync<HatchetApiException>(() => h.Client.RegisteredWorkflows.GetVersionAsync(workflow.Id, Guid.NewGuid().ToString()));
+        Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
+    }
+
     private static async Task<T> Eventually<T>(Func<Task<T>> read, Func<T, bool> done)
     {
         using var timeout = new CancellationTokenSource(Wait);

@@ -234,6 +234,31 @@ internal sealed class WorkflowOperations(
         }
     }
 
+    /// <summary>Starts a pending schedule's run at once (REST scheduled trigger-now); it then counts as fired.</summary>
+    /// <param name="id">The schedule's id.</param>
+    /// <returns>The run id, or Hatchet's reason it was not started: not found, or already triggered.</returns>
+    public (string? RunId, string? Refusal) TriggerScheduledNow(string id)
+    {
+        lock (gate)
+        {
+            var found = scheduled.All.FirstOrDefault(s => s.Id == id);
+            if (found is null)
+            {
+                return (null, "Scheduled workflow not found.");
+            }
+
+            if (found.RunId is not null)
+            {
+                return (null, "Scheduled run has already been triggered.");
+            }
+
+            var runId = triggers.Trigger(found.Request);
+            scheduled.TakeById(id);
+            scheduled.MarkFired(found, runId);
+            return (runId, null);
+        }
+    }
+
     /// <summary>Copies the rate limits (REST rate limit list).</summary>
     /// <returns>The limits, by key.</returns>
     public List<(string Key, int Limit, Protocol.RateLimitDuration Duration)> ListRateLimits()

@@ -39,6 +39,7 @@ internal static class RestApi
         RestScheduled.Map(api, engine);
         RestScheduledChanges.Map(api, engine);
         RestCrons.Map(api, engine);
+        RestTriggerChanges.Map(api, engine);
         RestWorkflows.Map(api, engine);
         RestWorkers.Map(api, engine);
         RestEvents.Map(api, engine);
