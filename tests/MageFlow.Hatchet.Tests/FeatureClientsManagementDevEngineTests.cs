@@ -196,6 +196,9 @@ public sealed class FeatureClientsManagementDevEngineTests(DevEngineFixture fixt
         Assert.Equal(HttpStatusCode.BadRequest, moved.StatusCode);
         var unknown = await Assert.ThrowsAsync<HatchetApiException>(() => h.Client.Crons.TriggerNowAsync(Guid.NewGuid().ToString()));
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+
+        // The engine is shared by the collection: no cron of this test is left to fire during another.
+        await h.Client.Crons.DeleteAsync(cron.Id);
     }
 
     [Fact]
