@@ -46,7 +46,8 @@ public sealed partial class HatchetClient : IAsyncDisposable
         Crons = new CronsClient(Rest, config.TenantId, config.Namespace, options.JsonSerializerOptions);
         Schedules = new SchedulesClient(Rest, config.TenantId, config.Namespace, options.JsonSerializerOptions, RegisteredWorkflows);
         RateLimits = new RateLimitsClient(Connection, Rest, config.TenantId);
-        Workers = new WorkersClient(Rest, config.TenantId);
+        Workers = new WorkersClient(Rest, config.TenantId, Connection);
+        Filters = new Filters.FiltersClient(Rest, config.TenantId, options.JsonSerializerOptions);
         Logs = new LogsClient(Rest);
         Metrics = new MetricsClient(Rest, config.TenantId, options.TimeProvider);
         _trigger = new RunTrigger(Connection, Interceptors, Runs, _workflows.OutputTaskOf, options.MaxMessageSize);
@@ -67,14 +68,17 @@ public sealed partial class HatchetClient : IAsyncDisposable
     /// <summary>Gets the client for creating, listing and deleting cron triggers (over the engine's REST API).</summary>
     public CronsClient Crons { get; }
 
-    /// <summary>Gets the client for scheduling runs for later, and listing, reading and deleting schedules (REST).</summary>
+    /// <summary>Gets the client for scheduling runs for later, and listing, reading, rescheduling and deleting schedules (REST).</summary>
     public SchedulesClient Schedules { get; }
 
     /// <summary>Gets the client for putting and listing rate limits.</summary>
     public RateLimitsClient RateLimits { get; }
 
-    /// <summary>Gets the client for listing, reading, pausing and unpausing workers (REST).</summary>
+    /// <summary>Gets the client for listing, reading, pausing and unpausing workers (REST) and upserting their labels.</summary>
     public WorkersClient Workers { get; }
+
+    /// <summary>Gets the client for creating, listing, reading, updating and deleting event filters (REST).</summary>
+    public Filters.FiltersClient Filters { get; }
 
     /// <summary>Gets the client for the workflows registered on the engine (REST); <see cref="Workflows"/> are those declared on this client.</summary>
     public Workflows.WorkflowsClient RegisteredWorkflows { get; }

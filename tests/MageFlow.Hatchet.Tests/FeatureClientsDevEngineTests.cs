@@ -142,8 +142,6 @@ public sealed class FeatureClientsDevEngineTests(DevEngineFixture fixture)
         var workflow = await h.Client.RegisteredWorkflows.FindByNameAsync(task.Name);
         Assert.NotNull(workflow);
         Assert.Equal(task.WorkflowName, (await h.Client.RegisteredWorkflows.GetAsync(workflow.Id)).Name);
-        var delete = await Assert.ThrowsAsync<HatchetApiException>(() => h.Client.RegisteredWorkflows.DeleteAsync(workflow.Id));
-        Assert.Equal(HttpStatusCode.NotFound, delete.StatusCode);
 
         var eventId = await h.Client.Events.PushAsync(eventKey, new In("event"), new Dictionary<string, string> { ["source"] = "test" });
         var listed = await Eventually(() => h.Client.Events.ListAsync(new Events.ListEventsQuery { Keys = [eventKey] }), e => e.Count == 1 && e[0].Runs.Succeeded == 1);

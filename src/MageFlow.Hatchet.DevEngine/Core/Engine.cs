@@ -47,6 +47,7 @@ internal sealed class Engine
         var crons = new CronSchedules();
         var scheduler = new Scheduler(workers, time, options.HeartbeatTimeout, Counters);
         var pending = new Matching.PendingMatches();
+        var filters = new Filters.FilterStore();
         var lifecycle = new RunLifecycle(scheduler, runs, subscriptions, feed, deadlines, pending, Counters, time, log);
         var signals = new Durable.DurableSignals(pending, Counters);
         var outcomes = new Matching.MatchOutcomes(lifecycle, signals);
@@ -54,7 +55,8 @@ internal sealed class Engine
         var reports = new StepReports(workers, runs, lifecycle, scheduler, Counters, time);
         _timers = new EngineTimers(workers, lifecycle, factory, deadlines, scheduled, crons, pending, outcomes, options.ReassignTimeout, time, log);
 
-        Workflows = new WorkflowOperations(_gate, workflows, new RunTriggers(workflows, factory, scheduled), crons, scheduled, pending, outcomes, time);
+        Workflows = new WorkflowOperations(_gate, workflows, new RunTriggers(workflows, factory, scheduled, filters), crons, scheduled, filters, pending, outcomes, time);
+        Filters = new FilterOperations(_gate, filters, time);
         Durable = new DurableOperations(_gate, runs, signals, time);
         Crons = new CronOperations(_gate, workflows, crons, time, log);
         Workers = new WorkerOperations(_gate, workers, scheduler, lifecycle);
@@ -73,6 +75,9 @@ internal sealed class Engine
 
     /// <summary>Gets the operations on workflow definitions and the ways runs are asked for.</summary>
     public WorkflowOperations Workflows { get; }
+
+    /// <summary>Gets the event filters created, listed, changed and deleted over REST.</summary>
+    public FilterOperations Filters { get; }
 
     /// <summary>Gets the cron triggers created, listed and deleted over REST.</summary>
     public CronOperations Crons { get; }

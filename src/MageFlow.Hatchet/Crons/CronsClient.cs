@@ -10,7 +10,7 @@ namespace MageFlow.Hatchet.Crons;
 /// Creates, lists and deletes cron triggers over the engine's REST API, as the official SDKs do. Workflow names are those
 /// the workflows were declared with; the client's namespace is applied.
 /// </summary>
-public sealed class CronsClient
+public sealed partial class CronsClient
 {
     private readonly HatchetRestClient _rest;
     private readonly string _tenantId;

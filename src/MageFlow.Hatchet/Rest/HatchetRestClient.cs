@@ -72,9 +72,22 @@ internal sealed class HatchetRestClient : IDisposable
     /// <exception cref="HatchetApiException">The engine answered with an error status.</exception>
     /// <exception cref="HttpRequestException">The engine could not be reached.</exception>
     public Task SendWithoutAnswerAsync(HttpMethod method, string path, CancellationToken cancellationToken) =>
-        WithRetryAsync(method, null, async ct =>
+        SendWithoutAnswerAsync(method, path, null, cancellationToken);
+
+    /// <summary>Sends a request with a body whose success has no body to read (such as a <c>204</c> of an update).</summary>
+    /// <param name="method">The method.</param>
+    /// <param name="path">The path, starting with <c>/api/</c>.</param>
+    /// <param name="jsonBody">The JSON body, if any.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <param name="idempotent">Whether the call may be repeated; <see langword="null"/> decides by method (GET, PUT and DELETE are).</param>
+    /// <returns>A task that completes when the engine has answered with a success status.</returns>
+    /// <exception cref="HatchetConfigurationException">No server URL is known.</exception>
+    /// <exception cref="HatchetApiException">The engine answered with an error status.</exception>
+    /// <exception cref="HttpRequestException">The engine could not be reached.</exception>
+    public Task SendWithoutAnswerAsync(HttpMethod method, string path, string? jsonBody, CancellationToken cancellationToken, bool? idempotent = null) =>
+        WithRetryAsync(method, idempotent, async ct =>
         {
-            using var response = await SendCoreAsync(method, path, null, ct).ConfigureAwait(false);
+            using var response = await SendCoreAsync(method, path, jsonBody, ct).ConfigureAwait(false);
             return true;
         }, cancellationToken);
 

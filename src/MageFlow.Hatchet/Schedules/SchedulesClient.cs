@@ -10,7 +10,7 @@ namespace MageFlow.Hatchet.Schedules;
 /// Creates, lists, gets and deletes scheduled runs over the engine's REST API, as the official SDKs do. Workflow names are
 /// those the workflows were declared with; the client's namespace is applied.
 /// </summary>
-public sealed class SchedulesClient
+public sealed partial class SchedulesClient
 {
     private readonly HatchetRestClient _rest;
     private readonly string _tenantId;

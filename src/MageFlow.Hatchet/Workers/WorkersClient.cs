@@ -1,19 +1,50 @@
+using System.Globalization;
 using System.Text.Json;
+using MageFlow.Hatchet.Client;
 using MageFlow.Hatchet.Exceptions;
 using MageFlow.Hatchet.Rest;
 
 namespace MageFlow.Hatchet.Workers;
 
-/// <summary>The tenant's workers over the engine's REST API: list, get, pause and unpause.</summary>
+/// <summary>
+/// The tenant's workers: list, get, pause and unpause over the engine's REST API, and label upserts over gRPC
+/// (<c>Dispatcher.UpsertWorkerLabels</c>, which the official SDKs' workers call; the REST API has no label endpoint).
+/// </summary>
 public sealed class WorkersClient
 {
     private readonly HatchetRestClient _rest;
     private readonly string _tenantId;
+    private readonly EngineConnection _engine;
 
-    internal WorkersClient(HatchetRestClient rest, string tenantId)
+    internal WorkersClient(HatchetRestClient rest, string tenantId, EngineConnection engine)
     {
         _rest = rest;
         _tenantId = tenantId;
+        _engine = engine;
+    }
+
+    /// <summary>
+    /// Adds or replaces labels of a worker, which tasks with desired worker labels are routed by. Labels not named stay.
+    /// </summary>
+    /// <param name="workerId">The worker's id (<see cref="WorkerInfo.Id"/>).</param>
+    /// <param name="labels">The labels: an <see cref="int"/> value is sent as a number, anything else as its invariant text.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the engine has stored them.</returns>
+    /// <exception cref="Exceptions.HatchetRpcException">The engine refused (for example <c>NOT_FOUND</c> for an unknown worker).</exception>
+    public async Task UpsertLabelsAsync(string workerId, IReadOnlyDictionary<string, object> labels, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(workerId);
+        ArgumentNullException.ThrowIfNull(labels);
+        var request = new Protocol.UpsertWorkerLabelsRequest { WorkerId = workerId };
+        foreach (var (key, value) in labels)
+        {
+            request.Labels[key] = value is int i
+                ? new Protocol.WorkerLabels { IntValue = i }
+                : new Protocol.WorkerLabels { StrValue = Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty };
+        }
+
+        // Setting labels to given values is idempotent, so the connection's retry of transient failures is safe.
+        await _engine.CallAsync("upserting worker labels", ct => _engine.Dispatcher.UpsertWorkerLabelsAsync(request, cancellationToken: ct).ResponseAsync, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Lists the workers heard from recently.</summary>

@@ -5,7 +5,7 @@ using MageFlow.Hatchet.Rest;
 namespace MageFlow.Hatchet.Workflows;
 
 /// <summary>
-/// The workflows registered on the engine, over its REST API: list, get, delete. (The workflows declared on this client
+/// The workflows registered on the engine, over its REST API: list, get, get a version, delete. (The workflows declared on this client
 /// are <see cref="HatchetClient.Workflows"/>.)
 /// </summary>
 public sealed class WorkflowsClient
@@ -62,17 +62,43 @@ public sealed class WorkflowsClient
     /// <param name="workflowId">The workflow's id.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task that completes when the engine has deleted it.</returns>
-    /// <exception cref="HatchetApiException">The engine refused (the dev engine does not delete workflows: <c>404</c>).</exception>
+    /// <exception cref="HatchetApiException">The engine refused (<c>404</c> for an unknown workflow).</exception>
     public Task DeleteAsync(string workflowId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(workflowId);
         return _rest.SendWithoutAnswerAsync(HttpMethod.Delete, $"/api/v1/workflows/{Uri.EscapeDataString(workflowId)}", cancellationToken);
     }
 
+    /// <summary>Gets a version of a registered workflow, with its triggers and tasks.</summary>
+    /// <param name="workflowId">The workflow's id.</param>
+    /// <param name="versionId">The version's id; <see langword="null"/> for the current version.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The version.</returns>
+    /// <exception cref="HatchetApiException">The engine refused (<c>404</c> for an unknown workflow or version).</exception>
+    public async Task<WorkflowVersionInfo> GetVersionAsync(string workflowId, string? versionId = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(workflowId);
+        var path = new RestQuery().Add("version", versionId).Apply($"/api/v1/workflows/{Uri.EscapeDataString(workflowId)}/versions");
+        using var answer = await _rest.SendAsync(HttpMethod.Get, path, null, cancellationToken).ConfigureAwait(false);
+        var e = answer.RootElement;
+        var triggers = e.TryGetProperty("triggers", out var t) ? t : default;
+        return new WorkflowVersionInfo(
+            e.Id(),
+            e.Text("version"),
+            e.Text("workflowId"),
+            Items(triggers, "events").Select(x => x.Text("event_key")).ToList(),
+            Items(triggers, "crons").Select(x => x.Text("cron")).ToList(),
+            Items(e, "jobs").SelectMany(j => Items(j, "steps")).Select(x => x.Text("readableId")).ToList(),
+            e.CreatedAt());
+    }
+
     /// <summary>Resolves a declared workflow name to its id, or fails with a clear message.</summary>
     internal async Task<string> ResolveIdAsync(string workflowName, CancellationToken cancellationToken) =>
         (await FindByNameAsync(workflowName, cancellationToken).ConfigureAwait(false))?.Id
         ?? throw new ArgumentException($"no workflow named '{EngineName(workflowName)}' is registered on the engine", nameof(workflowName));
+
+    private static JsonElement.ArrayEnumerator Items(JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var a) && a.ValueKind == JsonValueKind.Array ? a.EnumerateArray() : default;
 
     private static WorkflowInfo FromJson(JsonElement e) => new(e.Id(), e.Text("name"), e.Bool("isPaused"), e.CreatedAt());
 

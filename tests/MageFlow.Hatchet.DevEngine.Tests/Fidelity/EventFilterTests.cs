@@ -7,21 +7,22 @@ namespace MageFlow.Hatchet.DevEngine.Tests.Fidelity;
 /// <summary>
 /// Declared event filters (<c>default_filters</c>) as Hatchet applies them (makeTriggerDecisions in pkg/repository/trigger.go)
 /// and the <c>triggers.filter_payload</c> every action payload carries (ToV1StepRunData in pkg/repository/input.go). The dev
-/// engine has no CEL evaluator, so it refuses expressions other than <c>true</c> and <c>false</c> instead of guessing.
+/// engine has no CEL evaluator, so it refuses expressions other than <c>true</c>, <c>false</c> and one comparison of a field of
+/// <c>input</c> instead of guessing.
 /// </summary>
 public sealed class EventFilterTests
 {
     [Fact]
-    public async Task PutWorkflow_FilterWithACelExpression_IsRefused()
+    public async Task PutWorkflow_FilterWithACelExpressionBeyondOneComparison_IsRefused()
     {
         await using var engine = await ClockedEngine.StartAsync();
         var name = Unique("cel");
         var wf = Define(name, TaskOpts("t", name + ":t"));
         wf.EventTriggers.Add("k");
-        wf.DefaultFilters.Add(new DefaultFilter { Expression = "input.amount > 10", Scope = "s" });
+        wf.DefaultFilters.Add(new DefaultFilter { Expression = "input.amount > 10 && input.ok", Scope = "s" });
         var e = await Assert.ThrowsAsync<RpcException>(() => engine.PutAsync(wf));
         Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
-        Assert.Contains("'input.amount > 10'", e.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("'input.amount > 10 && input.ok'", e.Status.Detail, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -11,7 +11,7 @@ namespace MageFlow.Hatchet.DevEngine.Tests.Interop;
 /// workers and events, each against a TS worker (tests/interop/ts/worker.js) on the shared engine.
 /// </summary>
 [Collection(EngineCollection.Name)]
-public sealed class TypeScriptRestTests(EngineFixture fixture, ITestOutputHelper output) : IAsyncLifetime
+public sealed partial class TypeScriptRestTests(EngineFixture fixture, ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly NodeScripts _scripts = new(output.WriteLine);
 

@@ -15,6 +15,11 @@
 //   ratelimits       hatchet.ratelimits.upsert then list({search})                              -> {"event":"ratelimits",...}
 //   workers <name>   hatchet.workers.list/get/pause/isPaused/unpause of the worker named <name> -> {"event":"workers",...}
 //   events           hatchet.events.push then hatchet.events.list({keys})                       -> {"event":"events",...}
+//   filters          hatchet.filters.create/list/get/update/delete on the event workflow, with
+//                    scoped pushes in between; an unsupported CEL expression is refused          -> {"event":"filters",...}
+//   workflows-delete hatchet.workflows.delete(flaky), then hatchet.workflows.get of it          -> {"event":"workflow-deleted",...}
+//   schedule-changes hatchet.scheduled.update, bulkUpdate, bulkDelete by ids and by filter       -> {"event":"schedule-changes",...}
+//   events-deprecated hatchet.api.eventUpdateReplay/eventUpdateCancel (Hatchet answers 400)      -> {"event":"events-deprecated",...}
 
 const { HatchetClient } = require('@hatchet-dev/typescript-sdk/v1');
 const { RateLimitDuration } = require('@hatchet-dev/typescript-sdk/v1/client/features/ratelimits');
@@ -165,6 +170,109 @@ async function main() {
         eventId: pushed.eventId,
         rows: rows.map((r) => ({ id: r.metadata.id, key: r.key, payload: r.payload, additionalMetadata: r.additionalMetadata, summary: r.workflowRunSummary, triggeredRuns: r.triggeredRuns })),
       });
+      break;
+    }
+    case 'filters': {
+      const workflow = await hatchet.workflows.get(wf.onEvent);
+      const workflowId = workflow.metadata.id;
+      const created = await hatchet.filters.create({ workflowId, scope: 'vip', expression: 'input.amount > 10', payload: { tier: 'gold' } });
+      const listed = await hatchet.filters.list({ workflowIds: [workflowId] });
+      const got = await hatchet.filters.get(created.metadata.id);
+      // Runs are created as an event is pushed, so each event's triggered runs are known once the push returns.
+      const low = await hatchet.events.push(wf.eventKey, { msg: 'low', amount: 5 }, { scope: 'vip' });
+      const high = await hatchet.events.push(wf.eventKey, { msg: 'high', amount: 50 }, { scope: 'vip' });
+      const unscoped = await hatchet.events.push(wf.eventKey, { msg: 'unscoped', amount: 50 });
+      const updated = await hatchet.filters.update(created.metadata.id, { expression: 'input.amount < 10' });
+      const lowAfterUpdate = await hatchet.events.push(wf.eventKey, { msg: 'low-after-update', amount: 5 }, { scope: 'vip' });
+      const deleted = await hatchet.filters.delete(created.metadata.id);
+      const afterDelete = await hatchet.filters.list({ workflowIds: [workflowId] });
+      let refused = null;
+      try {
+        await hatchet.filters.create({ workflowId, scope: 'vip', expression: 'input.amount > 1 && input.amount < 9' });
+      } catch (e) {
+        refused = { status: e.response ? e.response.status : null, errors: e.response ? e.response.data.errors : errorText(e) };
+      }
+      const events = await hatchet.events.list({ keys: [wf.eventKey] });
+      const runsOf = (id) => {
+        const row = events.rows.find((r) => r.metadata.id === id);
+        return row ? row.triggeredRuns.length : -1;
+      };
+      emit({
+        event: 'filters',
+        workflowId,
+        created: { id: created.metadata.id, workflowId: created.workflowId, scope: created.scope, expression: created.expression, payload: created.payload, isDeclarative: created.isDeclarative },
+        listed: listed.rows.map((r) => r.metadata.id),
+        got: got.metadata.id,
+        updated: { expression: updated.expression, scope: updated.scope },
+        deleted: deleted.metadata.id,
+        afterDelete: afterDelete.rows.length,
+        runs: { low: runsOf(low.eventId), high: runsOf(high.eventId), unscoped: runsOf(unscoped.eventId), lowAfterUpdate: runsOf(lowAfterUpdate.eventId) },
+        refused,
+      });
+      break;
+    }
+    case 'workflows-delete': {
+      const before = await hatchet.workflows.get(wf.flaky);
+      await hatchet.workflows.delete(wf.flaky);
+      let getError = null;
+      try {
+        await hatchet.workflows.get(wf.flaky);
+      } catch (e) {
+        getError = errorText(e);
+      }
+      let deleteAgain = null;
+      try {
+        await hatchet.api.workflowDelete(before.metadata.id);
+      } catch (e) {
+        deleteAgain = e.response ? e.response.status : errorText(e);
+      }
+      emit({ event: 'workflow-deleted', id: before.metadata.id, getError, deleteAgain });
+      break;
+    }
+    case 'schedule-changes': {
+      const at = new Date(Date.now() + 3_600_000);
+      const suite = { suite: `${prefix}-bulk` };
+      const a = await wf.simple.schedule(at, { name: 'a' }, { additionalMetadata: suite });
+      const b = await wf.simple.schedule(at, { name: 'b' }, { additionalMetadata: suite });
+      const c = await wf.simple.schedule(at, { name: 'c' });
+      const movedTo = new Date(at.getTime() + 3_600_000);
+      const updated = await hatchet.scheduled.update(a.metadata.id, { triggerAt: movedTo });
+      const missing = '00000000-0000-4000-8000-000000000000';
+      const bulkUpdated = await hatchet.scheduled.bulkUpdate([
+        { scheduledRun: b.metadata.id, triggerAt: movedTo },
+        { scheduledRun: missing, triggerAt: movedTo },
+      ]);
+      const byIds = await hatchet.scheduled.bulkDelete({ scheduledRuns: [c.metadata.id] });
+      const workflow = await hatchet.workflows.get(wf.simple);
+      const byFilter = await hatchet.scheduled.bulkDelete({ filter: { workflowId: workflow.metadata.id, additionalMetadata: [`suite:${prefix}-bulk`] } });
+      const after = await hatchet.scheduled.list({ workflow: wf.simple });
+      emit({
+        event: 'schedule-changes',
+        ids: { a: a.metadata.id, b: b.metadata.id, c: c.metadata.id, missing },
+        movedTo: movedTo.toISOString(),
+        updated: { id: updated.metadata.id, triggerAt: updated.triggerAt },
+        bulkUpdated,
+        byIds,
+        byFilter,
+        after: after.rows.length,
+      });
+      break;
+    }
+    case 'events-deprecated': {
+      const pushed = await hatchet.events.push(wf.eventKey, { msg: 'deprecated' });
+      const answers = {};
+      for (const [name, call] of [
+        ['replay', () => hatchet.api.eventUpdateReplay(hatchet.tenantId, { eventIds: [pushed.eventId] })],
+        ['cancel', () => hatchet.api.eventUpdateCancel(hatchet.tenantId, { eventIds: [pushed.eventId] })],
+      ]) {
+        try {
+          await call();
+          answers[name] = { status: 200 };
+        } catch (e) {
+          answers[name] = { status: e.response ? e.response.status : null, errors: e.response ? e.response.data.errors : errorText(e) };
+        }
+      }
+      emit({ event: 'events-deprecated', ...answers });
       break;
     }
     default:

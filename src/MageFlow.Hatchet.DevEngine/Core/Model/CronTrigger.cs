@@ -37,4 +37,7 @@ internal sealed class CronTrigger
 
     /// <summary>Gets or sets the next time the trigger fires, or <see langword="null"/> when its expression names no later time.</summary>
     public DateTimeOffset? NextAt { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether the trigger fires (REST cron update sets it).</summary>
+    public bool Enabled { get; set; } = true;
 }

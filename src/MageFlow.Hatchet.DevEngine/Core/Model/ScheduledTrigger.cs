@@ -8,8 +8,8 @@ internal sealed class ScheduledTrigger
     /// <summary>Gets the schedule's id.</summary>
     public required string Id { get; init; }
 
-    /// <summary>Gets when the run is due.</summary>
-    public required DateTimeOffset At { get; init; }
+    /// <summary>Gets or sets when the run is due (a pending schedule can be moved).</summary>
+    public required DateTimeOffset At { get; set; }
 
     /// <summary>Gets when the schedule was created.</summary>
     public DateTimeOffset CreatedAt { get; init; }

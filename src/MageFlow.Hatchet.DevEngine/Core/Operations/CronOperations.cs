@@ -98,4 +98,38 @@ internal sealed class CronOperations(Lock gate, WorkflowRegistry workflows, Cron
             return crons.Remove(id);
         }
     }
+
+    /// <summary>Enables or disables a trigger (REST cron update). A re-enabled trigger next fires at its first time after now.</summary>
+    /// <param name="id">The trigger's id.</param>
+    /// <param name="enabled">Whether it fires.</param>
+    /// <returns><see langword="true"/> when there was one.</returns>
+    public bool SetEnabled(string id, bool enabled)
+    {
+        lock (gate)
+        {
+            if (crons.All.FirstOrDefault(c => c.Id == id) is not { } cron)
+            {
+                return false;
+            }
+
+            if (enabled && !cron.Enabled)
+            {
+                cron.NextAt = cron.Schedule.GetNextOccurrence(time.GetUtcNow(), TimeZoneInfo.Utc);
+            }
+
+            cron.Enabled = enabled;
+            return true;
+        }
+    }
+
+    /// <summary>The run a trigger would start now (REST cron trigger-now), with the cron's metadata for this time.</summary>
+    /// <param name="id">The trigger's id.</param>
+    /// <returns>The run request, or <see langword="null"/> when there is no such trigger.</returns>
+    public Requests.RunRequest? RunNow(string id)
+    {
+        lock (gate)
+        {
+            return crons.All.FirstOrDefault(c => c.Id == id) is { } cron ? CronSchedules.RunOf(cron, time.GetUtcNow()) : null;
+        }
+    }
 }

@@ -18,6 +18,7 @@ internal sealed class WorkflowOperations(
     RunTriggers triggers,
     Timers.CronSchedules crons,
     Timers.ScheduledRuns scheduled,
+    Filters.FilterStore filters,
     Matching.PendingMatches pending,
     Matching.MatchOutcomes outcomes,
     TimeProvider time)
@@ -36,7 +37,31 @@ internal sealed class WorkflowOperations(
             var now = time.GetUtcNow();
             var def = workflows.Register(parsed with { CreatedAt = now });
             crons.ReplaceDeclared(def, now);
+            filters.ReplaceDeclared(def, now);
             return def;
+        }
+    }
+
+    /// <summary>
+    /// Deletes a workflow (REST workflow delete): it no longer triggers or can be triggered, and its crons and pending
+    /// schedules go with it. Runs already created keep running. Its event filters stay, as in Hatchet, whose delete only
+    /// marks the workflow deleted.
+    /// </summary>
+    /// <param name="workflowId">The workflow id.</param>
+    /// <returns><see langword="true"/> when there was one.</returns>
+    public bool Delete(string workflowId)
+    {
+        lock (gate)
+        {
+            if (workflows.All.FirstOrDefault(d => d.WorkflowId == workflowId) is not { } def)
+            {
+                return false;
+            }
+
+            workflows.Remove(def.Name);
+            crons.RemoveWorkflow(def.Name);
+            scheduled.RemoveWorkflow(def.Name);
+            return true;
         }
     }
 
@@ -176,6 +201,61 @@ internal sealed class WorkflowOperations(
         lock (gate)
         {
             return scheduled.Remove(id);
+        }
+    }
+
+    /// <summary>Moves pending schedules to new times (REST scheduled-run update and bulk update).</summary>
+    /// <param name="updates">The schedules' ids and new times.</param>
+    /// <returns>Per update, in order: <see langword="null"/> when moved, else Hatchet's reason.</returns>
+    public List<string?> Reschedule(IReadOnlyList<(string Id, DateTimeOffset At)> updates)
+    {
+        lock (gate)
+        {
+            var results = new List<string?>(updates.Count);
+            foreach (var (id, at) in updates)
+            {
+                var found = scheduled.All.FirstOrDefault(s => s.Id == id);
+                if (found is null)
+                {
+                    results.Add("Scheduled workflow not found.");
+                }
+                else if (found.RunId is not null)
+                {
+                    results.Add("Scheduled run has already been triggered and cannot be rescheduled.");
+                }
+                else
+                {
+                    found.At = at;
+                    results.Add(null);
+                }
+            }
+
+            return results;
+        }
+    }
+
+    /// <summary>Starts a pending schedule's run at once (REST scheduled trigger-now); it then counts as fired.</summary>
+    /// <param name="id">The schedule's id.</param>
+    /// <returns>The run id, or Hatchet's reason it was not started: not found, or already triggered.</returns>
+    public (string? RunId, string? Refusal) TriggerScheduledNow(string id)
+    {
+        lock (gate)
+        {
+            var found = scheduled.All.FirstOrDefault(s => s.Id == id);
+            if (found is null)
+            {
+                return (null, "Scheduled workflow not found.");
+            }
+
+            if (found.RunId is not null)
+            {
+                return (null, "Scheduled run has already been triggered.");
+            }
+
+            var runId = triggers.Trigger(found.Request);
+            scheduled.TakeById(id);
+            scheduled.MarkFired(found, runId);
+            return (runId, null);
         }
     }
 

@@ -8,7 +8,7 @@ using MageFlow.Hatchet.DevEngine.Core.Workflows;
 namespace MageFlow.Hatchet.DevEngine.Core.Runs;
 
 /// <summary>The ways runs are asked for: one trigger, a bulk trigger (all or nothing), a schedule, an event push.</summary>
-internal sealed class RunTriggers(WorkflowRegistry workflows, RunFactory factory, ScheduledRuns scheduled)
+internal sealed class RunTriggers(WorkflowRegistry workflows, RunFactory factory, ScheduledRuns scheduled, Filters.FilterStore filters)
 {
     /// <summary>Creates one run.</summary>
     /// <param name="request">The request.</param>
@@ -130,7 +130,7 @@ internal sealed class RunTriggers(WorkflowRegistry workflows, RunFactory factory
         for (var i = 0; i < listeners.Count; i++)
         {
             var def = listeners[i];
-            if (def.Filters.Count == 0)
+            if (!filters.HasAny(def.WorkflowId))
             {
                 triggered.Add(Start(def, pushed, eventId, null));
                 continue;
@@ -143,9 +143,9 @@ internal sealed class RunTriggers(WorkflowRegistry workflows, RunFactory factory
                 continue;
             }
 
-            foreach (var filter in def.Filters)
+            foreach (var filter in filters.For(def.WorkflowId, pushed.Scope))
             {
-                if (filter.Scope == pushed.Scope && filter.Passes)
+                if (filter.Expression.Holds(pushed.Payload))
                 {
                     triggered.Add(Start(def, pushed, eventId, filter.PayloadJson));
                 }

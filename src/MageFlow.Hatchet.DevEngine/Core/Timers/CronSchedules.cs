@@ -79,6 +79,10 @@ internal sealed class CronSchedules
         }
     }
 
+    /// <summary>Deletes every trigger of a deleted workflow.</summary>
+    /// <param name="workflowName">The workflow's name.</param>
+    public void RemoveWorkflow(string workflowName) => _crons.RemoveAll(c => c.WorkflowName == workflowName);
+
     /// <summary>Deletes a trigger.</summary>
     /// <param name="id">The trigger's id.</param>
     /// <returns><see langword="true"/> when there was one.</returns>
@@ -92,7 +96,7 @@ internal sealed class CronSchedules
         List<RunRequest>? due = null;
         foreach (var cron in _crons)
         {
-            if (cron.NextAt is { } at && at <= now)
+            if (cron.Enabled && cron.NextAt is { } at && at <= now)
             {
                 (due ??= []).Add(RunOf(cron, at));
 
@@ -104,7 +108,11 @@ internal sealed class CronSchedules
         return due;
     }
 
-    private static RunRequest RunOf(CronTrigger cron, DateTimeOffset scheduledAt)
+    /// <summary>The run a trigger starts for a time (when due, or at once on REST's trigger-now).</summary>
+    /// <param name="cron">The trigger.</param>
+    /// <param name="scheduledAt">The time the run is for, recorded in its metadata.</param>
+    /// <returns>The run request.</returns>
+    public static RunRequest RunOf(CronTrigger cron, DateTimeOffset scheduledAt)
     {
         var metadata = cron.MetadataJson is null ? [] : JsonNode.Parse(cron.MetadataJson) as JsonObject ?? [];
         metadata["hatchet__cron_expression"] = cron.Expression;

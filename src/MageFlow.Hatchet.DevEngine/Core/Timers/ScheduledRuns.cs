@@ -40,6 +40,14 @@ internal sealed class ScheduledRuns
         return fired is not null;
     }
 
+    /// <summary>Drops the pending schedules of a deleted workflow, so they never fire.</summary>
+    /// <param name="workflowName">The workflow's name.</param>
+    public void RemoveWorkflow(string workflowName) => _pending.RemoveAll(s => s.Request.WorkflowName == workflowName);
+
+    /// <summary>Takes a pending schedule out of the queue, as one started ahead of its time.</summary>
+    /// <param name="id">The schedule's id.</param>
+    public void TakeById(string id) => _pending.RemoveAll(s => s.Id == id);
+
     /// <summary>Records the run a due schedule started.</summary>
     /// <param name="scheduled">The schedule, from <see cref="TakeDue"/>.</param>
     /// <param name="runId">The run it started.</param>

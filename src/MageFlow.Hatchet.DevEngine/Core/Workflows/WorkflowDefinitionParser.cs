@@ -73,15 +73,8 @@ internal static class WorkflowDefinitionParser
                 }
             }
 
-            // No CEL here: an expression the engine cannot evaluate is refused rather than taken as true or false.
-            var expression = filter.Expression.Trim();
-            if (expression is not ("true" or "false" or ""))
-            {
-                throw EngineErrors.Invalid(
-                    $"workflow '{name}': the dev engine evaluates only the filter expressions 'true' and 'false' (it has no CEL), got '{filter.Expression}'");
-            }
-
-            filters.Add(new EventFilter(filter.Scope, expression == "true", payload));
+            // Only the CEL forms the engine evaluates: any other expression is refused rather than taken as true or false.
+            filters.Add(new EventFilter(filter.Scope, Filters.FilterExpression.Parse(filter.Expression, $"workflow '{name}': default filter"), payload));
         }
 
         for (var i = 0; i < request.CronTriggers.Count; i++)

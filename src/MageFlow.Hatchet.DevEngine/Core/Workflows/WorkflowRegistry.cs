@@ -44,6 +44,16 @@ internal sealed class WorkflowRegistry(ILogger log)
         return def;
     }
 
+    /// <summary>Forgets a workflow and its event triggers; registering its name again gives it a new id.</summary>
+    /// <param name="name">The workflow's name.</param>
+    public void Remove(string name)
+    {
+        if (_byName.Remove(name, out var registration))
+        {
+            RemoveTriggers(registration);
+        }
+    }
+
     /// <summary>Gets the current version of every workflow, in registration order.</summary>
     public IEnumerable<WorkflowDef> All => _byName.Values.OrderBy(r => r.Ordinal).Select(r => r.Current);
 

@@ -7,7 +7,7 @@ namespace MageFlow.Hatchet.DevEngine.Hosting.Rest;
 
 /// <summary>
 /// The parts of Hatchet's REST API (<c>/api/v1/...</c>) the SDKs' feature clients call, one class per resource: runs,
-/// scheduled runs, crons, workflows, workers, events, task logs and rate limits. Every path takes the same bearer token
+/// scheduled runs, crons, workflows, workers, events, event filters, task logs and rate limits. Every path takes the same bearer token
 /// as gRPC; a path the dev engine does not serve answers 404 in Hatchet's JSON error shape.
 /// </summary>
 internal static class RestApi
@@ -37,13 +37,17 @@ internal static class RestApi
 
         RestRuns.Map(api, engine);
         RestScheduled.Map(api, engine);
+        RestScheduledChanges.Map(api, engine);
         RestCrons.Map(api, engine);
+        RestTriggerChanges.Map(api, engine);
         RestWorkflows.Map(api, engine);
         RestWorkers.Map(api, engine);
         RestEvents.Map(api, engine);
+        RestEvents.MapDeprecated(api);
         RestLogs.Map(api, engine);
         RestRateLimits.Map(api, engine);
         RestMetrics.Map(api, engine);
+        RestFilters.Map(api, engine);
 
         // Without this an unserved /api path would get ASP.NET's empty 404 (or 405), which SDKs cannot read as an API error.
         app.MapFallback("/api/{**rest}", (HttpContext http) =>

@@ -129,7 +129,7 @@ internal static class RestCrons
         ["name"] = cron.Name,
         ["input"] = cron.InputJson is null ? new JsonObject() : JsonNode.Parse(cron.InputJson),
         ["additionalMetadata"] = cron.MetadataJson is null ? null : JsonNode.Parse(cron.MetadataJson),
-        ["enabled"] = true,
+        ["enabled"] = cron.Enabled,
         ["method"] = cron.Method == CronMethod.Api ? "API" : "DEFAULT",
         ["priority"] = cron.Priority,
     };

@@ -90,6 +90,17 @@ internal static class RestEvents
         });
     }
 
+    /// <summary>
+    /// The v0 event replay and cancel, which v0.104.7 keeps only to refuse (api/v1/server/handlers/events/{replay,cancel}.go):
+    /// 400 with Hatchet's words, whatever the body. The SDK cancels and replays an event's runs through the task endpoints.
+    /// </summary>
+    public static void MapDeprecated(IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/v1/tenants/{tenantId}/events/replay", (string tenantId) => RestJson.Error(400, "EventUpdateReplay is deprecated"));
+        app.MapPost("/api/v1/tenants/{tenantId}/events/cancel", (string tenantId) =>
+            RestJson.Error(400, "EventUpdateCancel is deprecated; please use V1TaskCancel instead"));
+    }
+
     /// <summary>The runs an event triggered that the engine still holds.</summary>
     private static List<RunDetails> Runs(Engine engine, EventRecord e)
     {

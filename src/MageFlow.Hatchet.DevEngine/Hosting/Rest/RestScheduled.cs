@@ -129,7 +129,7 @@ internal static class RestScheduled
     }
 
     /// <summary>The status of the run a fired schedule started (Hatchet's <c>WorkflowRunStatus</c> names), or <see langword="null"/> before it fires.</summary>
-    private static string? RunStatus(Engine engine, ScheduledTrigger s)
+    internal static string? RunStatus(Engine engine, ScheduledTrigger s)
     {
         if (s.RunId is not { } runId)
         {
@@ -154,7 +154,7 @@ internal static class RestScheduled
         }
     }
 
-    private static JsonObject ToJson(ScheduledTrigger s, WorkflowDef def, Engine engine, string? runStatus)
+    internal static JsonObject ToJson(ScheduledTrigger s, WorkflowDef def, Engine engine, string? runStatus)
     {
         var json = new JsonObject
         {
