@@ -21,6 +21,7 @@ internal sealed partial class RunLifecycle(
     RunEventFeed feed,
     TaskDeadlines deadlines,
     Matching.PendingMatches pending,
+    Durable.DurableEventLogs durableLogs,
     EngineCounters counters,
     TimeProvider time,
     ILogger log) : IAdmissionCallbacks
@@ -360,6 +361,7 @@ internal sealed partial class RunLifecycle(
         run.FinishedAt = Now;
         run.Status = failed > 0 ? ExecutionStatus.Failed : cancelled ? ExecutionStatus.Cancelled : ExecutionStatus.Completed;
         ConcurrencyAdmission.Release(run, this);
+        durableLogs.RunFinished(run);
         Log.RunFinished(log, run.Def.Name, run.Id, run.Status.ToString());
         subscriptions.PublishFinished(run);
         if (feed.Watches(run))
@@ -385,6 +387,8 @@ internal sealed partial class RunLifecycle(
             pending.Remove(match);
             task.ConditionMatch = null;
         }
+
+        durableLogs.TaskEnded(task);
 
         if (task.DurableSignals is { } signals)
         {
