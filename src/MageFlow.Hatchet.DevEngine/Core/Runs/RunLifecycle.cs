@@ -378,28 +378,6 @@ internal sealed partial class RunLifecycle(
         runs.RetainFinished(run);
     }
 
-    /// <summary>A task that ended stops waiting: its pending conditions and unfinished durable waits are dropped (a
-    /// replay registers them afresh); finished durable waits stay, as Hatchet keeps their events.</summary>
-    private void DropWaits(TaskRun task)
-    {
-        if (task.ConditionMatch is { } match)
-        {
-            pending.Remove(match);
-            task.ConditionMatch = null;
-        }
-
-        durableLogs.TaskEnded(task);
-
-        if (task.DurableSignals is { } signals)
-        {
-            foreach (var signal in signals.Values.Where(s => s.ResultJson is null).ToArray())
-            {
-                pending.Remove(signal.Match!);
-                signals.Remove(signal.Key);
-            }
-        }
-    }
-
     /// <summary>Publishes a task run's event to the event streams following its run (none is made when nobody follows).</summary>
     private void Publish(TaskRun task, RunEventKind kind, string payload, DateTimeOffset at)
     {
