@@ -54,6 +54,9 @@ public sealed class DurableTaskTests
         using var doc = JsonDocument.Parse(result.Outputs.Values.Single().GetRawText());
         Assert.Equal("a1", doc.RootElement.GetProperty("paidId").GetString());
         Assert.Equal(42, doc.RootElement.GetProperty("amount").GetInt32());
+
+        // Against an engine before v0.80.0 the SDK never opens the event-log stream.
+        Assert.Equal(0, engine.Counters.DurableTaskStreams);
     }
 
     [Fact]

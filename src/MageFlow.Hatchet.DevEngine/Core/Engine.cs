@@ -47,7 +47,8 @@ internal sealed class Engine
         var crons = new CronSchedules();
         var scheduler = new Scheduler(workers, time, options.HeartbeatTimeout, Counters);
         var pending = new Matching.PendingMatches();
-        var durableLogs = new Durable.DurableEventLogs(pending, Counters, time);
+        var events = new Events.EventLog();
+        var durableLogs = new Durable.DurableEventLogs(pending, events, Counters, time);
         var lifecycle = new RunLifecycle(scheduler, runs, subscriptions, feed, deadlines, pending, durableLogs, Counters, time, log);
         durableLogs.Restore = lifecycle.Enqueue;
         var signals = new Durable.DurableSignals(pending, Counters);
@@ -56,7 +57,7 @@ internal sealed class Engine
         var reports = new StepReports(workers, runs, lifecycle, scheduler, Counters, time);
         _timers = new EngineTimers(workers, lifecycle, factory, deadlines, scheduled, crons, pending, outcomes, options.ReassignTimeout, time, log);
 
-        Workflows = new WorkflowOperations(_gate, workflows, new RunTriggers(workflows, factory, scheduled), crons, scheduled, pending, outcomes, time);
+        Workflows = new WorkflowOperations(_gate, workflows, new RunTriggers(workflows, factory, scheduled), crons, scheduled, pending, outcomes, events, time);
         Durable = new DurableOperations(_gate, runs, signals, time);
         DurableTasks = new DurableTaskOperations(_gate, runs, workers, durableLogs, factory, scheduler);
         Crons = new CronOperations(_gate, workflows, crons, time, log);

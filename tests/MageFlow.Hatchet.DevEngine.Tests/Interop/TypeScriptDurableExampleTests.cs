@@ -133,6 +133,23 @@ public sealed partial class TypeScriptExampleTests
         Assert.Equal(1, engine.Engine.Counters.DurableWaits);
     }
 
+    [Fact]
+    public async Task DurableEventExample_Lookback_FindsTheScopedEventPushedBeforeTheWait()
+    {
+        await using var engine = await ClockedEngine.StartAsync();
+        await _scripts.StartReadyAsync(engine.Engine, "examples.js", "durable-event-worker");
+
+        // The example waits for 'user:update' in scope 'user-1234' with a one-minute lookback (since its memoized now):
+        // the event pushed just before the run is found, so the wait ends without another push.
+        var push = _scripts.Start(engine.Engine, "examples.js", "push-event", "user:update", "{\"userId\":\"1234\"}", "user-1234");
+        await push.WaitForAsync("pushed", Wait);
+        var client = _scripts.Start(engine.Engine, "examples.js", "durable-event-run", "durableEventWithLookback");
+
+        var done = await client.WaitForAsync("durable-event-run", Wait);
+        Assert.Equal("done", done.GetProperty("result").GetProperty("Value").GetString());
+        Assert.Equal(1, engine.Engine.Counters.DurableWaits);
+    }
+
     private async Task<JsonElement> RunDurableAsync(ClockedEngine engine, string export, string input = "{}")
     {
         var client = _scripts.Start(engine.Engine, "examples.js", "durable-run", export, input);

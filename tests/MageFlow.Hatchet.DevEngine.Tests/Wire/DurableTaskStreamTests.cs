@@ -6,7 +6,7 @@ namespace MageFlow.Hatchet.DevEngine.Tests.Wire;
 
 /// <summary>
 /// The <c>DurableTask</c> stream on the wire: the invocation count a durable task's assignment carries, the answers to
-/// memo and wait calls, and requests the engine refuses. A refused call is answered on the stream with an error naming
+/// memo and wait calls (with event lookback), and requests the engine refuses. A refused call is answered on the stream with an error naming
 /// the task and the reason, and the stream goes on serving; a stale invocation is told to evict; a bad
 /// <c>register_worker</c> ends the stream with its status.
 /// </summary>
@@ -71,18 +71,34 @@ public sealed class DurableTaskStreamTests : IAsyncLifetime
         var refused = (await stream.CallAsync(new DurableTaskRequest { WaitFor = badGroup })).Error;
         Assert.Contains("or group id is not a valid uuid", refused.ErrorMessage, StringComparison.Ordinal);
 
-        var lookback = new DurableTaskWaitForRequest { DurableTaskExternalId = _action.TaskRunExternalId, InvocationCount = 1, WaitForConditions = new DurableEventListenerConditions() };
-        lookback.WaitForConditions.UserEventConditions.Add(new UserEventMatchCondition
-        {
-            Base = new BaseMatchCondition { ReadableDataKey = "e", OrGroupId = Guid.NewGuid().ToString() },
-            UserEventKey = "k",
-            ConsiderEventsSince = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(_engine.Clock.GetUtcNow()),
-        });
-        Assert.Contains("Unimplemented: consider_events_since", (await stream.CallAsync(new DurableTaskRequest { WaitFor = lookback })).Error.ErrorMessage, StringComparison.Ordinal);
-
         // None of those was recorded: the task's first call is still node 1.
         var ack = await stream.CallAsync(Memo(_action.TaskRunExternalId, 1));
         Assert.Equal(1, ack.MemoAck.Ref.NodeId);
+    }
+
+    [Fact]
+    public async Task WaitFor_WithLookback_IsSatisfiedByTheNewestEarlierEventOfItsKeyAndScope()
+    {
+        var since = _engine.Clock.GetUtcNow();
+        await _engine.Events.PushAsync(new PushEventRequest { Key = "paid", Payload = "{\"n\":1}", Scope = "s1", EventTimestamp = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(since) }, _engine.Auth);
+        await _engine.Events.PushAsync(new PushEventRequest { Key = "paid", Payload = "{\"n\":2}", Scope = "s1", EventTimestamp = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(since) }, _engine.Auth);
+        await _engine.Events.PushAsync(new PushEventRequest { Key = "paid", Payload = "{\"n\":3}", Scope = "other", EventTimestamp = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(since) }, _engine.Auth);
+        using var stream = await OpenAsync(_worker.WorkerId);
+
+        var wait = new DurableTaskWaitForRequest { DurableTaskExternalId = _action.TaskRunExternalId, InvocationCount = 1, WaitForConditions = new DurableEventListenerConditions() };
+        wait.WaitForConditions.UserEventConditions.Add(new UserEventMatchCondition
+        {
+            Base = new BaseMatchCondition { ReadableDataKey = "paid", OrGroupId = Guid.NewGuid().ToString() },
+            UserEventKey = "paid",
+            EventScope = "s1",
+            ConsiderEventsSince = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(since),
+        });
+        var ack = await stream.CallAsync(new DurableTaskRequest { WaitFor = wait });
+        Assert.Equal(1, ack.WaitForAck.Ref.NodeId);
+
+        var completed = (await stream.ReadAsync()).EntryCompleted;
+        Assert.Equal(1, completed.Ref.NodeId);
+        Assert.Equal("{\"CREATE\":{\"paid\":[{\"n\":2}]}}", completed.Payload.ToStringUtf8());
     }
 
     [Fact]
@@ -147,6 +163,11 @@ public sealed class DurableTaskStreamTests : IAsyncLifetime
         public async Task<DurableTaskResponse> CallAsync(DurableTaskRequest request)
         {
             await call.RequestStream.WriteAsync(request);
+            return await ReadAsync();
+        }
+
+        public async Task<DurableTaskResponse> ReadAsync()
+        {
             using var timeout = new CancellationTokenSource(Wait);
             Assert.True(await call.ResponseStream.MoveNext(timeout.Token), "the stream ended");
             return call.ResponseStream.Current;

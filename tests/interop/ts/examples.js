@@ -29,8 +29,13 @@
 //               -> {"event":"ready"}
 //   durable-run <export> [input-json]
 //               durable/workflow.ts's <export>.run(input) -> {"event":"durable-run","result":{...}}
-//   push-event <key> [payload-json]
-//               hatchet.events.push(key, payload) -> {"event":"pushed"}
+//   push-event <key> [payload-json] [scope]
+//               hatchet.events.push(key, payload, {scope}) -> {"event":"pushed"}
+//   durable-event-worker
+//               a worker serving all of durable_event/workflow.ts's tasks (its worker.ts serves durableEvent only)
+//               -> {"event":"ready"}
+//   durable-event-run <export>
+//               durable_event/workflow.ts's <export>.run({}) -> {"event":"durable-event-run","result":{...}}
 //   eviction-run <export>
 //               durable_eviction/workflow.ts's <export>.run({}) -> {"event":"eviction-run","result":{...}}
 //
@@ -143,8 +148,26 @@ scenarios['durable-run'] = async () => {
 
 scenarios['push-event'] = async () => {
   const { hatchet } = require(`${examples}/hatchet-client`);
-  const res = await hatchet.events.push(process.argv[3], JSON.parse(process.argv[4] || '{}'));
+  const scope = process.argv[5];
+  const res = await hatchet.events.push(process.argv[3], JSON.parse(process.argv[4] || '{}'), scope ? { scope } : {});
   emit({ event: 'pushed', eventId: res.eventId });
+};
+
+scenarios['durable-event-worker'] = async () => {
+  const { hatchet } = require(`${examples}/hatchet-client`);
+  const d = require(`${examples}/durable_event/workflow`);
+  const worker = await hatchet.worker('durable-event-example-worker', {
+    workflows: [d.durableEvent, d.durableEventWithFilter, d.durableEventWithLookback],
+  });
+  worker.start().catch((e) => emit({ event: 'worker_error', message: errorText(e) }));
+  await worker.waitUntilReady(30000);
+  emit({ event: 'ready' });
+  await new Promise(() => {});
+};
+
+scenarios['durable-event-run'] = async () => {
+  const workflow = require(`${examples}/durable_event/workflow`)[process.argv[3]];
+  emit({ event: 'durable-event-run', result: await workflow.run({}) });
 };
 
 scenarios['eviction-run'] = async () => {

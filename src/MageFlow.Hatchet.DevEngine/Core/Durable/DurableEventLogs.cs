@@ -11,7 +11,7 @@ namespace MageFlow.Hatchet.DevEngine.Core.Durable;
 /// again instead of doing the work. Entries end here (a wait's match decided, a child run ended) and their completion
 /// goes to the stream that last spoke for the task. Runs under the engine lock.
 /// </summary>
-internal sealed partial class DurableEventLogs(PendingMatches pending, EngineCounters counters, TimeProvider time)
+internal sealed partial class DurableEventLogs(PendingMatches pending, Events.EventLog events, EngineCounters counters, TimeProvider time)
 {
     private readonly HashSet<DurableTaskSession> _sessions = [];
 
@@ -182,6 +182,10 @@ internal sealed partial class DurableEventLogs(PendingMatches pending, EngineCou
             {
                 Deliver(log, entry);
             }
+            else
+            {
+                LookBack(entry);
+            }
 
             return;
         }
@@ -194,6 +198,36 @@ internal sealed partial class DurableEventLogs(PendingMatches pending, EngineCou
         if (pending.Add(match, now))
         {
             Decided(entry, match);
+            return;
+        }
+
+        LookBack(entry);
+    }
+
+    /// <summary>
+    /// Event lookback (Hatchet's <c>handleEventLookback</c>): a wait not yet over whose user-event conditions have a scope
+    /// and <c>consider_events_since</c> is offered the events of that key and scope pushed since then, newest first.
+    /// </summary>
+    private void LookBack(DurableLogEntry entry)
+    {
+        if (entry.Match is not { } match)
+        {
+            return;
+        }
+
+        var wanted = match.Conditions.Where(c => c is { Kind: ConditionKind.UserEvent, EventScope: not null, ConsiderEventsSince: not null }).ToList();
+        if (wanted.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var e in events.All.Reverse())
+        {
+            if (wanted.Any(c => c.EventKey == e.Key && c.EventScope == e.Scope && e.SeenAt >= c.ConsiderEventsSince) && pending.Offer(match, e.Key, e.Scope, e.PayloadJson))
+            {
+                Decided(entry, match);
+                return;
+            }
         }
     }
 

@@ -68,18 +68,13 @@ internal sealed class DurableTaskOperations(Lock gate, RunStore runs, WorkerRegi
         Attached(session, request.DurableTaskExternalId, request.InvocationCount, (task, log) =>
             DurableEventLogs.Memo(session, task, log, request.Key.ToByteArray(), request.HasPayload ? request.Payload.ToByteArray() : null));
 
-    /// <summary><c>wait_for</c>. Event lookback (<c>consider_events_since</c>) is refused: the dev engine does not serve it.</summary>
+    /// <summary><c>wait_for</c>.</summary>
     /// <param name="session">The session.</param>
     /// <param name="request">The request.</param>
     public void WaitFor(DurableTaskSession session, DurableTaskWaitForRequest request) =>
         Guarded(session, request.DurableTaskExternalId, request.InvocationCount, () =>
         {
             var conditions = request.WaitForConditions ?? new DurableEventListenerConditions();
-            if (conditions.UserEventConditions.Any(c => c.ConsiderEventsSince is not null))
-            {
-                throw new RpcException(new Status(StatusCode.Unimplemented, "consider_events_since (event lookback) is not implemented by the dev engine"));
-            }
-
             var parsed = ConditionParser.FromDurable(conditions);
             Attached(session, request.DurableTaskExternalId, request.InvocationCount, (task, log) => logs.WaitFor(session, task, log, conditions, parsed));
         });
