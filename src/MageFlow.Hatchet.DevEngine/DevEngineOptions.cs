@@ -32,11 +32,12 @@ public sealed class DevEngineOptions
     public byte[]? SigningKey { get; set; }
 
     /// <summary>Gets or sets the version string returned by <c>Dispatcher/GetVersion</c>.</summary>
-    /// <value>The default value is <c>v0.79.0</c>. The engine serves v0.104.7's protocol except the durable event-log
-    /// stream (<c>DurableTask</c>, engines from v0.80.0): the official SDKs choose their durable protocol from this
-    /// version, and before v0.80.0 they use <c>RegisterDurableEvent</c>/<c>ListenForDurableEvent</c>, which the dev
-    /// engine serves. From v0.78.23 on they register workers with <c>slot_config</c>.</value>
-    public string EngineVersion { get; set; } = "v0.79.0";
+    /// <value>The default value is <c>v0.104.7</c>, the Hatchet version whose protocol the engine serves. The official
+    /// SDKs choose their durable protocol from this version: from v0.80.0 on the durable event-log stream
+    /// (<c>DurableTask</c>), before it <c>RegisterDurableEvent</c>/<c>ListenForDurableEvent</c>; the engine serves both,
+    /// so an older version here makes SDKs use the older protocol. From v0.78.23 on they register workers with
+    /// <c>slot_config</c>.</value>
+    public string EngineVersion { get; set; } = "v0.104.7";
 
     /// <summary>
     /// Gets or sets the server certificate (PEM) the engine serves TLS with, on both its gRPC and REST ports. With

@@ -142,6 +142,17 @@ public sealed class NodeScript : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Kills the script (a worker that dies), keeping its output for the log.</summary>
+    /// <returns>A task that ends when the process has exited.</returns>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         try

@@ -75,7 +75,7 @@ public sealed class ConfigurationTests(DevEngineFixture fixture)
         var env = fixture.Engine.ClientEnvironment.Where(kv => kv.Key != "HATCHET_CLIENT_HOST_PORT").ToDictionary(kv => kv.Key, kv => kv.Value);
         await using var client = await HatchetClient.ConnectAsync(HatchetClientOptions.FromEnvironment(env)).WaitAsync(TimeSpan.FromSeconds(60));
         Assert.Equal(fixture.Engine.HostPort, client.Config.HostPort);
-        Assert.Equal("v0.79.0", await client.GetEngineVersionAsync().WaitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Equal("v0.104.7", await client.GetEngineVersionAsync().WaitAsync(TimeSpan.FromSeconds(60)));
     }
 
     [Theory]
@@ -98,7 +98,7 @@ public sealed class ConfigurationTests(DevEngineFixture fixture)
             ["HATCHET_CLIENT_HOST_PORT"] = $"http://{fixture.Engine.HostPort}/",
         };
         await using var client = await HatchetClient.ConnectAsync(HatchetClientOptions.FromEnvironment(env)).WaitAsync(TimeSpan.FromSeconds(60));
-        Assert.Equal("v0.79.0", await client.GetEngineVersionAsync().WaitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Equal("v0.104.7", await client.GetEngineVersionAsync().WaitAsync(TimeSpan.FromSeconds(60)));
     }
 
     [Fact]
@@ -286,7 +286,7 @@ public sealed class ConfigurationTests(DevEngineFixture fixture)
         Assert.NotSame(options.JsonSerializerOptions, client.Options.JsonSerializerOptions);
 
         // The client still talks to the engine with the settings it was created with.
-        Assert.Equal("v0.79.0", await client.GetEngineVersionAsync().WaitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Equal("v0.104.7", await client.GetEngineVersionAsync().WaitAsync(TimeSpan.FromSeconds(60)));
     }
 
     internal static string FakeToken(object claims) =>

@@ -7,12 +7,16 @@ using MageFlow.Hatchet.Worker;
 namespace MageFlow.Hatchet.Tests;
 
 /// <summary>
-/// Durable tasks against the dev engine on a manual clock: sleeps and event waits kept by the engine, and a worker that
-/// dies during a sleep (its client disposed: every stream cut, nothing reported) replaced by another that resumes the
-/// task after the sleep.
+/// Durable tasks on Hatchet's older durable protocol (RegisterDurableEvent/ListenForDurableEvent): the dev engine reports
+/// a version before v0.80.0, so the SDK takes that path, as against an older engine. Sleeps and event waits are kept by
+/// the engine on a manual clock, and a worker that dies during a sleep (its client disposed: every stream cut, nothing
+/// reported) is replaced by another that resumes the task after the sleep. The event-log protocol is in
+/// DurableEventLogTests.
 /// </summary>
 public sealed class DurableTaskTests
 {
+    private const string OlderProtocol = "v0.79.0";
+
     public sealed record Order(string Id, int Amount);
 
     public sealed record Outcome(string PaidId, int Amount);
@@ -21,7 +25,7 @@ public sealed class DurableTaskTests
     public async Task DurableTask_SleepThenWaitForEvent_ResumesOnTheEngineClockWithTheMatchingPayload()
     {
         var clock = new ManualClock();
-        var engine = await HatchetDevEngine.StartAsync(new DevEngineOptions { TimeProvider = clock });
+        var engine = await HatchetDevEngine.StartAsync(new DevEngineOptions { TimeProvider = clock, EngineVersion = OlderProtocol });
         await using var h = new HatchetHarness(engine, ownsEngine: true);
         var task = h.Client.DurableTask<Order, Outcome>(
             Names.Unique("checkout"),
@@ -50,13 +54,16 @@ public sealed class DurableTaskTests
         using var doc = JsonDocument.Parse(result.Outputs.Values.Single().GetRawText());
         Assert.Equal("a1", doc.RootElement.GetProperty("paidId").GetString());
         Assert.Equal(42, doc.RootElement.GetProperty("amount").GetInt32());
+
+        // Against an engine before v0.80.0 the SDK never opens the event-log stream.
+        Assert.Equal(0, engine.Counters.DurableTaskStreams);
     }
 
     [Fact]
     public async Task DurableTask_WaitForOrGroup_ReturnsTheDataOfTheConditionThatHeld()
     {
         var clock = new ManualClock();
-        var engine = await HatchetDevEngine.StartAsync(new DevEngineOptions { TimeProvider = clock });
+        var engine = await HatchetDevEngine.StartAsync(new DevEngineOptions { TimeProvider = clock, EngineVersion = OlderProtocol });
         await using var h = new HatchetHarness(engine, ownsEngine: true);
         var task = h.Client.DurableTask<Order, Dictionary<string, JsonElement>>(
             Names.Unique("either"),
@@ -81,7 +88,7 @@ public sealed class DurableTaskTests
     public async Task DurableTask_WorkerDiesDuringSleep_AnotherWorkerResumesAfterTheSleepAndTheChildRanOnce()
     {
         var clock = new ManualClock();
-        await using var engine = await HatchetDevEngine.StartAsync(new DevEngineOptions { TimeProvider = clock });
+        await using var engine = await HatchetDevEngine.StartAsync(new DevEngineOptions { TimeProvider = clock, EngineVersion = OlderProtocol });
         var childName = Names.Unique("charge");
         var parentName = Names.Unique("order-flow");
         var charges = 0;

@@ -48,16 +48,20 @@ internal sealed class Engine
         var scheduler = new Scheduler(workers, time, options.HeartbeatTimeout, Counters);
         var pending = new Matching.PendingMatches();
         var filters = new Filters.FilterStore();
-        var lifecycle = new RunLifecycle(scheduler, runs, subscriptions, feed, deadlines, pending, Counters, time, log);
+        var events = new Events.EventLog();
+        var durableLogs = new Durable.DurableEventLogs(pending, events, Counters, time);
+        var lifecycle = new RunLifecycle(scheduler, runs, subscriptions, feed, deadlines, pending, durableLogs, Counters, time, log);
+        durableLogs.Restore = lifecycle.Enqueue;
         var signals = new Durable.DurableSignals(pending, Counters);
-        var outcomes = new Matching.MatchOutcomes(lifecycle, signals);
+        var outcomes = new Matching.MatchOutcomes(lifecycle, signals, durableLogs);
         var factory = new RunFactory(workflows, runs, lifecycle, Counters, time);
         var reports = new StepReports(workers, runs, lifecycle, scheduler, Counters, time);
         _timers = new EngineTimers(workers, lifecycle, factory, deadlines, scheduled, crons, pending, outcomes, options.ReassignTimeout, time, log);
 
-        Workflows = new WorkflowOperations(_gate, workflows, new RunTriggers(workflows, factory, scheduled, filters), crons, scheduled, filters, pending, outcomes, time);
+        Workflows = new WorkflowOperations(_gate, workflows, new RunTriggers(workflows, factory, scheduled, filters), crons, scheduled, filters, pending, outcomes, events, time);
         Filters = new FilterOperations(_gate, filters, time);
         Durable = new DurableOperations(_gate, runs, signals, time);
+        DurableTasks = new DurableTaskOperations(_gate, runs, workers, durableLogs, factory, scheduler);
         Crons = new CronOperations(_gate, workflows, crons, time, log);
         Workers = new WorkerOperations(_gate, workers, scheduler, lifecycle);
         Tasks = new TaskOperations(_gate, reports, runs, new TaskLogStore(time), feed);
@@ -93,6 +97,9 @@ internal sealed class Engine
 
     /// <summary>Gets the durable-wait entry points (<c>RegisterDurableEvent</c>, <c>ListenForDurableEvent</c>).</summary>
     public DurableOperations Durable { get; }
+
+    /// <summary>Gets the entry points of the durable event log stream (<c>DurableTask</c>).</summary>
+    public DurableTaskOperations DurableTasks { get; }
 
     /// <summary>Fires timeouts, backoffs, heartbeat lapses and schedules that are due.</summary>
     public void Tick()

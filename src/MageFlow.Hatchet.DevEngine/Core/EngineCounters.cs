@@ -10,6 +10,8 @@ public sealed class EngineCounters
     private long _staleEvents;
     private long _eventStreamsOpened;
     private long _durableWaits;
+    private long _durableEvictions;
+    private long _durableTaskStreams;
 
     /// <summary>Gets the number of workflow runs created (children and event-triggered runs included).</summary>
     public long RunsCreated => Interlocked.Read(ref _runsCreated);
@@ -33,6 +35,17 @@ public sealed class EngineCounters
     /// <summary>Gets the number of durable waits registered (a replay's wait on a known signal key is not counted): tests
     /// move a manual clock once a task waits.</summary>
     public long DurableWaits => Interlocked.Read(ref _durableWaits);
+
+    /// <summary>Gets the number of durable invocations evicted by their workers (<c>evict_invocation</c>) while they waited.</summary>
+    public long DurableEvictions => Interlocked.Read(ref _durableEvictions);
+
+    /// <summary>Gets the number of durable event-log streams (<c>DurableTask</c>) opened: how tests tell which durable
+    /// protocol an SDK chose.</summary>
+    public long DurableTaskStreams => Interlocked.Read(ref _durableTaskStreams);
+
+    internal void DurableTaskStreamOpened() => Interlocked.Increment(ref _durableTaskStreams);
+
+    internal void DurableEvicted() => Interlocked.Increment(ref _durableEvictions);
 
     internal void DurableWaitRegistered() => Interlocked.Increment(ref _durableWaits);
 

@@ -5,15 +5,13 @@ using MageFlow.Hatchet.Protocol.V1;
 
 namespace MageFlow.Hatchet.DevEngine.Services;
 
-/// <summary><c>/v1.V1Dispatcher/*</c>: the older durable protocol. The event-log stream (<c>DurableTask</c>, with eviction)
-/// is not implemented; the engine reports a version before it (see <see cref="DevEngineOptions.EngineVersion"/>) so the
-/// official SDKs choose this protocol.</summary>
+/// <summary><c>/v1.V1Dispatcher/*</c>: the durable event-log stream (<c>DurableTask</c>, see <see cref="DurableTaskStream"/>)
+/// and the older durable protocol (<c>RegisterDurableEvent</c>/<c>ListenForDurableEvent</c>), which SDKs use against an
+/// engine that reports a version before v0.80.0 (see <see cref="DevEngineOptions.EngineVersion"/>).</summary>
 internal sealed class V1DispatcherService(Engine engine) : V1Dispatcher.V1DispatcherBase
 {
     public override Task DurableTask(IAsyncStreamReader<DurableTaskRequest> requestStream, IServerStreamWriter<DurableTaskResponse> responseStream, ServerCallContext context) =>
-        throw new RpcException(new Status(
-            StatusCode.Unimplemented,
-            "the dev engine serves the older durable protocol (RegisterDurableEvent/ListenForDurableEvent) only; report an engine version before v0.80.0 (the default) so SDKs use it"));
+        DurableTaskStream.ServeAsync(engine, requestStream, responseStream, context.CancellationToken);
 
     public override Task<RegisterDurableEventResponse> RegisterDurableEvent(RegisterDurableEventRequest request, ServerCallContext context)
     {

@@ -27,6 +27,14 @@ internal sealed class EngineFeatures
     /// v0.104.7 (<c>Concurrency.name</c>, <c>is_tenant_scoped</c>, <c>max_runs_expression</c>, strategies 5 and 6).</summary>
     public bool NewerConcurrencyOptions => Version is { } v && v > Baseline;
 
+    /// <summary>The first engine version serving the durable event-log stream (<c>DurableTask</c>, with eviction), where the
+    /// TypeScript SDK 1.33.2 switches to it (<c>MinEngineVersion.DURABLE_EVICTION</c> in v1/client/worker/engine-version.js).</summary>
+    public static readonly Version DurableEventLogSince = new(0, 80, 0);
+
+    /// <summary>Gets a value indicating whether durable tasks use the event-log stream rather than
+    /// <c>RegisterDurableEvent</c>/<c>ListenForDurableEvent</c>; an unparsed version counts as older, as in TypeScript.</summary>
+    public bool DurableEventLog => Version is { } v && v >= DurableEventLogSince;
+
     /// <summary>Parses a reported version such as <c>v0.104.7</c> or <c>0.105.0-rc.1</c>.</summary>
     /// <param name="reported">What the engine reported.</param>
     /// <returns>The features.</returns>

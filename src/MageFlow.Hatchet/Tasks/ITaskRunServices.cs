@@ -20,6 +20,12 @@ internal interface ITaskRunServices
     /// <summary>Gets the clock of the client's options.</summary>
     TimeProvider Time { get; }
 
+    /// <summary>Tells whether durable tasks use the event-log stream (the engine is v0.80.0 or later).</summary>
+    Task<bool> UsesDurableEventLogAsync(CancellationToken cancellationToken);
+
+    /// <summary>Gets the worker's durable event-log stream.</summary>
+    Worker.DurableLogStream DurableLog { get; }
+
     /// <summary>Registers a durable wait under a signal key and waits for its match data.</summary>
     Task<string> WaitDurableAsync(TaskContext context, string signalKey, Protocol.V1.DurableEventListenerConditions conditions, CancellationToken cancellationToken);
 }

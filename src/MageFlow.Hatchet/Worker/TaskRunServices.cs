@@ -10,6 +10,9 @@ namespace MageFlow.Hatchet.Worker;
 internal sealed class TaskRunServices(EngineConnection engine, WorkerSession session, HatchetClientOptions options) : ITaskRunServices, IAsyncDisposable
 {
     private readonly Lazy<DurableEventListener> _durable = new(() => new DurableEventListener(engine, options.TimeProvider));
+    private readonly Lazy<DurableLogStream> _log = new(() => new DurableLogStream(engine, session, options.TimeProvider));
+
+    public DurableLogStream DurableLog => _log.Value;
 
     public TimeProvider Time => options.TimeProvider;
 
@@ -64,8 +67,16 @@ internal sealed class TaskRunServices(EngineConnection engine, WorkerSession ses
         return await _durable.Value.WaitAsync(context.TaskRunExternalId, signalKey, cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<bool> UsesDurableEventLogAsync(CancellationToken cancellationToken) =>
+        (await engine.GetFeaturesAsync(cancellationToken).ConfigureAwait(false)).DurableEventLog;
+
     public async ValueTask DisposeAsync()
     {
+        if (_log.IsValueCreated)
+        {
+            await _log.Value.DisposeAsync().ConfigureAwait(false);
+        }
+
         if (_durable.IsValueCreated)
         {
             await _durable.Value.DisposeAsync().ConfigureAwait(false);

@@ -96,7 +96,7 @@ public sealed class DevEngineCliTests : IDisposable
         await cli.WaitReadyAsync();
 
         Assert.Equal($"127.0.0.1:{port}", cli.Setting("HATCHET_CLIENT_HOST_PORT"));
-        Assert.Equal("v0.79.0", await GetVersionAsync(cli.Setting("HATCHET_CLIENT_HOST_PORT"), cli.Setting("HATCHET_CLIENT_TOKEN")));
+        Assert.Equal("v0.104.7", await GetVersionAsync(cli.Setting("HATCHET_CLIENT_HOST_PORT"), cli.Setting("HATCHET_CLIENT_TOKEN")));
         Assert.Equal(0, await cli.StopAsync());
         Assert.Equal(string.Empty, cli.Stderr);
     }
@@ -126,7 +126,7 @@ public sealed class DevEngineCliTests : IDisposable
         await using var second = CliProcess.Start($"--port={grpcPort}", $"--rest-port={restPort}", "--key-file", keyFile);
         await second.WaitReadyAsync();
 
-        Assert.Equal("v0.79.0", await GetVersionAsync(ReadEnvFile(envFile)["HATCHET_CLIENT_HOST_PORT"], token));
+        Assert.Equal("v0.104.7", await GetVersionAsync(ReadEnvFile(envFile)["HATCHET_CLIENT_HOST_PORT"], token));
         Assert.Equal($"http://127.0.0.1:{restPort}", ReadEnvFile(envFile)["HATCHET_CLIENT_SERVER_URL"]);
 
         // Without the key a new engine signs with a random one, and the old token is refused.

@@ -135,8 +135,10 @@ public sealed partial class TypeScriptExampleTests(ITestOutputHelper output) : I
         await WaitForWorkflowsAsync(engine, "durable-sleep");
         var client = _scripts.Start(engine.Engine, "examples.js", "durable-sleep");
 
-        // The example sleeps 5 s through RegisterDurableEvent: nothing finishes until the engine's clock has moved on.
+        // The example sleeps 5 s through the durable event log (DurableTask, as the engine reports v0.104.7): nothing
+        // finishes until the engine's clock has moved on.
         await Poll.UntilAsync(() => engine.Engine.Counters.DurableWaits == 1, "the durable task to register its sleep");
+        Assert.Equal(1, engine.Engine.Counters.DurableTaskStreams);
         engine.Advance(TimeSpan.FromSeconds(4));
         Assert.Equal(0, engine.Engine.Counters.TasksCompleted);
         engine.Advance(TimeSpan.FromSeconds(1));
@@ -157,6 +159,7 @@ public sealed partial class TypeScriptExampleTests(ITestOutputHelper output) : I
         var client = _scripts.Start(engine.Engine, "examples.js", "durable-event");
         await Poll.UntilAsync(() => engine.Engine.Counters.DurableWaits == 1, "the durable task to wait for its event");
         Assert.Equal(0, engine.Engine.Counters.TasksCompleted);
+        Assert.Equal(1, engine.Engine.Counters.DurableTaskStreams);
 
         var push = _scripts.Start(engine.Engine, $"{Examples}/durable_event/event.js");
         Assert.Equal(0, await push.WaitForExitAsync(Wait));

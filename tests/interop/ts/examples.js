@@ -24,6 +24,20 @@
 //   conditions  dag_match_condition/run.ts: dagWithConditions.run({}) -> {"event":"conditions","result":{...}}
 //   push <scope|->
 //               on_event/event.ts's first push, hatchet.events.push(SIMPLE_EVENT, {...}, {scope}) -> {"event":"pushed"}
+//   durable-worker
+//               a worker serving durable/workflow.ts's workflows (the example ships none; its e2e worker serves them all)
+//               -> {"event":"ready"}
+//   durable-run <export> [input-json]
+//               durable/workflow.ts's <export>.run(input) -> {"event":"durable-run","result":{...}}
+//   push-event <key> [payload-json] [scope]
+//               hatchet.events.push(key, payload, {scope}) -> {"event":"pushed"}
+//   durable-event-worker
+//               a worker serving all of durable_event/workflow.ts's tasks (its worker.ts serves durableEvent only)
+//               -> {"event":"ready"}
+//   durable-event-run <export>
+//               durable_event/workflow.ts's <export>.run({}) -> {"event":"durable-event-run","result":{...}}
+//   eviction-run <export>
+//               durable_eviction/workflow.ts's <export>.run({}) -> {"event":"eviction-run","result":{...}}
 //
 // An unexpected exception prints {"event":"error","crashed":true,...}. It exits 0.
 
@@ -103,6 +117,62 @@ scenarios.push = async () => {
   const scope = process.argv[3] === '-' ? undefined : process.argv[3];
   const res = await hatchet.events.push(SIMPLE_EVENT, { Message: 'hello', ShouldSkip: false }, scope ? { scope } : {});
   emit({ event: 'pushed', eventId: res.eventId, scope: res.scope || null });
+};
+
+scenarios['durable-worker'] = async () => {
+  const { hatchet } = require(`${examples}/hatchet-client`);
+  const d = require(`${examples}/durable/workflow`);
+  const worker = await hatchet.worker('durable-example-worker', {
+    workflows: [
+      d.durableWorkflow,
+      d.spawnChildTask,
+      d.durableWithSpawn,
+      d.durableWithBulkSpawn,
+      d.durableWithExplicitSpawn,
+      d.durableNonDeterminism,
+      d.memoNowCaching,
+      d.dagChildWorkflow,
+      d.durableSpawnDag,
+    ],
+  });
+  worker.start().catch((e) => emit({ event: 'worker_error', message: errorText(e) }));
+  await worker.waitUntilReady(30000);
+  emit({ event: 'ready' });
+  await new Promise(() => {});
+};
+
+scenarios['durable-run'] = async () => {
+  const workflow = require(`${examples}/durable/workflow`)[process.argv[3]];
+  emit({ event: 'durable-run', result: await workflow.run(JSON.parse(process.argv[4] || '{}')) });
+};
+
+scenarios['push-event'] = async () => {
+  const { hatchet } = require(`${examples}/hatchet-client`);
+  const scope = process.argv[5];
+  const res = await hatchet.events.push(process.argv[3], JSON.parse(process.argv[4] || '{}'), scope ? { scope } : {});
+  emit({ event: 'pushed', eventId: res.eventId });
+};
+
+scenarios['durable-event-worker'] = async () => {
+  const { hatchet } = require(`${examples}/hatchet-client`);
+  const d = require(`${examples}/durable_event/workflow`);
+  const worker = await hatchet.worker('durable-event-example-worker', {
+    workflows: [d.durableEvent, d.durableEventWithFilter, d.durableEventWithLookback],
+  });
+  worker.start().catch((e) => emit({ event: 'worker_error', message: errorText(e) }));
+  await worker.waitUntilReady(30000);
+  emit({ event: 'ready' });
+  await new Promise(() => {});
+};
+
+scenarios['durable-event-run'] = async () => {
+  const workflow = require(`${examples}/durable_event/workflow`)[process.argv[3]];
+  emit({ event: 'durable-event-run', result: await workflow.run({}) });
+};
+
+scenarios['eviction-run'] = async () => {
+  const workflow = require(`${examples}/durable_eviction/workflow`)[process.argv[3]];
+  emit({ event: 'eviction-run', result: await workflow.run({}) });
 };
 
 async function main() {

@@ -94,6 +94,7 @@ internal static class ConditionParser
             WakeAt = t.Kind == ConditionKind.Sleep ? now + t.SleepDuration : null,
             EventKey = t.EventKey,
             EventScope = t.EventScope,
+            ConsiderEventsSince = t.ConsiderEventsSince,
             ParentReadableId = t.ParentReadableId,
         }).ToList();
 
@@ -133,6 +134,7 @@ internal static class ConditionParser
             Expression = MatchExpression.Parse(e.Base?.Expression, what),
             EventKey = e.UserEventKey,
             EventScope = e.HasEventScope && e.EventScope.Length > 0 ? e.EventScope : null,
+            ConsiderEventsSince = e.ConsiderEventsSince?.ToDateTimeOffset(),
         };
     }
 

@@ -25,6 +25,10 @@ internal sealed class MatchCondition
 
     public string? EventScope { get; init; }
 
+    /// <summary>Gets the start of a durable wait's event lookback (<c>consider_events_since</c>): events pushed since then,
+    /// before the wait, may satisfy it.</summary>
+    public DateTimeOffset? ConsiderEventsSince { get; init; }
+
     public string? ParentReadableId { get; init; }
 
     public bool Satisfied { get; set; }

@@ -4,8 +4,8 @@ using MageFlow.Hatchet.DevEngine.Core.Runs;
 
 namespace MageFlow.Hatchet.DevEngine.Core.Matching;
 
-/// <summary>Acts on decided matches: a durable wait fires its signal, a DAG task is queued, skipped or cancelled.</summary>
-internal sealed class MatchOutcomes(RunLifecycle lifecycle, DurableSignals signals)
+/// <summary>Acts on decided matches: a durable wait fires its signal or ends its log entry, a DAG task is queued, skipped or cancelled.</summary>
+internal sealed class MatchOutcomes(RunLifecycle lifecycle, DurableSignals signals, DurableEventLogs logs)
 {
     /// <summary>Acts on each decided match.</summary>
     /// <param name="decided">The matches, or null.</param>
@@ -17,6 +17,9 @@ internal sealed class MatchOutcomes(RunLifecycle lifecycle, DurableSignals signa
             {
                 case DurableSignal signal:
                     signals.Fire(signal, match);
+                    break;
+                case DurableLogEntry entry:
+                    logs.Decided(entry, match);
                     break;
                 case TaskRun task:
                     lifecycle.ApplyConditions(task, match);

@@ -74,6 +74,39 @@ internal sealed class PendingMatches
         return decided;
     }
 
+    /// <summary>Offers one earlier event to one pending match only (a durable wait's lookback): the user-event conditions
+    /// it meets are satisfied as <see cref="OnEvent"/> would have satisfied them.</summary>
+    /// <param name="match">The match.</param>
+    /// <param name="key">The event key.</param>
+    /// <param name="scope">The event's scope.</param>
+    /// <param name="payloadJson">The event's payload.</param>
+    /// <returns>Whether the match was decided.</returns>
+    public bool Offer(ConditionMatch match, string key, string? scope, string payloadJson)
+    {
+        if (!_pending.Contains(match))
+        {
+            return false;
+        }
+
+        JsonElement? input = null;
+        foreach (var c in match.Conditions)
+        {
+            if (c.Kind == ConditionKind.UserEvent && !c.Satisfied && c.EventKey == key && (c.EventScope is null || c.EventScope == scope))
+            {
+                input ??= ParseObject(payloadJson);
+                if (c.Expression.Holds(input, null))
+                {
+                    c.Satisfied = true;
+                    c.DataJson = payloadJson;
+                }
+            }
+        }
+
+        var decided = new List<ConditionMatch>();
+        Decide(match, decided);
+        return decided.Count > 0;
+    }
+
     /// <summary>Satisfies a match's parent-output conditions from its parents' outputs.</summary>
     /// <param name="match">The match.</param>
     /// <param name="outputOf">The output JSON of a parent by name, or null.</param>

@@ -51,6 +51,10 @@ internal sealed class TaskDef
     /// <summary>Gets a value indicating whether this is the workflow's on-failure task.</summary>
     public bool IsOnFailure { get; init; }
 
+    /// <summary>Gets a value indicating whether the task is durable (<c>CreateTaskOpts.is_durable</c>): each assignment
+    /// starts a new invocation of its durable event log.</summary>
+    public bool IsDurable { get; init; }
+
     /// <summary>Gets the task's conditions as declared (started afresh for each task run).</summary>
     public IReadOnlyList<Matching.MatchCondition> Conditions { get; init; } = [];
 }

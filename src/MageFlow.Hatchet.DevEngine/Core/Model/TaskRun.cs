@@ -81,6 +81,9 @@ internal sealed class TaskRun : ConcurrencyHolder
     /// <summary>Gets or sets the task's durable waits by signal key (its checkpoints), once it registered one.</summary>
     public Dictionary<string, Durable.DurableSignal>? DurableSignals { get; set; }
 
+    /// <summary>Gets or sets the durable event log of a durable task, from its first assignment on.</summary>
+    public Durable.DurableEventLog? EventLog { get; set; }
+
     /// <summary>Gets or sets the task's pending <c>wait_for</c>/<c>skip_if</c>/<c>cancel_if</c> match.</summary>
     public Matching.ConditionMatch? ConditionMatch { get; set; }
 

@@ -50,6 +50,9 @@ internal sealed class WorkflowRun : ConcurrencyHolder
     /// <summary>Gets the task run that spawned this run as a child, if any.</summary>
     public TaskRun? ParentTask { get; init; }
 
+    /// <summary>Gets or sets the durable event log entry that spawned this run (<c>trigger_runs</c>), told when the run ends.</summary>
+    public Durable.DurableLogEntry? DurableEntry { get; set; }
+
     /// <summary>Gets the payload of the event filter that let an event start the run, if any (its tasks' <c>triggers.filter_payload</c>).</summary>
     public string? FilterPayloadJson { get; init; }
 

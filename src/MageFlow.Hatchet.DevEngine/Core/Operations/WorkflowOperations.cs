@@ -21,10 +21,11 @@ internal sealed class WorkflowOperations(
     Filters.FilterStore filters,
     Matching.PendingMatches pending,
     Matching.MatchOutcomes outcomes,
+    Events.EventLog events,
     TimeProvider time)
 {
     private readonly RateLimitStore _rateLimits = new();
-    private readonly Events.EventLog _events = new();
+    private readonly Events.EventLog _events = events;
 
     /// <summary>Registers a workflow version (<c>PutWorkflow</c>).</summary>
     /// <param name="request">The request.</param>

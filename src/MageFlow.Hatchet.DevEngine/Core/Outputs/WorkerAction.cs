@@ -10,4 +10,5 @@ namespace MageFlow.Hatchet.DevEngine.Core.Outputs;
 /// <param name="Task">The task run.</param>
 /// <param name="Kind">Start or cancel.</param>
 /// <param name="RetryCount">The attempt, as it was when the action was decided.</param>
-internal readonly record struct WorkerAction(TaskRun Task, WorkerActionKind Kind, int RetryCount);
+/// <param name="DurableInvocation">A durable task's invocation count for the attempt (<c>durable_task_invocation_count</c>).</param>
+internal readonly record struct WorkerAction(TaskRun Task, WorkerActionKind Kind, int RetryCount, int? DurableInvocation = null);

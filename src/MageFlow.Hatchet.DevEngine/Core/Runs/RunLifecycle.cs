@@ -21,6 +21,7 @@ internal sealed partial class RunLifecycle(
     RunEventFeed feed,
     TaskDeadlines deadlines,
     Matching.PendingMatches pending,
+    Durable.DurableEventLogs durableLogs,
     EngineCounters counters,
     TimeProvider time,
     ILogger log) : IAdmissionCallbacks
@@ -361,6 +362,7 @@ internal sealed partial class RunLifecycle(
         run.FinishedAt = Now;
         run.Status = failed > 0 ? ExecutionStatus.Failed : cancelled ? ExecutionStatus.Cancelled : ExecutionStatus.Completed;
         ConcurrencyAdmission.Release(run, this);
+        durableLogs.RunFinished(run);
         Log.RunFinished(log, run.Def.Name, run.Id, run.Status.ToString());
         subscriptions.PublishFinished(run);
         if (feed.Watches(run))
@@ -375,26 +377,6 @@ internal sealed partial class RunLifecycle(
         }
 
         runs.RetainFinished(run);
-    }
-
-    /// <summary>A task that ended stops waiting: its pending conditions and unfinished durable waits are dropped (a
-    /// replay registers them afresh); finished durable waits stay, as Hatchet keeps their events.</summary>
-    private void DropWaits(TaskRun task)
-    {
-        if (task.ConditionMatch is { } match)
-        {
-            pending.Remove(match);
-            task.ConditionMatch = null;
-        }
-
-        if (task.DurableSignals is { } signals)
-        {
-            foreach (var signal in signals.Values.Where(s => s.ResultJson is null).ToArray())
-            {
-                pending.Remove(signal.Match!);
-                signals.Remove(signal.Key);
-            }
-        }
     }
 
     /// <summary>Publishes a task run's event to the event streams following its run (none is made when nobody follows).</summary>

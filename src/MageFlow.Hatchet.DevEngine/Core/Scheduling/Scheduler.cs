@@ -210,6 +210,9 @@ internal sealed class Scheduler(WorkerRegistry workers, TimeProvider time, TimeS
         task.SlotHeld = true;
         worker.Running.Add(task);
         counters.TaskAssigned();
-        worker.Stream!.Actions.Writer.TryWrite(new WorkerAction(task, WorkerActionKind.StartTask, task.RetryCount));
+
+        // Hatchet starts a new invocation of a durable task's event log with every assignment (scheduler_queue.go).
+        int? invocation = task.Def.IsDurable ? (task.EventLog ??= new Durable.DurableEventLog()).StartInvocation() : null;
+        worker.Stream!.Actions.Writer.TryWrite(new WorkerAction(task, WorkerActionKind.StartTask, task.RetryCount, invocation));
     }
 }

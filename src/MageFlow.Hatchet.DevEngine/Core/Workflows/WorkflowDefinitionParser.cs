@@ -201,6 +201,7 @@ internal static class WorkflowDefinitionParser
             SlotRequests = slots,
             DesiredLabels = opts.WorkerLabels.ToDictionary(kv => kv.Key, kv => DesiredLabel.From(kv.Value), StringComparer.Ordinal),
             IsOnFailure = isOnFailure,
+            IsDurable = opts.IsDurable,
             Conditions = Matching.ConditionParser.FromTask(opts.Conditions, $"{workflow}.{readable}", opts.Parents.ToArray()),
         };
     }

@@ -36,6 +36,11 @@ internal static class AssignedActionMapper
             WorkflowVersionId = run.Def.VersionId,
             TaskInsertedAt = Timestamp.FromDateTimeOffset(task.InsertedAt),
         };
+        if (action.DurableInvocation is { } invocation)
+        {
+            wire.DurableTaskInvocationCount = invocation;
+        }
+
         if (run.ChildIndex is { } index)
         {
             wire.ChildWorkflowIndex = index;
