@@ -73,6 +73,28 @@ internal static class RestJson
         return null;
     }
 
+    /// <summary>Reads an optional date-time query parameter; a present but unreadable one is a <c>400</c>.</summary>
+    /// <param name="query">The query.</param>
+    /// <param name="name">The parameter.</param>
+    /// <param name="at">The time, or <see langword="null"/> when absent.</param>
+    /// <returns>The error to answer, or <see langword="null"/>.</returns>
+    public static IResult? OptionalTime(IQueryCollection query, string name, out DateTimeOffset? at)
+    {
+        at = null;
+        if (!query.ContainsKey(name))
+        {
+            return null;
+        }
+
+        if (!TryTime(query[name], out var value))
+        {
+            return Error(400, $"{name} must be a date-time");
+        }
+
+        at = value;
+        return null;
+    }
+
     /// <summary>Reads an RFC 3339 time from a query or body value.</summary>
     /// <param name="text">The value.</param>
     /// <param name="at">The time.</param>

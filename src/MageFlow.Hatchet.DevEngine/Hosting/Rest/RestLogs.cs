@@ -28,25 +28,11 @@ internal static class RestLogs
                 return badPage;
             }
 
-            DateTimeOffset? since = null, until = null;
-            if (q.ContainsKey("since"))
+            var badSince = RestJson.OptionalTime(q, "since", out var since);
+            var badUntil = RestJson.OptionalTime(q, "until", out var until);
+            if ((badSince ?? badUntil) is { } badTime)
             {
-                if (!RestJson.TryTime(q["since"], out var s))
-                {
-                    return RestJson.Error(400, "since must be a date-time");
-                }
-
-                since = s;
-            }
-
-            if (q.ContainsKey("until"))
-            {
-                if (!RestJson.TryTime(q["until"], out var u))
-                {
-                    return RestJson.Error(400, "until must be a date-time");
-                }
-
-                until = u;
+                return badTime;
             }
 
             if (!engine.Runs.Exists(taskId))

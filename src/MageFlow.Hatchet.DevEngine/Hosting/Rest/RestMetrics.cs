@@ -27,15 +27,9 @@ internal static class RestMetrics
                 return RestJson.Error(400, "since is required and must be a date-time");
             }
 
-            DateTimeOffset? until = null;
-            if (q.ContainsKey("until"))
+            if (RestJson.OptionalTime(q, "until", out var until) is { } badUntil)
             {
-                if (!RestJson.TryTime(q["until"], out var u))
-                {
-                    return RestJson.Error(400, "until must be a date-time");
-                }
-
-                until = u;
+                return badUntil;
             }
 
             if (RestJson.MetadataPairs(q["additional_metadata"], out var metadata) is { } badMetadata)

@@ -55,15 +55,9 @@ internal static class RestRuns
                 statuses.Add(status);
             }
 
-            DateTimeOffset? until = null;
-            if (q.ContainsKey("until"))
+            if (RestJson.OptionalTime(q, "until", out var until) is { } badUntil)
             {
-                if (!RestJson.TryTime(q["until"], out var u))
-                {
-                    return RestJson.Error(400, "until must be a date-time");
-                }
-
-                until = u;
+                return badUntil;
             }
 
             var op = q["additional_metadata_operator"].ToString();
