@@ -24,6 +24,12 @@ using StackExchange.Redis;
 //   release                           the flag the test sets (then it publishes on the "release" channel)
 //   events (channel)                  "started:<n>", "done:<n>", "callback" as they happen
 // Prints "ready" once the worker listens, then runs until killed (or until its standard input closes).
+// Usage: MageFlow.Hatchet.RootWorkerHost durable <prefix>   (see DurableHost.cs)
+if (args is ["durable", var durablePrefix])
+{
+    return await DurableHost.RunAsync(durablePrefix);
+}
+
 if (args.Length is < 1 or > 2 || (args.Length == 2 && !int.TryParse(args[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out _)))
 {
     await Console.Error.WriteLineAsync("usage: MageFlow.Hatchet.RootWorkerHost <key prefix> [max concurrency]");

@@ -33,7 +33,14 @@ public sealed class RootWorkerHostProcess : IAsyncDisposable
     }
 
     /// <summary>Starts a host serving the tasks of <paramref name="prefix"/> and waits until it prints "ready".</summary>
-    public static async Task<RootWorkerHostProcess> StartAsync(IReadOnlyDictionary<string, string> engineEnvironment, string redisUrl, string prefix, int maxConcurrency)
+    public static Task<RootWorkerHostProcess> StartAsync(IReadOnlyDictionary<string, string> engineEnvironment, string redisUrl, string prefix, int maxConcurrency) =>
+        StartAsync(engineEnvironment, redisUrl, [prefix, maxConcurrency.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+
+    /// <summary>Starts a host in its durable mode (<c>durable &lt;prefix&gt;</c>, see DurableHost.cs) and waits until it prints "ready".</summary>
+    public static Task<RootWorkerHostProcess> StartDurableAsync(IReadOnlyDictionary<string, string> engineEnvironment, string redisUrl, string prefix) =>
+        StartAsync(engineEnvironment, redisUrl, ["durable", prefix]);
+
+    private static async Task<RootWorkerHostProcess> StartAsync(IReadOnlyDictionary<string, string> engineEnvironment, string redisUrl, string[] args)
     {
         var psi = new ProcessStartInfo(DotnetHost())
         {
@@ -43,8 +50,11 @@ public sealed class RootWorkerHostProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         psi.ArgumentList.Add(HostAssembly());
-        psi.ArgumentList.Add(prefix);
-        psi.ArgumentList.Add(maxConcurrency.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        foreach (var arg in args)
+        {
+            psi.ArgumentList.Add(arg);
+        }
+
         foreach (var (k, v) in engineEnvironment)
         {
             psi.Environment[k] = v;
