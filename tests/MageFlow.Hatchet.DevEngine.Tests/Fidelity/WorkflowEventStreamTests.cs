@@ -49,8 +49,11 @@ public sealed class WorkflowEventStreamTests(EngineFixture fixture)
         await using var _ = worker;
         var runId = await fixture.TriggerAsync(name);
         var action = await worker.NextAsync();
+
+        // Read before the call: the engine may accept the stream before a read placed after it.
+        var opened = fixture.Engine.Counters.EventStreamsOpened;
         var call = fixture.Dispatcher.SubscribeToWorkflowEvents(new SubscribeToWorkflowEventsRequest { WorkflowRunId = runId }, fixture.Auth);
-        await WaitForSubscriptionAsync(fixture.Engine.Counters.EventStreamsOpened);
+        await WaitForSubscriptionAsync(opened);
 
         // Index 0 never comes: Hatchet holds 1 and 2 for its buffer timeout (5 s), then sends them while the task still runs.
         await PutAsync(action, "c1", 1);
