@@ -80,15 +80,10 @@ public sealed class DurableEventLogTests
             });
         }
 
-        HatchetClient NewClient() => HatchetClient.Create(HatchetClientOptions.FromEnvironment(engine.ClientEnvironment));
-        HatchetWorker NewWorker(HatchetClient client) => client.Worker(new HatchetWorkerOptions(Names.Unique("w")) { Slots = 2, DrainTimeout = TimeSpan.FromSeconds(1) });
-
-        await using var caller = NewClient();
+        await using var workers = new WorkerHandover(engine, c => Declare(c), slots: 2);
+        await using var caller = workers.NewClient();
         var flow = Declare(caller);
-        var dying = NewClient();
-        Declare(dying);
-        var first = NewWorker(dying);
-        await first.StartAsync().WaitAsync(Timeouts.Wait);
+        await workers.StartFirstAsync();
 
         var run = await flow.RunNoWaitAsync(new Order("o1", 7));
         await UntilAsync(() => engine.Counters.DurableWaits == 1, "the durable task to sleep");
@@ -96,11 +91,7 @@ public sealed class DurableEventLogTests
         Assert.Equal(1, Volatile.Read(ref charges));
 
         // The worker dies: its client's channel goes away with every stream, and it reports nothing more.
-        await dying.DisposeAsync();
-        await using var survivor = NewClient();
-        Declare(survivor);
-        var second = NewWorker(survivor);
-        await second.StartAsync().WaitAsync(Timeouts.Wait);
+        await workers.FirstDiesSecondStartsAsync();
 
         // Past the sleep and the reassign timeout the task is assigned to the live worker as invocation 2: its memo,
         // spawn and sleep find their records, so the step and the child do not run again, and the sleep is over.
@@ -115,8 +106,6 @@ public sealed class DurableEventLogTests
         Assert.Equal(2, Volatile.Read(ref starts));
         Assert.Equal(1, engine.Counters.DurableWaits);
         Assert.Equal(2, engine.Counters.RunsCreated);
-        await second.DisposeAsync();
-        await DisposeDeadAsync(first);
     }
 
     [Fact]
@@ -141,23 +130,14 @@ public sealed class DurableEventLogTests
                 }
             });
 
-        HatchetClient NewClient() => HatchetClient.Create(HatchetClientOptions.FromEnvironment(engine.ClientEnvironment));
-        HatchetWorker NewWorker(HatchetClient client) => client.Worker(new HatchetWorkerOptions(Names.Unique("w")) { Slots = 1, DrainTimeout = TimeSpan.FromSeconds(1) });
-
-        await using var caller = NewClient();
+        await using var workers = new WorkerHandover(engine, c => Declare(c), slots: 1);
+        await using var caller = workers.NewClient();
         var task = Declare(caller);
-        var dying = NewClient();
-        Declare(dying);
-        var first = NewWorker(dying);
-        await first.StartAsync().WaitAsync(Timeouts.Wait);
+        await workers.StartFirstAsync();
         var run = await task.RunNoWaitAsync(new Order("x", 1));
         await UntilAsync(() => engine.Counters.DurableWaits == 1, "the first invocation to sleep");
 
-        await dying.DisposeAsync();
-        await using var survivor = NewClient();
-        Declare(survivor);
-        var second = NewWorker(survivor);
-        await second.StartAsync().WaitAsync(Timeouts.Wait);
+        await workers.FirstDiesSecondStartsAsync();
         clock.Advance(TimeSpan.FromSeconds(31));
         engine.FireDueTimers();
 
@@ -166,20 +146,6 @@ public sealed class DurableEventLogTests
         Assert.Equal("1", output.GetProperty("node").GetString());
         Assert.Contains("expected: sleep(10s)", output.GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Contains("received: sleep(20s)", output.GetProperty("message").GetString(), StringComparison.Ordinal);
-        await second.DisposeAsync();
-        await DisposeDeadAsync(first);
-    }
-
-    private static async Task DisposeDeadAsync(HatchetWorker worker)
-    {
-        try
-        {
-            await worker.DisposeAsync();
-        }
-        catch (ObjectDisposedException)
-        {
-            // Its client is gone; this worker only had to stop.
-        }
     }
 
     private static async Task UntilAsync(Func<bool> condition, string what)

@@ -110,26 +110,17 @@ public sealed class DurableTaskTests
             });
         }
 
-        HatchetClient NewClient() => HatchetClient.Create(HatchetClientOptions.FromEnvironment(engine.ClientEnvironment));
-        HatchetWorker NewWorker(HatchetClient client) => client.Worker(new HatchetWorkerOptions(Names.Unique("w")) { Slots = 2, DrainTimeout = TimeSpan.FromSeconds(1) });
-
-        await using var caller = NewClient();
+        await using var workers = new WorkerHandover(engine, c => Declare(c), slots: 2);
+        await using var caller = workers.NewClient();
         var flow = Declare(caller);
-        var dying = NewClient();
-        Declare(dying);
-        var first = NewWorker(dying);
-        await first.StartAsync().WaitAsync(Timeouts.Wait);
+        await workers.StartFirstAsync();
 
         var run = await flow.RunNoWaitAsync(new Order("o1", 7));
         await UntilAsync(() => engine.Counters.DurableWaits == 1, "the durable task to sleep");
         Assert.Equal(1, Volatile.Read(ref charges));
 
         // The worker dies: its client's channel goes away with every stream, and it reports nothing more.
-        await dying.DisposeAsync();
-        await using var survivor = NewClient();
-        Declare(survivor);
-        var second = NewWorker(survivor);
-        await second.StartAsync().WaitAsync(Timeouts.Wait);
+        await workers.FirstDiesSecondStartsAsync();
 
         // Past the sleep and the engine's reassign timeout: the task runs again on the live worker (once it heartbeats
         // on the new time), spawns the child again (deduped: the first child's result), and its sleep is already over.
@@ -142,15 +133,6 @@ public sealed class DurableTaskTests
         Assert.Equal(1, Volatile.Read(ref charges));
         Assert.Equal(2, Volatile.Read(ref starts));
         Assert.Equal(1, engine.Counters.DurableWaits);
-        await second.DisposeAsync();
-        try
-        {
-            await first.DisposeAsync();
-        }
-        catch (ObjectDisposedException)
-        {
-            // Its client is gone; this worker only had to stop.
-        }
     }
 
     [Fact]
