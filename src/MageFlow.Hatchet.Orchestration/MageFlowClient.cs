@@ -29,6 +29,7 @@ public sealed class MageFlowClient : IAsyncDisposable
     private readonly EndBatcher _ends;
     private readonly RunFollower _follower;
     private readonly LeaseSweeper _sweeper;
+    private readonly RunReconciler _reconciler;
     private IDisposable? _attachment;
     private bool _disposed;
 
@@ -41,7 +42,7 @@ public sealed class MageFlowClient : IAsyncDisposable
         var log = client.LoggerFactory.CreateLogger("MageFlow.Hatchet.Orchestration");
         var time = client.Options.TimeProvider;
         Keys = new RedisKeys(options.KeyPrefix);
-        var runner = new ScriptRunner(redis, Keys, time, options.RedisRetry);
+        var runner = new ScriptRunner(redis, Keys, time, options.RedisRetry, options, log);
         Scripts = new MageFlowScripts(runner);
         var canceller = new RunCanceller(client, log);
         var publisher = new Publisher(client, Scripts, canceller, options.PublishClaimTimeout, log);
@@ -64,7 +65,8 @@ public sealed class MageFlowClient : IAsyncDisposable
         _starts = new StartBatcher(Scripts);
         _ends = new EndBatcher(Scripts, _follower, canceller, options, log);
         _interceptor = new MageFlowInterceptor(new SignatureRunner(_starts, _ends, new RootRunner(Services, _signatures, _follower)), new RootCapture(Services, _signatures), _registry);
-        _sweeper = new LeaseSweeper(runner, Keys, Scripts, _follower, publisher, options, time, log);
+        _reconciler = new RunReconciler(client, redis, runner, Keys, Scripts, _follower, options, time, log);
+        _sweeper = new LeaseSweeper(runner, Keys, Scripts, _follower, publisher, _reconciler, options, time, log);
     }
 
     /// <summary>Gets the Hatchet client.</summary>
@@ -294,6 +296,16 @@ public sealed class MageFlowClient : IAsyncDisposable
             ? await GetAsync(signatureId, cancellationToken).ConfigureAwait(false)
             : null;
     }
+
+    /// <summary>
+    /// Compares every run that Redis believes is running (and every run this process follows) with the engine's record
+    /// now, and records the ends Redis lost. The sweeper does this by itself after each reconnection to Redis and every
+    /// <see cref="MageFlowOptions.ReconcileInterval"/>; call it after a known loss (a restore from backup, a failover).
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the pass.</param>
+    /// <returns>What the pass found and repaired.</returns>
+    public Task<Tracking.ReconcileReport> ReconcileAsync(CancellationToken cancellationToken = default) =>
+        _reconciler.ReconcileAsync(TimeSpan.Zero, cancellationToken);
 
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()

@@ -52,6 +52,27 @@ public sealed class MageFlowOptions
     /// <value>The default value is 30 seconds.</value>
     public TimeSpan PublishClaimTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Gets or sets how often the runs that Redis believes are running are compared with the engine's record, so that a
+    /// run whose end Redis lost (a restart without fsync, a failover to a lagging replica) is recorded after all. Only
+    /// runs started longer ago than this are checked; after every reconnection to Redis, all are. <see cref="TimeSpan.Zero"/>
+    /// turns the periodic pass off (the pass after a reconnection stays).
+    /// </summary>
+    /// <value>The default value is 1 minute.</value>
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Gets or sets how many replicas must acknowledge each MageFlow state step (Redis <c>WAIT</c>) before it counts as
+    /// done, for deployments where a failover must not lose a recorded transition. 0 does not wait.
+    /// </summary>
+    /// <value>The default value is 0.</value>
+    public int RedisWaitReplicas { get; set; }
+
+    /// <summary>Gets or sets how long a step waits for <see cref="RedisWaitReplicas"/> acknowledgements; a step that gets
+    /// fewer in time is logged and counted (<c>mageflow.redis.wait_shortfalls</c>), and goes on.</summary>
+    /// <value>The default value is 1 second.</value>
+    public TimeSpan RedisWaitTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Gets or sets how Redis calls are retried on connection faults and timeouts.</summary>
     /// <value>The default value is 4 retries, starting at 50 ms and doubling up to 2 s, with jitter.</value>
     public RetryOptions RedisRetry { get; set; } = new() { MaxRetryAttempts = 4, Delay = TimeSpan.FromMilliseconds(50), MaxDelay = TimeSpan.FromSeconds(2) };
@@ -92,6 +113,21 @@ public sealed class MageFlowOptions
         if (OwnerLeaseTimeout <= SweepInterval * 2)
         {
             errors.Add("OwnerLeaseTimeout must be more than twice SweepInterval.");
+        }
+
+        if (ReconcileInterval < TimeSpan.Zero)
+        {
+            errors.Add("ReconcileInterval must not be negative (TimeSpan.Zero turns the periodic pass off).");
+        }
+
+        if (RedisWaitReplicas < 0)
+        {
+            errors.Add("RedisWaitReplicas must not be negative.");
+        }
+
+        if (RedisWaitReplicas > 0 && RedisWaitTimeout <= TimeSpan.Zero)
+        {
+            errors.Add("RedisWaitTimeout must be positive when RedisWaitReplicas is set.");
         }
 
         if (RedisTlsCaFile is not null && Redis is null && !File.Exists(RedisTlsCaFile))

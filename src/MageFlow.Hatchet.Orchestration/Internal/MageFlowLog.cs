@@ -31,4 +31,13 @@ internal static partial class MageFlowLog
 
     [LoggerMessage(EventId = 3007, EventName = "FollowFailed", Level = LogLevel.Warning, Message = "Could not follow {Count} published run(s); the sweeper follows them later")]
     public static partial void FollowFailed(ILogger logger, int count, Exception error);
+
+    [LoggerMessage(EventId = 3010, EventName = "RunEndRepaired", Level = LogLevel.Warning, Message = "Run {RunId} of signature {SignatureId} had ended in the engine but not in Redis (Redis lost the write); its end is recorded now")]
+    public static partial void RunEndRepaired(ILogger logger, string runId, string signatureId);
+
+    [LoggerMessage(EventId = 3011, EventName = "ReconcileReadFailed", Level = LogLevel.Warning, Message = "Could not read the engine's record of {Id} while reconciling; the next pass tries again")]
+    public static partial void ReconcileReadFailed(ILogger logger, string id, Exception error);
+
+    [LoggerMessage(EventId = 3012, EventName = "ReplicaWaitShortfall", Level = LogLevel.Warning, Message = "Only {Acknowledged} of {Required} Redis replica(s) acknowledged a MageFlow step within {TimeoutMs} ms; a failover now could lose it (the reconciler repairs lost run ends)")]
+    public static partial void ReplicaWaitShortfall(ILogger logger, long acknowledged, int required, long timeoutMs);
 }

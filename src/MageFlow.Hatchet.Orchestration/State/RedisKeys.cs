@@ -15,6 +15,7 @@ internal sealed class RedisKeys
         Prefix = "{" + prefix + "}";
         Registry = Prefix + ":registry";
         Inflight = Prefix + ":inflight";
+        Running = Prefix + ":running";
         Owners = Prefix + ":owners";
         Flows = Prefix + ":flows";
         LiveFlows = Prefix + ":flows:live";
@@ -29,6 +30,10 @@ internal sealed class RedisKeys
 
     /// <summary>Gets the sorted set of task signatures queued, claimed or published but not yet followed or finished.</summary>
     public string Inflight { get; }
+
+    /// <summary>Gets the sorted set of task signatures whose run started and whose end is not recorded (id → started_at, ms);
+    /// the reconciler compares it with the engine's record.</summary>
+    public string Running { get; }
 
     /// <summary>Gets the sorted set of live MageFlow processes (owner id → last beat, ms).</summary>
     public string Owners { get; }

@@ -9,7 +9,8 @@ namespace MageFlow.Hatchet.Orchestration.State;
 /// <summary>
 /// Runs MageFlow's Lua scripts: each one is <c>common.lua</c> followed by its own file, loaded once per server and run
 /// by SHA1 (reloaded after a restart), with the key prefix and the time in front of its arguments. Transient Redis
-/// faults are retried with the configured policy.
+/// faults are retried with the configured policy. With <see cref="MageFlowOptions.RedisWaitReplicas"/> set, a step
+/// returns once that many replicas have it (Redis <c>WAIT</c>), so a failover does not lose it.
 /// </summary>
 internal sealed class ScriptRunner
 {
@@ -23,8 +24,15 @@ internal sealed class ScriptRunner
     private readonly ResiliencePipeline _retry;
     private readonly ConcurrentDictionary<string, byte[]> _hashes = new(StringComparer.Ordinal);
 
-    public ScriptRunner(IConnectionMultiplexer redis, RedisKeys keys, TimeProvider time, RetryOptions retry)
+    private readonly int _waitReplicas;
+    private readonly long _waitTimeoutMs;
+    private readonly Microsoft.Extensions.Logging.ILogger? _log;
+
+    public ScriptRunner(IConnectionMultiplexer redis, RedisKeys keys, TimeProvider time, RetryOptions retry, MageFlowOptions? options = null, Microsoft.Extensions.Logging.ILogger? log = null)
     {
+        _waitReplicas = options?.RedisWaitReplicas ?? 0;
+        _waitTimeoutMs = (long)(options?.RedisWaitTimeout ?? TimeSpan.Zero).TotalMilliseconds;
+        _log = log;
         _redis = redis;
         _db = redis.GetDatabase();
         _prefix = keys.Prefix;
@@ -43,8 +51,39 @@ internal sealed class ScriptRunner
     public async Task<RedisResult> EvalAsync(string script, RedisValue[] args, CancellationToken cancellationToken = default)
     {
         var values = WithPrelude(args);
-        return await _retry.ExecuteAsync(async ct => await EvalShaAsync(script, values).WaitAsync(ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        var result = await _retry.ExecuteAsync(async ct => await EvalShaAsync(script, values).WaitAsync(ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        if (_waitReplicas > 0)
+        {
+            await WaitForReplicasAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return result;
     }
+
+    /// <summary>
+    /// Waits until the replicas have every write this connection sent so far (WAIT covers all of them, fire-and-forget
+    /// ones included), on the server that holds MageFlow's keys. WAIT holds that connection for every caller while it
+    /// waits: the price of the guarantee, paid only when it is asked for.
+    /// </summary>
+    private async Task WaitForReplicasAsync(CancellationToken cancellationToken)
+    {
+        var endpoint = await _db.IdentifyEndpointAsync(_prefix).ConfigureAwait(false);
+        var server = endpoint is null ? null : _redis.GetServer(endpoint);
+        var acknowledged = server is null
+            ? 0L
+            : (long)await _retry.ExecuteAsync(async ct => await server.ExecuteAsync("WAIT", _waitReplicas, _waitTimeoutMs).WaitAsync(ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        if (acknowledged < _waitReplicas)
+        {
+            ShortfallCounter.Add(1);
+            if (_log is not null)
+            {
+                Internal.MageFlowLog.ReplicaWaitShortfall(_log, acknowledged, _waitReplicas, _waitTimeoutMs);
+            }
+        }
+    }
+
+    private static readonly System.Diagnostics.Metrics.Counter<long> ShortfallCounter =
+        Diagnostics.MageFlowTelemetry.Meter.CreateCounter<long>("mageflow.redis.wait_shortfalls", "{step}", "MageFlow steps that fewer replicas than RedisWaitReplicas acknowledged within RedisWaitTimeout.");
 
     /// <summary>Sends a script without waiting for its reply. Redis runs commands of one connection in order, so a
     /// later script sees its effect; a failure shows up there (for example as a missing signature).</summary>

@@ -11,9 +11,9 @@ namespace MageFlow.Hatchet.Orchestration.Tracking;
 /// Every <see cref="MageFlowOptions.SweepInterval"/>: renews this process's lease, takes over the followed runs of
 /// processes whose lease lapsed, follows again runs whose report failed here, and publishes again what stayed in the
 /// in-flight index past <see cref="MageFlowOptions.PublishClaimTimeout"/> (or adopts it, when its run started but
-/// nobody follows it).
+/// nobody follows it); then, when one is due, runs a reconciliation pass (<see cref="RunReconciler"/>).
 /// </summary>
-internal sealed class LeaseSweeper(ScriptRunner runner, RedisKeys keys, MageFlowScripts scripts, RunFollower follower, Publisher publisher, MageFlowOptions options, TimeProvider time, ILogger log) : IAsyncDisposable
+internal sealed class LeaseSweeper(ScriptRunner runner, RedisKeys keys, MageFlowScripts scripts, RunFollower follower, Publisher publisher, RunReconciler reconciler, MageFlowOptions options, TimeProvider time, ILogger log) : IAsyncDisposable
 {
     private const int MaxStalledPerSweep = 200;
     private readonly CancellationTokenSource _stop = new();
@@ -55,6 +55,12 @@ internal sealed class LeaseSweeper(ScriptRunner runner, RedisKeys keys, MageFlow
             }
         }
 
+        await RepublishStalledAsync(now, cancellationToken).ConfigureAwait(false);
+        await reconciler.ReconcileIfDueAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task RepublishStalledAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
         // Queued entries have score -queued_at and claimed ones claimed_at: both are stale inside this one range.
         var stale = (now - options.PublishClaimTimeout).ToUnixTimeMilliseconds();
         var stalled = await runner.DoAsync(db => db.SortedSetRangeByScoreAsync(keys.Inflight, -stale, stale, take: MaxStalledPerSweep), cancellationToken).ConfigureAwait(false);

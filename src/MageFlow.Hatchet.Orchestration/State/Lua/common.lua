@@ -53,6 +53,19 @@ local function index_queue(id) index_set(id, 'add', -NOW) end
 local function index_claim(id) index_set(id, 'add', NOW) end
 local function index_remove(id) index_set(id, 'rem') end
 
+-- The running index: task signatures whose run a worker started (start_many) and whose end is not recorded yet
+-- (score started_at). Nothing acts on it in the normal course; it is what the reconciler compares with the engine's
+-- record when Redis may have lost writes (a restart without fsync, a failover to a lagging replica). Buffered like
+-- the in-flight index: one ZADD and one ZREM per script.
+local RUNNING = P .. ':running'
+local running_ops, running_order = {}, {}
+local function running_set(id, op)
+  if not running_ops[id] then table.insert(running_order, id) end
+  running_ops[id] = op
+end
+local function running_add(id) running_set(id, 'add') end
+local function running_remove(id) running_set(id, 'rem') end
+
 local function send_chunked(cmd, key, values, step)
   for i = 1, #values, step do
     redis.call(cmd, key, unpack(values, i, math.min(i + step - 1, #values)))
@@ -73,6 +86,18 @@ local function flush_index()
   send_chunked('ZADD', INFLIGHT, adds, 2000)
   send_chunked('ZREM', INFLIGHT, rems, 1000)
   index_ops, index_order = {}, {}
+  local radds, rrems = {}, {}
+  for _, id in ipairs(running_order) do
+    if running_ops[id] == 'add' then
+      table.insert(radds, NOW)
+      table.insert(radds, id)
+    else
+      table.insert(rrems, id)
+    end
+  end
+  send_chunked('ZADD', RUNNING, radds, 2000)
+  send_chunked('ZREM', RUNNING, rrems, 1000)
+  running_ops, running_order = {}, {}
 end
 
 -- The flows index, which the viewer lists: top-level flows (a signature started on its own, or a plain run of a root
@@ -198,7 +223,10 @@ local function cancel_sig(id)
   local h = redis.call('HMGET', k, 'status', 'kind', 'succ', 'err', 'parent', 'ttl_d')
   if not h[1] or is_final(h[1]) then return end
   redis.call('HSET', k, 'status', 'canceled', 'finished_at', NOW)
-  if h[2] == 'task' then index_remove(id) end
+  if h[2] == 'task' then
+    index_remove(id)
+    running_remove(id)
+  end
   local ttl_d = num(h[6], 'ttl_d', 300, id)
   set_ttl(id, 'ttl_d', h[2], ttl_d)
   if not h[5] or h[5] == '' then flow_ended(id, ttl_d) end
@@ -237,7 +265,10 @@ local function finish(id, ok, value, f, failure_msg)
   else
     redis.call('HSET', k, 'status', canceled and 'canceled' or 'failed', 'error', value, 'finished_at', NOW)
   end
-  if f.kind == 'task' then index_remove(id) end
+  if f.kind == 'task' then
+    index_remove(id)
+    running_remove(id)
+  end
   if canceled then fire, other = nil, (f.succ or '') .. ',' .. (f.err or '') end
   if fire and fire ~= '' then
     for cb in string.gmatch(fire, '[^,]+') do

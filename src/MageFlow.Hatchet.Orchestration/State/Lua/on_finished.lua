@@ -1,6 +1,7 @@
 -- Runs finished. ARGV[3] = owner, ARGV[4] = publish claim ttl (ms), ARGV[5] = who reports: 'engine' (a tracker saw
--- the engine's run event) or 'worker' (the C# worker that ran a signature's task reports its end at once, before
--- any engine event); then (run id, signature id, '1' ok / '0' failed, result JSON or error text) quads, so that a
+-- the engine's run event), 'worker' (the C# worker that ran a signature's task reports its end at once, before
+-- any engine event) or 'reconcile' (the reconciler read the end from the engine's record of a run Redis still
+-- believes is running: its first report was lost with writes Redis did not keep); then (run id, signature id, '1' ok / '0' failed, result JSON or error text) quads, so that a
 -- burst of completions costs one round trip. Both reports may arrive, in either order: the first records the end,
 -- the other changes nothing. What the reports queue for publishing (next swarm items, chain steps, callbacks) is
 -- claimed at once, as prepare_many would.
@@ -8,11 +9,14 @@
 -- 'cancel:<run id>' (runs a stopping swarm wants cancelled through the engine)...}.
 local owner = ARGV[3]
 local from_engine = ARGV[5] ~= 'worker'
+local reconciling = ARGV[5] == 'reconcile'
 
 local function one(run, id, ok, value)
   -- An engine report counts only for a run this owner follows, or one still in flight (started, not yet followed);
   -- a run reported before (by its worker, a takeover, a duplicated event) is neither.
-  if from_engine and redis.call('HDEL', owner_runs(owner), run) == 0 and not redis.call('ZSCORE', INFLIGHT, id) then
+  -- The reconciler's report counts for a run in the running index too (its worker's report was lost).
+  if from_engine and redis.call('HDEL', owner_runs(owner), run) == 0 and not redis.call('ZSCORE', INFLIGHT, id)
+    and not (reconciling and redis.call('ZSCORE', RUNNING, id)) then
     return 'untracked'
   end
   local k = sk(id)
@@ -26,6 +30,7 @@ local function one(run, id, ok, value)
   -- Held back (a resume republishes it) only if the body never ran; a task suspended while running keeps its outcome.
   if f.status == 'interrupted' or (f.status == 'suspended' and f.prev ~= 'active') then
     redis.call('HSET', k, 'run', '')
+    running_remove(id)
     return 'held'
   end
   if not finish(id, ok == '1', value, f) then return 'dup' end

@@ -19,6 +19,7 @@ local function one(id, run, workflow, input)
   end
   if is_final(st) then return st end
   redis.call('HSET', k, 'status', 'active', 'run', run, 'started_at', NOW, 'input', input)
+  running_add(id)
   return 'ok'
 end
 
@@ -28,4 +29,5 @@ for i = 3, #ARGV, 4 do
   local fine, res = pcall(one, ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3])
   if fine then table.insert(r, res) else table.insert(r, 'corrupt:' .. tostring(res and (res.err or res) or 'unknown')) end
 end
+flush_index()
 return r

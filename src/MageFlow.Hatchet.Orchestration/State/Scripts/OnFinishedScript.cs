@@ -14,6 +14,9 @@ internal sealed class OnFinishedScript(ScriptRunner runner)
 
         /// <summary>The C# worker that ran the signature's task.</summary>
         Worker,
+
+        /// <summary>The reconciler, from the engine's record of a run that Redis still believes is running.</summary>
+        Reconcile,
     }
 
     /// <summary>One run's end.</summary>
@@ -35,7 +38,12 @@ internal sealed class OnFinishedScript(ScriptRunner runner)
         var args = new RedisValue[3 + (ends.Count * 4)];
         args[0] = owner;
         args[1] = ((long)claimTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
-        args[2] = source == Source.Worker ? "worker" : "engine";
+        args[2] = source switch
+        {
+            Source.Worker => "worker",
+            Source.Reconcile => "reconcile",
+            _ => "engine",
+        };
         for (var i = 0; i < ends.Count; i++)
         {
             args[3 + (i * 4)] = ends[i].RunId;
