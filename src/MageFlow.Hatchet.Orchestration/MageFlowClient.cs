@@ -66,7 +66,7 @@ public sealed class MageFlowClient : IAsyncDisposable
         _ends = new EndBatcher(Scripts, _follower, canceller, options, log);
         _interceptor = new MageFlowInterceptor(new SignatureRunner(_starts, _ends, new RootRunner(Services, _signatures, _follower)), new RootCapture(Services, _signatures), _registry);
         _reconciler = new RunReconciler(client, redis, runner, Keys, Scripts, _follower, options, time, log);
-        _sweeper = new LeaseSweeper(runner, Keys, Scripts, _follower, publisher, _reconciler, options, time, log);
+        _sweeper = new LeaseSweeper(runner, Keys, Scripts, _follower, _reconciler, options, time, log);
     }
 
     /// <summary>Gets the Hatchet client.</summary>

@@ -61,9 +61,10 @@ public sealed class ReconcilerTests(MageFlowFixture fixture)
         var report = await mf.ReconcileAsync();
 
         // Item 2's end is read from the engine; the callback it queues already has a run there (it ran before the
-        // loss): that run is adopted and its end recorded, not started a second time.
-        Assert.Equal(2, report.Repaired);
+        // loss): that run is adopted, not started a second time. Its end is recorded by this pass, or first by the
+        // follower that the adoption started (it reads the ended run's event): either way once.
         Assert.Equal(1, report.Adopted);
+        Assert.InRange(report.Repaired, 1, 2);
         Assert.Equal(SignatureStatus.Done, await items[1].GetStatusAsync());
         Assert.Equal(results, await swarm.ResultAsync<List<Out>>().WaitAsync(Wait));
         Assert.Equal(new Out(0), await callback.ResultAsync<Out>().WaitAsync(Wait));

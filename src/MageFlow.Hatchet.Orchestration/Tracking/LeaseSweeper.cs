@@ -13,7 +13,7 @@ namespace MageFlow.Hatchet.Orchestration.Tracking;
 /// in-flight index past <see cref="MageFlowOptions.PublishClaimTimeout"/> (or adopts it, when its run started but
 /// nobody follows it); then, when one is due, runs a reconciliation pass (<see cref="RunReconciler"/>).
 /// </summary>
-internal sealed class LeaseSweeper(ScriptRunner runner, RedisKeys keys, MageFlowScripts scripts, RunFollower follower, Publisher publisher, RunReconciler reconciler, MageFlowOptions options, TimeProvider time, ILogger log) : IAsyncDisposable
+internal sealed class LeaseSweeper(ScriptRunner runner, RedisKeys keys, MageFlowScripts scripts, RunFollower follower, RunReconciler reconciler, MageFlowOptions options, TimeProvider time, ILogger log) : IAsyncDisposable
 {
     private const int MaxStalledPerSweep = 200;
     private readonly CancellationTokenSource _stop = new();
@@ -75,8 +75,7 @@ internal sealed class LeaseSweeper(ScriptRunner runner, RedisKeys keys, MageFlow
             follower.Follow(adopted.RunId, adopted.Id);
         }
 
-        var published = await publisher.PublishEntriesAsync(entries, cancellationToken).ConfigureAwait(false);
-        await follower.TrackAsync(published, waitForWorkers: false, cancellationToken).ConfigureAwait(false);
+        await reconciler.RepublishAsync(entries, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task LoopAsync()

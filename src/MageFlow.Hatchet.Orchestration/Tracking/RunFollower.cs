@@ -268,7 +268,7 @@ internal sealed class RunFollower : IRunObserver, IAsyncDisposable
 
     /// <summary>Publishes what a recorded end claimed. A failure leaves the claims in the in-flight index, where the
     /// sweeper publishes them again once they are stale.</summary>
-    internal async Task PublishClaimedAsync(IReadOnlyList<PublishEntry> claimed)
+    internal async Task PublishClaimedAsync(IReadOnlyList<PublishEntry> claimed, bool waitForWorkers = true)
     {
         if (claimed.Count == 0)
         {
@@ -278,7 +278,7 @@ internal sealed class RunFollower : IRunObserver, IAsyncDisposable
         try
         {
             var published = await _publisher.PublishEntriesAsync(claimed, _stop.Token).ConfigureAwait(false);
-            await TrackAsync(published, waitForWorkers: true, _stop.Token).ConfigureAwait(false);
+            await TrackAsync(published, waitForWorkers, _stop.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (!_stop.IsCancellationRequested)
         {

@@ -65,7 +65,25 @@ internal sealed class RunReconciler
         _lastPass = _time.GetUtcNow();
         var report = new ReconcileReport();
         var runs = await RunningAsync(minimumAge, report, cancellationToken).ConfigureAwait(false);
-        var pending = new Queue<(string Id, string Run)>(runs);
+        await RecordEndsAsync(new Queue<(string Id, string Run)>(runs), report, cancellationToken).ConfigureAwait(false);
+        return report;
+    }
+
+    /// <summary>
+    /// Publishes again what stayed claimed too long (the sweeper's stalled entries). Its claim, or the record of its
+    /// run, may have been lost with writes Redis did not keep, or its publisher may have died after starting the run:
+    /// a signature whose run the engine already has is adopted (and its end recorded if it has one), not started twice.
+    /// </summary>
+    public async Task RepublishAsync(IReadOnlyList<PublishEntry> entries, CancellationToken cancellationToken)
+    {
+        var report = new ReconcileReport();
+        var adopted = await AdoptStartedAsync(entries, report, waitForWorkers: false, cancellationToken).ConfigureAwait(false);
+        await RecordEndsAsync(new Queue<(string Id, string Run)>(adopted), report, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Records the ends the engine has of these runs, and handles what they queue, until nothing is left.</summary>
+    private async Task RecordEndsAsync(Queue<(string Id, string Run)> pending, ReconcileReport report, CancellationToken cancellationToken)
+    {
         while (pending.TryDequeue(out var next))
         {
             report.Checked++;
@@ -86,14 +104,12 @@ internal sealed class RunReconciler
             report.Repaired++;
             MageFlowLog.RunEndRepaired(_log, next.Run, next.Id);
             _follower.Forget([next.Run]);
-            foreach (var adopted in await AdoptStartedAsync(outcome.Claimed, report, cancellationToken).ConfigureAwait(false))
+            foreach (var adopted in await AdoptStartedAsync(outcome.Claimed, report, waitForWorkers: true, cancellationToken).ConfigureAwait(false))
             {
                 // An adopted run may have ended too: it is checked in this pass.
                 pending.Enqueue(adopted);
             }
         }
-
-        return report;
     }
 
     /// <summary>The runs to compare: those of the running index started long enough ago, and every run this process
@@ -156,7 +172,7 @@ internal sealed class RunReconciler
     /// Starts what a replayed end queued, except signatures whose run the engine already has (started before Redis lost
     /// their claim): those are adopted, followed by this process, and returned to be checked.
     /// </summary>
-    private async Task<List<(string Id, string Run)>> AdoptStartedAsync(IReadOnlyList<PublishEntry> claimed, ReconcileReport report, CancellationToken cancellationToken)
+    private async Task<List<(string Id, string Run)>> AdoptStartedAsync(IReadOnlyList<PublishEntry> claimed, ReconcileReport report, bool waitForWorkers, CancellationToken cancellationToken)
     {
         var adopted = new List<(string Id, string Run)>();
         var toPublish = new List<PublishEntry>();
@@ -175,7 +191,7 @@ internal sealed class RunReconciler
             report.Adopted++;
         }
 
-        await _follower.PublishClaimedAsync(toPublish).ConfigureAwait(false);
+        await _follower.PublishClaimedAsync(toPublish, waitForWorkers).ConfigureAwait(false);
         return adopted;
     }
 
