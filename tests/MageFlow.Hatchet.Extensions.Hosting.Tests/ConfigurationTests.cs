@@ -107,6 +107,8 @@ public sealed class ConfigurationTests
             ["Hatchet:Workers:w1:DrainTimeout"] = "soon",
             ["MageFlow:KeyPrefix"] = "{bad}",
             ["MageFlow:SweepInterval"] = "fast",
+            ["MageFlow:RedisWaitReplicas"] = "-1",
+            ["MageFlow:ReconcileInterval"] = "often",
         });
         builder.Services.AddHatchetWorker("w1", w => w.AddTask("never-runs", (int n, TaskContext _) => Task.FromResult(n)));
         builder.Services.AddMageFlow();
@@ -123,6 +125,8 @@ public sealed class ConfigurationTests
         Assert.Contains(failures, f => f.Contains("Hatchet:Workers:w1:DrainTimeout='soon' is not a duration", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.Contains("MageFlow: KeyPrefix must be non-empty", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.Contains("MageFlow:SweepInterval='fast' is not a duration", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.Contains("RedisWaitReplicas must not be negative", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.Contains("MageFlow:ReconcileInterval='often' is not a duration", StringComparison.Ordinal));
         Assert.DoesNotContain(secret, all, StringComparison.Ordinal);
         Assert.DoesNotContain("0123456789", e.ToString(), StringComparison.Ordinal);
     }

@@ -17,7 +17,7 @@ internal sealed class MageFlowOptionsSetup(IServiceProvider services, IConfigura
 {
     public const string SectionName = "MageFlow";
 
-    private static readonly string[] Keys = ["RedisConfiguration", "KeyPrefix", "OwnerLeaseTimeout", "SweepInterval", "PublishClaimTimeout", "Ttl:Active", "Ttl:Done"];
+    private static readonly string[] Keys = ["RedisConfiguration", "KeyPrefix", "OwnerLeaseTimeout", "SweepInterval", "PublishClaimTimeout", "ReconcileInterval", "RedisWaitReplicas", "RedisWaitTimeout", "Ttl:Active", "Ttl:Done"];
 
     public void Configure(MageFlowOptions options)
     {
@@ -31,6 +31,9 @@ internal sealed class MageFlowOptionsSetup(IServiceProvider services, IConfigura
         options.OwnerLeaseTimeout = settings.Duration("OwnerLeaseTimeout") ?? options.OwnerLeaseTimeout;
         options.SweepInterval = settings.Duration("SweepInterval") ?? options.SweepInterval;
         options.PublishClaimTimeout = settings.Duration("PublishClaimTimeout") ?? options.PublishClaimTimeout;
+        options.ReconcileInterval = settings.Duration("ReconcileInterval") ?? options.ReconcileInterval;
+        options.RedisWaitReplicas = settings.Int("RedisWaitReplicas") ?? options.RedisWaitReplicas;
+        options.RedisWaitTimeout = settings.Duration("RedisWaitTimeout") ?? options.RedisWaitTimeout;
         var active = settings.Duration("Ttl:Active");
         var done = settings.Duration("Ttl:Done");
         if (active is not null || done is not null)
