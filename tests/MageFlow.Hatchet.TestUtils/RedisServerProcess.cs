@@ -10,12 +10,16 @@ namespace MageFlow.Hatchet.TestUtils;
 /// </summary>
 public sealed class RedisServerProcess : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly ProcessStartInfo _start;
+    private readonly string _what;
+    private Process _process;
 
-    private RedisServerProcess(Process process, int port)
+    private RedisServerProcess(Process process, ProcessStartInfo start, int port, string what)
     {
         _process = process;
+        _start = start;
         Port = port;
+        _what = what;
     }
 
     /// <summary>Gets the port it listens on.</summary>
@@ -26,7 +30,7 @@ public sealed class RedisServerProcess : IAsyncDisposable
 
     /// <summary>Starts a plain server with no persistence and the given extra arguments.</summary>
     public static Task<RedisServerProcess> StartAsync(params string[] extraArguments) =>
-        StartAsync(port => ["--port", Invariant(port), "--bind", "127.0.0.1", "--save", string.Empty, "--appendonly", "no", .. extraArguments], null, "redis-server");
+        StartAsync(port => ["--port", Invariant(port), "--bind", "127.0.0.1", "--save", string.Empty, "--appendonly", "no", "--loglevel", "warning", .. extraArguments], null, "redis-server");
 
     /// <summary>Starts a server with the arguments <paramref name="arguments"/> builds for the chosen port.</summary>
     /// <param name="arguments">The arguments, given the port to listen on.</param>
@@ -47,31 +51,55 @@ public sealed class RedisServerProcess : IAsyncDisposable
             start.ArgumentList.Add(arg);
         }
 
-        Process process;
+        var server = new RedisServerProcess(Launch(start, what), start, port, what);
+        await server.UntilAcceptingAsync();
+        return server;
+    }
+
+    /// <summary>Starts the server again, with the same arguments and port, once the previous process has exited (after a
+    /// <c>SHUTDOWN</c>, say; a live one is killed first).</summary>
+    public async Task RestartAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+        _process = Launch(_start, _what);
+        await UntilAcceptingAsync();
+    }
+
+    /// <summary>Waits until the process has exited (after a <c>SHUTDOWN</c>).</summary>
+    public Task ExitedAsync() => _process.WaitForExitAsync();
+
+    private static Process Launch(ProcessStartInfo start, string what)
+    {
         try
         {
-            process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start");
+            return Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start");
         }
         catch (System.ComponentModel.Win32Exception e)
         {
             throw new InvalidOperationException($"this test needs redis-server for {what} (apt-get install -y redis-server; .ci/run installs it)", e);
         }
+    }
 
-        var server = new RedisServerProcess(process, port);
+    private async Task UntilAcceptingAsync()
+    {
         var deadline = DateTime.UtcNow + Timeouts.Wait;
-        while (!await server.AcceptsAsync())
+        while (!await AcceptsAsync())
         {
-            if (process.HasExited || DateTime.UtcNow > deadline)
+            if (_process.HasExited || DateTime.UtcNow > deadline)
             {
-                var output = process.HasExited ? await process.StandardOutput.ReadToEndAsync() : string.Empty;
-                await server.DisposeAsync();
-                throw new InvalidOperationException($"{what} did not start on port {port}: {output}");
+                var output = _process.HasExited ? await _process.StandardOutput.ReadToEndAsync() : string.Empty;
+                await DisposeAsync();
+                throw new InvalidOperationException($"{_what} did not start on port {Port}: {output}");
             }
 
             await Task.Delay(50);
         }
-
-        return server;
     }
 
     public async ValueTask DisposeAsync()
