@@ -66,12 +66,13 @@ public sealed class RedisFaultTests(MageFlowFixture fixture)
             return new Out(i.N * 3);
         });
         var (onSuccess, successes) = h.Recorder<ListIn, Out>("onok", new Out(0));
-        // A step whose reply a fault lost may have claimed the next items: they are published again once their claim is
-        // stale. A short claim timeout keeps that wait short here.
+        // A step whose reply a fault lost may have claimed the next items. Its retry gets them back (the step remembers
+        // its claims under the caller's request id), so nothing here waits for the sweeper to find a stale claim: a
+        // claim timeout far beyond the test's wait makes that a failure, not a delay.
         var mf = await h.StartAsync(slots: 10, o =>
         {
             o.Redis = redis;
-            o.PublishClaimTimeout = TimeSpan.FromSeconds(3);
+            o.PublishClaimTimeout = TimeSpan.FromMinutes(10);
         });
 
         var items = new List<Signature>();

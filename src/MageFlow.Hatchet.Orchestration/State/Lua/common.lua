@@ -178,6 +178,25 @@ end
 -- are claimed in the same step, as prepare_many would, and collected as entries.
 local claimer = nil
 
+-- The claims of a claiming step (on_finished, prepare_many), kept for the claim ttl under the caller's request id
+-- (rid): the caller retries a step whose reply it lost (a timeout, a dropped connection) with the same rid, and gets
+-- the claims that step made back, instead of finding them claimed by nobody it knows (they would wait for the
+-- sweeper, a claim ttl later).
+local function remember_claims(rid, entries, ttl)
+  if rid == '' or #entries == 0 then return end
+  local ids = {}
+  for _, e in ipairs(entries) do table.insert(ids, e[1]) end
+  redis.call('SET', P .. ':reply:' .. rid, table.concat(ids, ','), 'PX', ttl)
+end
+local function remembered_claims(rid)
+  if rid == '' then return nil end
+  local v = redis.call('GET', P .. ':reply:' .. rid)
+  if not v then return nil end
+  local ids = {}
+  for id in string.gmatch(v, '[^,]+') do ids[id] = true end
+  return ids
+end
+
 local function claim_now(id, mode, value)
   local c = claimer
   local k = sk(id)

@@ -1,7 +1,8 @@
 -- Runs finished. ARGV[3] = owner, ARGV[4] = publish claim ttl (ms), ARGV[5] = who reports: 'engine' (a tracker saw
 -- the engine's run event), 'worker' (the C# worker that ran a signature's task reports its end at once, before
 -- any engine event) or 'reconcile' (the reconciler read the end from the engine's record of a run Redis still
--- believes is running: its first report was lost with writes Redis did not keep); then (run id, signature id, '1' ok / '0' failed, result JSON or error text) quads, so that a
+-- believes is running: its first report was lost with writes Redis did not keep); ARGV[6] = request id (see
+-- remember_claims: a retry of this step gets back what it claimed); then (run id, signature id, '1' ok / '0' failed, result JSON or error text) quads, so that a
 -- burst of completions costs one round trip. Both reports may arrive, in either order: the first records the end,
 -- the other changes nothing. What the reports queue for publishing (next swarm items, chain steps, callbacks) is
 -- claimed at once, as prepare_many would.
@@ -48,13 +49,36 @@ end
 
 batch_swarms = {}
 claimer = {ttl = tonumber(ARGV[4]), entries = {}, index = {}}
-batch_remaining = (#ARGV - 5) / 4 - 1
-local first = guarded(ARGV[6], ARGV[7], ARGV[8], ARGV[9])
-for i = 10, #ARGV, 4 do
+local rid = ARGV[6]
+
+-- A retry of a step that ran: its ends are recorded (each is a 'dup' now); what it claimed is handed out again,
+-- unless it was published or ended since.
+local mine = remembered_claims(rid)
+if mine then
+  local fields = {unpack(ENTRY_FIELDS)}
+  for _, f in ipairs({'status', 'run', 'kind'}) do table.insert(fields, f) end
+  for id in pairs(mine) do
+    local h = redis.call('HMGET', sk(id), unpack(fields))
+    if h[11] and (not h[12] or h[12] == '') and not is_final(h[11]) then
+      local status = h[13] == 'task' and 'ok' or 'container'
+      table.insert(claimer.entries, entry(id, status, h, input_mode(h[4], h[8]), h[5] or ''))
+    end
+  end
+  local r = {'dup', #claimer.entries}
+  for _, e in ipairs(claimer.entries) do
+    for _, v in ipairs(e) do table.insert(r, v) end
+  end
+  return r
+end
+
+batch_remaining = (#ARGV - 6) / 4 - 1
+local first = guarded(ARGV[7], ARGV[8], ARGV[9], ARGV[10])
+for i = 11, #ARGV, 4 do
   batch_remaining = batch_remaining - 1
   guarded(ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3])
 end
 flush_swarms(errors)
+remember_claims(rid, claimer.entries, claimer.ttl)
 flush_index()
 local r = {first, #claimer.entries}
 for _, e in ipairs(claimer.entries) do

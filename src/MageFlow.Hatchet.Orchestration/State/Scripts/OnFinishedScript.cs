@@ -35,7 +35,7 @@ internal sealed class OnFinishedScript(ScriptRunner runner)
 
     public async Task<Outcome> RunAsync(string owner, TimeSpan claimTimeout, Source source, IReadOnlyList<End> ends, CancellationToken cancellationToken)
     {
-        var args = new RedisValue[3 + (ends.Count * 4)];
+        var args = new RedisValue[4 + (ends.Count * 4)];
         args[0] = owner;
         args[1] = ((long)claimTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
         args[2] = source switch
@@ -44,12 +44,15 @@ internal sealed class OnFinishedScript(ScriptRunner runner)
             Source.Reconcile => "reconcile",
             _ => "engine",
         };
+
+        // One id per call, the same for the runner's retries: a retry after a lost reply gets its claims back.
+        args[3] = Guid.NewGuid().ToString("N");
         for (var i = 0; i < ends.Count; i++)
         {
-            args[3 + (i * 4)] = ends[i].RunId;
-            args[4 + (i * 4)] = ends[i].SignatureId;
-            args[5 + (i * 4)] = ends[i].Succeeded ? "1" : "0";
-            args[6 + (i * 4)] = ends[i].Value;
+            args[4 + (i * 4)] = ends[i].RunId;
+            args[5 + (i * 4)] = ends[i].SignatureId;
+            args[6 + (i * 4)] = ends[i].Succeeded ? "1" : "0";
+            args[7 + (i * 4)] = ends[i].Value;
         }
 
         var reader = new ResultReader((RedisResult[])(await runner.EvalAsync("on_finished", args, cancellationToken).ConfigureAwait(false))!);

@@ -13,10 +13,13 @@ internal sealed class PrepareScript(ScriptRunner runner)
     /// <returns>One entry per id, in order.</returns>
     public async Task<IReadOnlyList<PublishEntry>> RunAsync(IReadOnlyCollection<string> ids, TimeSpan claimTimeout, string? adopter, CancellationToken cancellationToken)
     {
-        var args = new RedisValue[ids.Count + 2];
+        var args = new RedisValue[ids.Count + 3];
         args[0] = ((long)claimTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
         args[1] = adopter ?? string.Empty;
-        var i = 2;
+
+        // One id per call, the same for the runner's retries: a retry after a lost reply gets its claims back.
+        args[2] = Guid.NewGuid().ToString("N");
+        var i = 3;
         foreach (var id in ids)
         {
             args[i++] = id;
