@@ -11,9 +11,9 @@ namespace MageFlow.Hatchet.Orchestration.Tracking;
 /// Every <see cref="MageFlowOptions.SweepInterval"/>: renews this process's lease, takes over the followed runs of
 /// processes whose lease lapsed, follows again runs whose report failed here, and publishes again what stayed in the
 /// in-flight index past <see cref="MageFlowOptions.PublishClaimTimeout"/> (or adopts it, when its run started but
-/// nobody follows it).
+/// nobody follows it). Every slot bucket that ever held state (and the legacy one) is visited.
 /// </summary>
-internal sealed class LeaseSweeper(ScriptRunner runner, RedisKeys keys, MageFlowScripts scripts, RunFollower follower, Publisher publisher, MageFlowOptions options, TimeProvider time, ILogger log) : IAsyncDisposable
+internal sealed class LeaseSweeper(ScriptRunner runner, MageFlowScripts scripts, RunFollower follower, Publisher publisher, MageFlowOptions options, TimeProvider time, ILogger log) : IAsyncDisposable
 {
     private const int MaxStalledPerSweep = 200;
     private readonly CancellationTokenSource _stop = new();
@@ -47,30 +47,38 @@ internal sealed class LeaseSweeper(ScriptRunner runner, RedisKeys keys, MageFlow
             follower.Follow(runId, signatureId);
         }
 
+        var buckets = await runner.BucketsAsync(cancellationToken).ConfigureAwait(false);
         if (follower.TakeRefollowRequest())
         {
-            foreach (var run in await runner.DoAsync(db => db.HashGetAllAsync(keys.OwnerRuns(follower.Owner)), cancellationToken).ConfigureAwait(false))
+            foreach (var bucket in buckets)
             {
-                follower.Follow(run.Name!, run.Value!);
+                foreach (var run in await runner.DoAsync(db => db.HashGetAllAsync(RedisKeys.OwnerRuns(bucket, follower.Owner)), cancellationToken).ConfigureAwait(false))
+                {
+                    follower.Follow(run.Name!, run.Value!);
+                }
             }
         }
 
-        // Queued entries have score -queued_at and claimed ones claimed_at: both are stale inside this one range.
+        // Queued entries have score -queued_at and claimed ones claimed_at: both are stale inside this one range. Every
+        // bucket's in-flight index is read at once (pipelined); each bucket's stalled entries are claimed in its own call.
         var stale = (now - options.PublishClaimTimeout).ToUnixTimeMilliseconds();
-        var stalled = await runner.DoAsync(db => db.SortedSetRangeByScoreAsync(keys.Inflight, -stale, stale, take: MaxStalledPerSweep), cancellationToken).ConfigureAwait(false);
-        if (stalled.Length == 0)
+        var stalledByBucket = await Task.WhenAll(buckets.Select(b => runner.DoAsync(db => db.SortedSetRangeByScoreAsync(RedisKeys.Inflight(b), -stale, stale, take: MaxStalledPerSweep), cancellationToken))).ConfigureAwait(false);
+        foreach (var stalled in stalledByBucket)
         {
-            return;
-        }
+            if (stalled.Length == 0)
+            {
+                continue;
+            }
 
-        var entries = await scripts.Prepare.RunAsync(stalled.Select(s => (string)s!).ToArray(), options.PublishClaimTimeout, follower.Owner, cancellationToken).ConfigureAwait(false);
-        foreach (var adopted in entries.Where(e => e.Status == "adopted"))
-        {
-            follower.Follow(adopted.RunId, adopted.Id);
-        }
+            var entries = await scripts.Prepare.RunAsync(stalled.Select(s => (string)s!).ToArray(), options.PublishClaimTimeout, follower.Owner, cancellationToken).ConfigureAwait(false);
+            foreach (var adopted in entries.Where(e => e.Status == "adopted"))
+            {
+                follower.Follow(adopted.RunId, adopted.Id);
+            }
 
-        var published = await publisher.PublishEntriesAsync(entries, cancellationToken).ConfigureAwait(false);
-        await follower.TrackAsync(published, waitForWorkers: false, cancellationToken).ConfigureAwait(false);
+            var published = await publisher.PublishEntriesAsync(entries, cancellationToken).ConfigureAwait(false);
+            await follower.TrackAsync(published, waitForWorkers: false, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private async Task LoopAsync()
