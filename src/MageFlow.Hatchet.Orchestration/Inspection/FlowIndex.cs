@@ -17,7 +17,8 @@ internal sealed class FlowIndex(ScriptRunner runner)
         return (int)counts.Sum();
     }
 
-    /// <summary>The flows at positions <paramref name="offset"/> to <paramref name="offset"/> + <paramref name="count"/> - 1, newest first.</summary>
+    /// <summary>The flows at positions <paramref name="offset"/> to <paramref name="offset"/> + <paramref name="count"/> - 1, newest first
+    /// (ties in the order ZREVRANGE gives them: by id, descending).</summary>
     public async Task<string[]> RangeAsync(int offset, int count, CancellationToken cancellationToken)
     {
         var buckets = await runner.BucketsAsync(cancellationToken).ConfigureAwait(false);
@@ -25,7 +26,7 @@ internal sealed class FlowIndex(ScriptRunner runner)
         var parts = await Task.WhenAll(buckets.Select(b => runner.DoAsync(db => db.SortedSetRangeByRankWithScoresAsync(RedisKeys.Flows(b), 0, stop, Order.Descending), cancellationToken))).ConfigureAwait(false);
         return [.. parts.SelectMany(p => p)
             .OrderByDescending(e => e.Score)
-            .ThenBy(e => (string?)e.Element, StringComparer.Ordinal)
+            .ThenByDescending(e => (string?)e.Element, StringComparer.Ordinal)
             .Skip(offset)
             .Take(count)
             .Select(e => (string)e.Element!)];
