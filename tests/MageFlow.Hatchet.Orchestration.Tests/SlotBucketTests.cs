@@ -1,3 +1,4 @@
+using MageFlow.Hatchet.Orchestration.State.Scripts;
 using StackExchange.Redis;
 
 namespace MageFlow.Hatchet.Orchestration.Tests;
@@ -171,5 +172,44 @@ public sealed class SlotBucketTests(MageFlowFixture fixture)
         Assert.True(await h.Db.KeyExistsAsync("{" + h.Prefix + "}:sig:" + childId));
         Assert.Equal(SignatureStatus.Done, await RootTasks.RootTaskAssert.FinalStatusAsync(mf, childId));
         await h.AssertRedisCleanAsync();
+    }
+
+    [Fact]
+    public async Task Takeover_DeadOwnerWithRunsInTwoBuckets_EveryBucketTakenOverThenOwnerRemoved()
+    {
+        // No MageFlow attached on this prefix: no sweeper races the takeover called here.
+        var prefix = Names.NewPrefix();
+        var keys = new RedisKeys(prefix);
+        var runner = new ScriptRunner(fixture.Redis, keys, TimeProvider.System, new MageFlowOptions().RedisRetry);
+        var scripts = new MageFlowScripts(runner);
+        var db = fixture.Redis.GetDatabase();
+        var ttl = new TtlOptions(TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(1));
+        string[] ids = [SignatureBucket.Join(Guid.NewGuid().ToString(), "1"), SignatureBucket.Join(Guid.NewGuid().ToString(), "2"), Guid.NewGuid().ToString()];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            var fields = new SignatureRecord(SignatureKind.Task, "t", ttl) { Status = SignatureStatus.Active }.ToFields();
+            fields.AddRange(["owner", "dead", "run", "run-" + i]);
+            await scripts.Create.RunAsync(ids[i], ttl.Active, fields, "task", default);
+            await db.HashSetAsync(RedisKeys.OwnerRuns(keys.PrefixOf(ids[i]), "dead"), "run-" + i, ids[i]);
+            await db.KeyExpireAsync(RedisKeys.OwnerRuns(keys.PrefixOf(ids[i]), "dead"), TimeSpan.FromMinutes(5));
+        }
+
+        await db.SortedSetAddAsync(keys.Owners, "dead", 0);
+        await db.KeyExpireAsync(keys.Owners, TimeSpan.FromMinutes(5));
+
+        var taken = await scripts.Owners.RunAsync("me", DateTimeOffset.UtcNow - TimeSpan.FromSeconds(15), default);
+
+        Assert.Equal(ids.Select((id, i) => ("run-" + i, id)).Order(), taken.Order());
+        for (var i = 0; i < ids.Length; i++)
+        {
+            var bucket = keys.PrefixOf(ids[i]);
+            Assert.Equal(ids[i], (string?)await db.HashGetAsync(RedisKeys.OwnerRuns(bucket, "me"), "run-" + i));
+            Assert.False(await db.KeyExistsAsync(RedisKeys.OwnerRuns(bucket, "dead")));
+            Assert.Equal("me", (string?)await db.HashGetAsync(keys.Signature(ids[i]), "owner"));
+        }
+
+        Assert.Null(await db.SortedSetScoreAsync(keys.Owners, "dead"));
+        Assert.NotNull(await db.SortedSetScoreAsync(keys.Owners, "me"));
+        Assert.Empty(await scripts.Owners.RunAsync("me", DateTimeOffset.UtcNow - TimeSpan.FromSeconds(15), default));
     }
 }
