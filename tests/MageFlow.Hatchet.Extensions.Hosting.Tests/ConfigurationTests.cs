@@ -106,6 +106,7 @@ public sealed class ConfigurationTests
             ["Hatchet:Workers:w1:Slots"] = "0",
             ["Hatchet:Workers:w1:DrainTimeout"] = "soon",
             ["MageFlow:KeyPrefix"] = "{bad}",
+            ["MageFlow:KeySlots"] = "0",
             ["MageFlow:SweepInterval"] = "fast",
         });
         builder.Services.AddHatchetWorker("w1", w => w.AddTask("never-runs", (int n, TaskContext _) => Task.FromResult(n)));
@@ -122,6 +123,7 @@ public sealed class ConfigurationTests
         Assert.Contains(failures, f => f.Contains("Hatchet worker 'w1': Slots must be at least 1", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.Contains("Hatchet:Workers:w1:DrainTimeout='soon' is not a duration", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.Contains("MageFlow: KeyPrefix must be non-empty", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.Contains("MageFlow: KeySlots must be between 1 and 16384", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.Contains("MageFlow:SweepInterval='fast' is not a duration", StringComparison.Ordinal));
         Assert.DoesNotContain(secret, all, StringComparison.Ordinal);
         Assert.DoesNotContain("0123456789", e.ToString(), StringComparison.Ordinal);
