@@ -52,6 +52,7 @@ public sealed class MageFlowClient : IAsyncDisposable
             Client = client,
             Options = options,
             Keys = Keys,
+            Buckets = new BucketChooser(options.KeySlots),
             Runner = runner,
             Scripts = Scripts,
             Publishing = new PublishQueue(publisher, _follower, log),
@@ -65,8 +66,8 @@ public sealed class MageFlowClient : IAsyncDisposable
         _starts = new StartBatcher(Scripts);
         _ends = new EndBatcher(Scripts, _follower, canceller, options, log);
         _interceptor = new MageFlowInterceptor(new SignatureRunner(_starts, _ends, new RootRunner(Services, _signatures, _follower)), new RootCapture(Services, _signatures), _registry);
-        _reconciler = new RunReconciler(client, redis, runner, Keys, Scripts, _follower, options, time, log);
-        _sweeper = new LeaseSweeper(runner, Keys, Scripts, _follower, _reconciler, options, time, log);
+        _reconciler = new RunReconciler(client, redis, runner, Scripts, _follower, options, time, log);
+        _sweeper = new LeaseSweeper(runner, Scripts, _follower, _reconciler, options, time, log);
     }
 
     /// <summary>Gets the Hatchet client.</summary>

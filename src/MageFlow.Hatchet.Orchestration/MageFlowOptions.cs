@@ -23,9 +23,19 @@ public sealed class MageFlowOptions
     /// <value>The default value is <c>REDIS_TLS_CA_FILE</c> from the environment, else <see langword="null"/>: the system's trust store.</value>
     public string? RedisTlsCaFile { get; set; } = Environment.GetEnvironmentVariable("REDIS_TLS_CA_FILE") is { Length: > 0 } ca ? ca : null;
 
-    /// <summary>Gets or sets the key prefix. Keys look like <c>{prefix}:sig:&lt;id&gt;</c>; the braces keep one deployment's keys in one cluster slot.</summary>
+    /// <summary>Gets or sets the key prefix. A flow's keys look like <c>{prefix:&lt;bucket&gt;}:sig:&lt;id&gt;</c> (see
+    /// <see cref="KeySlots"/>); keys shared by every flow, and flows written before slot buckets existed, use <c>{prefix}</c>.</summary>
     /// <value>The default value is <c>mageflow</c>.</value>
     public string KeyPrefix { get; set; } = "mageflow";
+
+    /// <summary>
+    /// Gets or sets how many slot buckets new flows spread over. Each flow (a root with its swarm and children, a chain,
+    /// a swarm with its items, their callbacks) lives in one bucket, whose keys share one Redis Cluster slot, so every
+    /// state transition touches one node; different flows land in different buckets, so a cluster spreads them. 1 keeps
+    /// every new flow in one bucket. Changing it later is safe: an id names its bucket.
+    /// </summary>
+    /// <value>The default value is 1024 (at most 16384).</value>
+    public int KeySlots { get; set; } = 1024;
 
     /// <summary>Gets or sets the default record lifetimes.</summary>
     /// <value>The default value is 24 hours while active and 5 minutes once done.</value>
@@ -100,6 +110,11 @@ public sealed class MageFlowOptions
         if (string.IsNullOrWhiteSpace(KeyPrefix) || KeyPrefix.Contains('{', StringComparison.Ordinal) || KeyPrefix.Contains('}', StringComparison.Ordinal))
         {
             errors.Add("KeyPrefix must be non-empty and must not contain braces.");
+        }
+
+        if (KeySlots is < 1 or > State.SignatureBucket.MaxBuckets)
+        {
+            errors.Add($"KeySlots must be between 1 and {State.SignatureBucket.MaxBuckets}.");
         }
 
         foreach (var (name, ttl) in new[] { ("Ttl", Ttl), ("TaskTtl", TaskTtl), ("ChainTtl", ChainTtl), ("SwarmTtl", SwarmTtl) })

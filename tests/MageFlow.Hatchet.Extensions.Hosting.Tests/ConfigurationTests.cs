@@ -106,6 +106,7 @@ public sealed class ConfigurationTests
             ["Hatchet:Workers:w1:Slots"] = "0",
             ["Hatchet:Workers:w1:DrainTimeout"] = "soon",
             ["MageFlow:KeyPrefix"] = "{bad}",
+            ["MageFlow:KeySlots"] = "0",
             ["MageFlow:SweepInterval"] = "fast",
             ["MageFlow:RedisWaitReplicas"] = "-1",
             ["MageFlow:ReconcileInterval"] = "often",
@@ -124,6 +125,7 @@ public sealed class ConfigurationTests
         Assert.Contains(failures, f => f.Contains("Hatchet worker 'w1': Slots must be at least 1", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.Contains("Hatchet:Workers:w1:DrainTimeout='soon' is not a duration", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.Contains("MageFlow: KeyPrefix must be non-empty", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.Contains("MageFlow: KeySlots must be between 1 and 16384", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.Contains("MageFlow:SweepInterval='fast' is not a duration", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.Contains("RedisWaitReplicas must not be negative", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.Contains("MageFlow:ReconcileInterval='often' is not a duration", StringComparison.Ordinal));

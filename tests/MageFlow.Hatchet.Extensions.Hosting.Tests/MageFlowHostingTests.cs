@@ -40,12 +40,14 @@ public sealed class MageFlowHostingTests(MageFlowFixture fixture)
         {
             ["ConnectionStrings:Redis"] = MageFlowFixture.RedisConfiguration,
             ["MageFlow:KeyPrefix"] = Names.NewPrefix(),
+            ["MageFlow:KeySlots"] = "8",
         });
         builder.Services.AddMageFlow();
         await using var host = builder.BuildTestHost();
         await host.StartAsync();
 
         var mageflow = host.Services.GetRequiredService<MageFlowClient>();
+        Assert.Equal(8, mageflow.Options.KeySlots);
         Assert.NotSame(fixture.Redis, mageflow.Redis);
         Assert.True(mageflow.Redis.IsConnected);
         await host.StopAsync();

@@ -21,9 +21,12 @@ public sealed class ErrorTests(MageFlowFixture fixture)
         await Assert.ThrowsAsync<ArgumentException>(() => mf.SignAsync(item.Name, new List<string> { "a" }));
 
         var keys = new List<string>();
-        await foreach (var key in h.Redis.GetServers()[0].KeysAsync(pattern: h.Keys.Signature("*")))
+        await foreach (var key in RedisAssert.KeysAsync(h.Redis, h.Db.Database, h.Prefix))
         {
-            keys.Add((string)key!);
+            if (((string)key!).Contains(":sig:", StringComparison.Ordinal))
+            {
+                keys.Add((string)key!);
+            }
         }
 
         Assert.Empty(keys);
@@ -132,10 +135,11 @@ public sealed class ErrorTests(MageFlowFixture fixture)
         // The orphaned items never run; cancel them. The broken swarm's own lists lost their owner record, so nothing can
         // expire them early; nor can its flow end, so the flows index keeps the TTL that flow needed (bounded, not kept).
         await Task.WhenAll(brokenItems.Skip(1).Select(s => s.CancelAsync()));
-        Assert.True(await h.Db.SetContainsAsync(h.Keys.LiveFlows, broken.Id));
-        Assert.False(await h.Db.SetContainsAsync(h.Keys.LiveFlows, healthy.Id));
+        var brokenBucket = h.Keys.PrefixOf(broken.Id);
+        Assert.True(await h.Db.SetContainsAsync(RedisKeys.LiveFlows(brokenBucket), broken.Id));
+        Assert.False(await h.Db.SetContainsAsync(RedisKeys.LiveFlows(h.Keys.PrefixOf(healthy.Id)), healthy.Id));
         await h.AssertRedisCleanAsync(key =>
-            key.StartsWith(h.Keys.Swarm(broken.Id, SwarmPart.Queue)[..^"queue".Length], StringComparison.Ordinal) || key == h.Keys.Flows || key == h.Keys.LiveFlows);
+            key.StartsWith(h.Keys.Swarm(broken.Id, SwarmPart.Queue)[..^"queue".Length], StringComparison.Ordinal) || key == RedisKeys.Flows(brokenBucket) || key == RedisKeys.LiveFlows(brokenBucket));
         Assert.Equal(1, gate.Entered);
     }
 

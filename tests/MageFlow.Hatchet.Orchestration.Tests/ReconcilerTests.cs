@@ -1,4 +1,5 @@
 using StackExchange.Redis;
+using MageFlow.Hatchet.Orchestration.State;
 
 namespace MageFlow.Hatchet.Orchestration.Tests;
 
@@ -81,13 +82,15 @@ public sealed class ReconcilerTests(MageFlowFixture fixture)
     public async Task TaskEndLost_RedisConnectionDropped_TheNextSweepRepairsItAndTheCallbackRunsOnce()
     {
         using var gate = new Gate();
-        await using var h = fixture.Flow();
-        var item = h.Task("item", gate.Passing<In, Out>(i => new Out(i.N + 1)));
-        var (onSuccess, successes) = h.Recorder<ResultIn, Out>("onok", new Out(0));
+
+        // MageFlow's own connection, named so that only it is dropped below (disposed after the harness that uses it).
         var clientName = Names.Unique("reconcile");
         var config = MageFlowOptions.ParseConfiguration(MageFlowFixture.RedisConfiguration);
         config.ClientName = clientName;
         await using var redis = await ConnectionMultiplexer.ConnectAsync(config);
+        await using var h = fixture.Flow();
+        var item = h.Task("item", gate.Passing<In, Out>(i => new Out(i.N + 1)));
+        var (onSuccess, successes) = h.Recorder<ResultIn, Out>("onok", new Out(0));
 
         // Only a reconnection triggers the pass here (no periodic one), and sweeps come often.
         var mf = await h.StartAsync(slots: 10, o =>
@@ -124,13 +127,13 @@ public sealed class ReconcilerTests(MageFlowFixture fixture)
         await using var h = fixture.Flow();
         h.Task<In, Out>("item", (i, _) => Task.FromResult(new Out(i.N)));
         var mf = await h.StartAsync(slots: 1, o => o.ReconcileInterval = TimeSpan.Zero);
-        await h.Db.SortedSetAddAsync(h.Keys.Running, "expired-signature", 1);
+        await h.Db.SortedSetAddAsync(RedisKeys.Running(h.Keys.Prefix), "expired-signature", 1);
 
         var report = await mf.ReconcileAsync();
 
         Assert.Equal(1, report.StaleEntries);
         Assert.Equal(0, report.Checked);
-        Assert.False(await h.Db.KeyExistsAsync(h.Keys.Running));
+        Assert.False(await h.Db.KeyExistsAsync(RedisKeys.Running(h.Keys.Prefix)));
     }
 
     private static async Task<int> KillClientsNamedAsync(string name)

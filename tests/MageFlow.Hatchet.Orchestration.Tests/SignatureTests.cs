@@ -115,9 +115,8 @@ public sealed class SignatureTests(MageFlowFixture fixture)
         Assert.Equal(15, output.GetProperty("value").GetInt32());
         Assert.Equal(new Out(15), await item.RunAsync(new In(5)).WaitAsync(Wait));
 
-        var server = h.Redis.GetServers()[0];
         var keys = new List<string>();
-        await foreach (var key in server.KeysAsync(pattern: h.Keys.Prefix + ":*"))
+        await foreach (var key in RedisAssert.KeysAsync(h.Redis, h.Db.Database, h.Prefix))
         {
             keys.Add((string)key!);
         }

@@ -110,7 +110,7 @@ public sealed class SwarmConcurrencyTests(MageFlowFixture fixture)
         Assert.Equal("untracked", twice.Status);
 
         // ...even when the run is still registered as tracked (a report racing the first one).
-        await db.HashSetAsync(h.Keys.OwnerRuns(mf.OwnerId), runId, items[0].Id);
+        await db.HashSetAsync(RedisKeys.OwnerRuns(h.Keys.PrefixOf(items[0].Id), mf.OwnerId), runId, items[0].Id);
         var raced = await ReportAsync(mf, runId, items[0].Id, "0", "late failure");
         Assert.Equal("dup", raced.Status);
         Assert.Equal((0, 0, 0), (again.Claimed, twice.Claimed, raced.Claimed));

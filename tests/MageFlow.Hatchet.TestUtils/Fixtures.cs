@@ -36,8 +36,9 @@ public class DevEngineFixture : IAsyncLifetime
 }
 
 /// <summary>
-/// A dev engine and a connection to a real redis-server (REDIS_URL, else localhost:6379) shared by the MageFlow
-/// tests of a collection. Redis is required: when it is unreachable the fixture fails, so every test of the
+/// A dev engine and a connection to a real redis-server (MAGEFLOW_TEST_REDIS, else REDIS_URL, else localhost:6379)
+/// shared by the MageFlow tests of a collection. MAGEFLOW_TEST_REDIS may name a Redis Cluster
+/// (<c>host:port,host:port,...</c>): scripts/test.sh runs the swarm, chain and root suites a second time on one. Redis is required: when it is unreachable the fixture fails, so every test of the
 /// collection fails with a clear message instead of passing (or skipping) silently.
 /// </summary>
 public sealed class MageFlowFixture : DevEngineFixture
@@ -49,7 +50,13 @@ public sealed class MageFlowFixture : DevEngineFixture
 
     public IConnectionMultiplexer Redis => _redis ?? throw new InvalidOperationException("the fixture is not started");
 
-    public static string RedisConfiguration => Environment.GetEnvironmentVariable("REDIS_URL") is { Length: > 0 } url ? url : "localhost:6379";
+    public static string RedisConfiguration =>
+        Environment.GetEnvironmentVariable("MAGEFLOW_TEST_REDIS") is { Length: > 0 } cluster ? cluster
+        : Environment.GetEnvironmentVariable("REDIS_URL") is { Length: > 0 } url ? url
+        : "localhost:6379";
+
+    /// <summary>Gets whether the tests run on a Redis Cluster (more than one primary).</summary>
+    public bool IsCluster => Redis.GetServers().Count(s => !s.IsReplica) > 1;
 
     public override async Task InitializeAsync()
     {

@@ -8,11 +8,13 @@ namespace MageFlow.Hatchet.TestUtils;
 public static class RedisAssert
 {
     /// <summary>
-    /// Asserts that, once a flow has finished, Redis is "clean": every key under <c>{prefix}:*</c> carries a
+    /// Asserts that, once a flow has finished, Redis is "clean": every key under <c>{prefix}:*</c> and every slot bucket's
+    /// <c>{prefix:&lt;bucket&gt;}:*</c> (on every primary of a cluster) carries a
     /// TTL no longer than <paramref name="doneTtl"/>, as Python MageFlow's tests assert.
     /// Excluded on purpose are the two infrastructure keys that outlive any single flow:
     /// <c>{prefix}:registry</c> (the task registry written at attach time, which must persist so tasks stay
-    /// signable) and <c>{prefix}:owners</c> (the owner leases of live MageFlow processes, renewed every sweep).
+    /// signable), <c>{prefix}:owners</c> (the owner leases of live MageFlow processes, renewed every sweep) and
+    /// <c>{prefix}:buckets</c> (the slot buckets that ever held state, which the sweeper visits).
     /// The tracker records a run's completion asynchronously, just after the engine reports it, so this
     /// waits (polling with short delays, up to 10 s) for the state to become clean rather than asserting instantly.
     /// </summary>
@@ -25,16 +27,15 @@ public static class RedisAssert
         ArgumentNullException.ThrowIfNull(redis);
         var keys = new RedisKeys(prefix);
         var tagged = keys.Prefix;
-        var excluded = new HashSet<string>(StringComparer.Ordinal) { keys.Registry, keys.Owners };
+        var excluded = new HashSet<string>(StringComparer.Ordinal) { keys.Registry, keys.Owners, keys.Buckets };
         var db = redis.GetDatabase();
-        var server = redis.GetServers()[0];
         var limit = Math.Ceiling(doneTtl.TotalSeconds);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
         List<string> offenders;
         while (true)
         {
             offenders = [];
-            await foreach (var key in server.KeysAsync(db.Database, tagged + ":*", pageSize: 1000))
+            await foreach (var key in KeysAsync(redis, db.Database, prefix))
             {
                 var name = (string)key!;
                 if (excluded.Contains(name) || (ignore?.Invoke(name) ?? false))
@@ -65,6 +66,22 @@ public static class RedisAssert
         }
 
         Assert.True(offenders.Count == 0, $"Redis is not clean under {tagged}: {offenders.Count} key(s) live longer than the done-TTL of {limit} s:\n  " + string.Join("\n  ", offenders));
+    }
+
+    /// <summary>Every key of a prefix, legacy and bucketed, on every primary (one node, or each master of a cluster).</summary>
+    public static async IAsyncEnumerable<RedisKey> KeysAsync(IConnectionMultiplexer redis, int database, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(redis);
+        foreach (var server in redis.GetServers().Where(s => s.IsConnected && !s.IsReplica))
+        {
+            foreach (var pattern in new[] { "{" + prefix + "}:*", "{" + prefix + ":*}:*" })
+            {
+                await foreach (var key in server.KeysAsync(database, pattern, pageSize: 1000))
+                {
+                    yield return key;
+                }
+            }
+        }
     }
 
     /// <summary>A few fields of a hash that outlives its TTL, so that a failure says which record stayed and why.</summary>

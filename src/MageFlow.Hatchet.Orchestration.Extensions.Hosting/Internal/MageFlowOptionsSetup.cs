@@ -17,7 +17,7 @@ internal sealed class MageFlowOptionsSetup(IServiceProvider services, IConfigura
 {
     public const string SectionName = "MageFlow";
 
-    private static readonly string[] Keys = ["RedisConfiguration", "KeyPrefix", "OwnerLeaseTimeout", "SweepInterval", "PublishClaimTimeout", "ReconcileInterval", "RedisWaitReplicas", "RedisWaitTimeout", "Ttl:Active", "Ttl:Done"];
+    private static readonly string[] Keys = ["RedisConfiguration", "KeyPrefix", "KeySlots", "OwnerLeaseTimeout", "SweepInterval", "PublishClaimTimeout", "ReconcileInterval", "RedisWaitReplicas", "RedisWaitTimeout", "Ttl:Active", "Ttl:Done"];
 
     public void Configure(MageFlowOptions options)
     {
@@ -28,6 +28,7 @@ internal sealed class MageFlowOptionsSetup(IServiceProvider services, IConfigura
         settings.AddSection(configuration?.GetSection(SectionName), Keys);
         options.RedisConfiguration = settings.String("RedisConfiguration") ?? options.RedisConfiguration;
         options.KeyPrefix = settings.String("KeyPrefix") ?? options.KeyPrefix;
+        options.KeySlots = settings.Int("KeySlots") ?? options.KeySlots;
         options.OwnerLeaseTimeout = settings.Duration("OwnerLeaseTimeout") ?? options.OwnerLeaseTimeout;
         options.SweepInterval = settings.Duration("SweepInterval") ?? options.SweepInterval;
         options.PublishClaimTimeout = settings.Duration("PublishClaimTimeout") ?? options.PublishClaimTimeout;

@@ -18,11 +18,13 @@ public sealed class FlowInspector
     private const int ScanBatch = 200;
     private readonly MageFlowServices _services;
     private readonly NodeReader _reader;
+    private readonly FlowIndex _flows;
 
     internal FlowInspector(MageFlowServices services)
     {
         _services = services;
         _reader = new NodeReader(services.Runner.Database, services.Keys);
+        _flows = new FlowIndex(services.Runner);
     }
 
     /// <summary>Gets or sets the longest input, result or error a <see cref="FlowNode"/> carries, in characters; longer ones are cut.</summary>
@@ -37,11 +39,9 @@ public sealed class FlowInspector
     {
         query ??= new FlowListQuery();
         query.Validate();
-        var db = _services.Runner.Database;
-        var flows = _services.Keys.Flows;
         if (!query.Filters)
         {
-            var total = (int)await _services.Runner.DoAsync(d => d.SortedSetLengthAsync(flows), cancellationToken).ConfigureAwait(false);
+            var total = await _flows.CountAsync(cancellationToken).ConfigureAwait(false);
             var ids = await RangeAsync(query.Offset, query.Limit, cancellationToken).ConfigureAwait(false);
             var items = await LiveAsync(ids).ConfigureAwait(false);
             return new FlowNodePage(items, query.Offset, total, query.Offset + ids.Length < total);
@@ -85,12 +85,8 @@ public sealed class FlowInspector
         async Task<FlowNodeSummary[]> LiveAsync(string[] ids)
         {
             var read = await _reader.ReadAsync(ids).ConfigureAwait(false);
-            var gone = ids.Where((_, i) => read[i] is null).Select(id => (RedisValue)id).ToArray();
-            if (gone.Length > 0)
-            {
-                // Expired flows leave the index as they are met; nothing else ever reads those entries.
-                _ = db.SortedSetRemoveAsync(flows, gone, CommandFlags.FireAndForget);
-            }
+            // Expired flows leave the index as they are met; nothing else ever reads those entries.
+            _flows.Remove(ids.Where((_, i) => read[i] is null));
 
             return [.. read.OfType<FlowNodeSummary>()];
         }
@@ -182,11 +178,7 @@ public sealed class FlowInspector
     private static (string[] Ids, int Total) Slice(string[] all, int offset, int limit) =>
         ([.. all.Skip(offset).Take(limit)], all.Length);
 
-    private async Task<string[]> RangeAsync(int offset, int count, CancellationToken cancellationToken)
-    {
-        var values = await _services.Runner.DoAsync(d => d.SortedSetRangeByRankAsync(_services.Keys.Flows, offset, offset + count - 1, Order.Descending), cancellationToken).ConfigureAwait(false);
-        return [.. values.Select(v => (string)v!)];
-    }
+    private Task<string[]> RangeAsync(int offset, int count, CancellationToken cancellationToken) => _flows.RangeAsync(offset, count, cancellationToken);
 
     private async Task<(string[] Ids, int Total)> ItemsAsync(string swarm, int offset, int limit)
     {

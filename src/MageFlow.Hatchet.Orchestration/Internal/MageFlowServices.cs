@@ -18,6 +18,8 @@ internal sealed class MageFlowServices
 
     public required RedisKeys Keys { get; init; }
 
+    public required BucketChooser Buckets { get; init; }
+
     public required ScriptRunner Runner { get; init; }
 
     public required MageFlowScripts Scripts { get; init; }

@@ -18,7 +18,9 @@ internal sealed class RootRunner(MageFlowServices services, SignatureFactory sig
 {
     public async Task<string> RunAsync(TaskContext context, string? signatureId, RootTaskOptions root, Func<Task<string>> body)
     {
-        var swarmId = SignatureIds.Derived(context.TaskRunExternalId + "#root-swarm");
+        // The root's flow lives in its signature's bucket (a plain run's: one derived from its run), with its swarm.
+        var bucket = signatureId is not null ? SignatureBucket.Of(signatureId) : services.Buckets.OfRun(context);
+        var swarmId = SignatureIds.Derived(context.TaskRunExternalId + "#root-swarm", bucket);
         var swarmName = "root-swarm:" + context.Workflow.Name;
 
         // Current for the whole body: every signature made here (children, callbacks) keeps this span's context, so
@@ -51,7 +53,7 @@ internal sealed class RootRunner(MageFlowServices services, SignatureFactory sig
         (SignatureRecord, string, string)? plain = null;
         if (signatureId is null && context.IsWholeRun)
         {
-            signatureId = SignatureIds.Derived(context.TaskRunExternalId + "#root");
+            signatureId = SignatureIds.Derived(context.TaskRunExternalId + "#root", bucket);
             plain = (new SignatureRecord(SignatureKind.Task, context.Workflow.Name, services.Options.TtlFor(SignatureKind.Task)) { Status = SignatureStatus.Active }, context.WorkflowRunId, context.Input.GetRawText());
         }
 

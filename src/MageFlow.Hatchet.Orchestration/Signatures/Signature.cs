@@ -19,8 +19,10 @@ public abstract class Signature
         Name = name;
     }
 
-    /// <summary>Gets the signature's id (its Redis key is <c>{prefix}:sig:&lt;id&gt;</c>).</summary>
-    public string Id { get; }
+    /// <summary>Gets the signature's id (its Redis key is <c>{prefix:&lt;bucket&gt;}:sig:&lt;id&gt;</c>). The id names the
+    /// signature's slot bucket: linking a pending signature into a chain, swarm or callback list of another bucket
+    /// moves it there, and this handle then carries its new id (the old one forwards to it for a few minutes).</summary>
+    public string Id { get; internal set; }
 
     /// <summary>Gets what the signature describes.</summary>
     public SignatureKind Kind { get; }

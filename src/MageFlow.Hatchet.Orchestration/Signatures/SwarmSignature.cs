@@ -87,6 +87,8 @@ public sealed class SwarmSignature : Signature
             span.SetTag("mageflow.swarm.items", items.Count);
         }
 
+        // Items from other slot buckets move into the swarm's first (copy-on-link): a swarm's items share its slot.
+        await new CopyOnLink(Services).IntoAsync(State.SignatureBucket.Of(Id), items.Select(i => i.Task), $"swarm {Name} ({Id})", cancellationToken).ConfigureAwait(false);
         var reply = await Services.Scripts.SwarmAdd.RunAsync(
             Id,
             [.. items.Select(i => (i.Task.Id, i.Message is null ? string.Empty : Services.Serialize(i.Message)))],

@@ -38,4 +38,7 @@ internal static class Fields
     public const string StopMode = "onstop";
     public const string Failing = "failing";
     public const string Message = "msg";
+
+    /// <summary>Set on a record that moved to another slot bucket (copy-on-link): its new id.</summary>
+    public const string Moved = "moved";
 }

@@ -1,5 +1,4 @@
 using MageFlow.Hatchet.Orchestration.Internal;
-using MageFlow.Hatchet.Orchestration.Publishing;
 using MageFlow.Hatchet.Orchestration.State;
 using MageFlow.Hatchet.Orchestration.State.Scripts;
 using Microsoft.Extensions.Logging;
@@ -11,9 +10,10 @@ namespace MageFlow.Hatchet.Orchestration.Tracking;
 /// Every <see cref="MageFlowOptions.SweepInterval"/>: renews this process's lease, takes over the followed runs of
 /// processes whose lease lapsed, follows again runs whose report failed here, and publishes again what stayed in the
 /// in-flight index past <see cref="MageFlowOptions.PublishClaimTimeout"/> (or adopts it, when its run started but
-/// nobody follows it); then, when one is due, runs a reconciliation pass (<see cref="RunReconciler"/>).
+/// nobody follows it); then, when one is due, runs a reconciliation pass (<see cref="RunReconciler"/>). Every slot
+/// bucket that ever held state (and the legacy one) is visited.
 /// </summary>
-internal sealed class LeaseSweeper(ScriptRunner runner, RedisKeys keys, MageFlowScripts scripts, RunFollower follower, RunReconciler reconciler, MageFlowOptions options, TimeProvider time, ILogger log) : IAsyncDisposable
+internal sealed class LeaseSweeper(ScriptRunner runner, MageFlowScripts scripts, RunFollower follower, RunReconciler reconciler, MageFlowOptions options, TimeProvider time, ILogger log) : IAsyncDisposable
 {
     private const int MaxStalledPerSweep = 200;
     private readonly CancellationTokenSource _stop = new();
@@ -47,35 +47,39 @@ internal sealed class LeaseSweeper(ScriptRunner runner, RedisKeys keys, MageFlow
             follower.Follow(runId, signatureId);
         }
 
+        var buckets = await runner.BucketsAsync(cancellationToken).ConfigureAwait(false);
         if (follower.TakeRefollowRequest())
         {
-            foreach (var run in await runner.DoAsync(db => db.HashGetAllAsync(keys.OwnerRuns(follower.Owner)), cancellationToken).ConfigureAwait(false))
+            foreach (var bucket in buckets)
             {
-                follower.Follow(run.Name!, run.Value!);
+                foreach (var run in await runner.DoAsync(db => db.HashGetAllAsync(RedisKeys.OwnerRuns(bucket, follower.Owner)), cancellationToken).ConfigureAwait(false))
+                {
+                    follower.Follow(run.Name!, run.Value!);
+                }
             }
         }
 
-        await RepublishStalledAsync(now, cancellationToken).ConfigureAwait(false);
-        await reconciler.ReconcileIfDueAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task RepublishStalledAsync(DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        // Queued entries have score -queued_at and claimed ones claimed_at: both are stale inside this one range.
+        // Queued entries have score -queued_at and claimed ones claimed_at: both are stale inside this one range. Every
+        // bucket's in-flight index is read at once (pipelined); each bucket's stalled entries are claimed in its own call.
         var stale = (now - options.PublishClaimTimeout).ToUnixTimeMilliseconds();
-        var stalled = await runner.DoAsync(db => db.SortedSetRangeByScoreAsync(keys.Inflight, -stale, stale, take: MaxStalledPerSweep), cancellationToken).ConfigureAwait(false);
-        if (stalled.Length == 0)
+        var stalledByBucket = await Task.WhenAll(buckets.Select(b => runner.DoAsync(db => db.SortedSetRangeByScoreAsync(RedisKeys.Inflight(b), -stale, stale, take: MaxStalledPerSweep), cancellationToken))).ConfigureAwait(false);
+        foreach (var stalled in stalledByBucket)
         {
-            return;
+            if (stalled.Length == 0)
+            {
+                continue;
+            }
+
+            var entries = await scripts.Prepare.RunAsync(stalled.Select(s => (string)s!).ToArray(), options.PublishClaimTimeout, follower.Owner, cancellationToken).ConfigureAwait(false);
+            foreach (var adopted in entries.Where(e => e.Status == "adopted"))
+            {
+                follower.Follow(adopted.RunId, adopted.Id);
+            }
+
+            await reconciler.RepublishAsync(entries, cancellationToken).ConfigureAwait(false);
         }
 
-        var entries = await scripts.Prepare.RunAsync(stalled.Select(s => (string)s!).ToArray(), options.PublishClaimTimeout, follower.Owner, cancellationToken).ConfigureAwait(false);
-        foreach (var adopted in entries.Where(e => e.Status == "adopted"))
-        {
-            follower.Follow(adopted.RunId, adopted.Id);
-        }
-
-        await reconciler.RepublishAsync(entries, cancellationToken).ConfigureAwait(false);
+        await reconciler.ReconcileIfDueAsync(buckets, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task LoopAsync()

@@ -28,7 +28,6 @@ internal sealed class RunReconciler
 
     private readonly HatchetClient _client;
     private readonly ScriptRunner _runner;
-    private readonly RedisKeys _keys;
     private readonly MageFlowScripts _scripts;
     private readonly RunFollower _follower;
     private readonly MageFlowOptions _options;
@@ -37,34 +36,43 @@ internal sealed class RunReconciler
     private int _reconnected;
     private DateTimeOffset _lastPass;
 
-    public RunReconciler(HatchetClient client, IConnectionMultiplexer redis, ScriptRunner runner, RedisKeys keys, MageFlowScripts scripts, RunFollower follower, MageFlowOptions options, TimeProvider time, ILogger log)
+    public RunReconciler(HatchetClient client, IConnectionMultiplexer redis, ScriptRunner runner, MageFlowScripts scripts, RunFollower follower, MageFlowOptions options, TimeProvider time, ILogger log)
     {
-        (_client, _runner, _keys, _scripts, _follower, _options, _time, _log) = (client, runner, keys, scripts, follower, options, time, log);
+        (_client, _runner, _scripts, _follower, _options, _time, _log) = (client, runner, scripts, follower, options, time, log);
         _lastPass = time.GetUtcNow();
 
         // A reconnection is when writes may have been lost: the next sweep checks every running run, whatever its age.
         redis.ConnectionRestored += (_, _) => Interlocked.Exchange(ref _reconnected, 1);
     }
 
-    /// <summary>Runs a pass when one is due: after a reconnection (every run), or every <see cref="MageFlowOptions.ReconcileInterval"/>.</summary>
-    public async Task ReconcileIfDueAsync(CancellationToken cancellationToken)
+    /// <summary>Runs a pass over <paramref name="buckets"/> when one is due: after a reconnection (every run), or every
+    /// <see cref="MageFlowOptions.ReconcileInterval"/>.</summary>
+    public async Task ReconcileIfDueAsync(IReadOnlyList<string> buckets, CancellationToken cancellationToken)
     {
         if (Interlocked.Exchange(ref _reconnected, 0) == 1)
         {
-            await ReconcileAsync(TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+            await ReconcileAsync(buckets, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
         }
         else if (_options.ReconcileInterval > TimeSpan.Zero && _time.GetUtcNow() - _lastPass >= _options.ReconcileInterval)
         {
-            await ReconcileAsync(_options.ReconcileInterval, cancellationToken).ConfigureAwait(false);
+            await ReconcileAsync(buckets, _options.ReconcileInterval, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    /// <summary>One pass over the runs started at least <paramref name="minimumAge"/> ago.</summary>
-    public async Task<ReconcileReport> ReconcileAsync(TimeSpan minimumAge, CancellationToken cancellationToken)
+    /// <summary>One pass over every bucket's runs started at least <paramref name="minimumAge"/> ago.</summary>
+    public async Task<ReconcileReport> ReconcileAsync(TimeSpan minimumAge, CancellationToken cancellationToken) =>
+        await ReconcileAsync(await _runner.BucketsAsync(cancellationToken).ConfigureAwait(false), minimumAge, cancellationToken).ConfigureAwait(false);
+
+    private async Task<ReconcileReport> ReconcileAsync(IReadOnlyList<string> buckets, TimeSpan minimumAge, CancellationToken cancellationToken)
     {
         _lastPass = _time.GetUtcNow();
         var report = new ReconcileReport();
-        var runs = await RunningAsync(minimumAge, report, cancellationToken).ConfigureAwait(false);
+        var runs = new List<(string Id, string Run)>();
+        foreach (var bucket in buckets)
+        {
+            runs.AddRange(await RunningAsync(bucket, minimumAge, report, cancellationToken).ConfigureAwait(false));
+        }
+
         await RecordEndsAsync(new Queue<(string Id, string Run)>(runs), report, cancellationToken).ConfigureAwait(false);
         return report;
     }
@@ -112,17 +120,18 @@ internal sealed class RunReconciler
         }
     }
 
-    /// <summary>The runs to compare: those of the running index started long enough ago, and every run this process
-    /// follows. Entries whose signature expired or already ended are stale: they are dropped.</summary>
-    private async Task<List<(string Id, string Run)>> RunningAsync(TimeSpan minimumAge, ReconcileReport report, CancellationToken cancellationToken)
+    /// <summary>The runs of one bucket to compare: those of its running index started long enough ago, and every run
+    /// this process follows there. Entries whose signature expired or already ended are stale: they are dropped.</summary>
+    private async Task<List<(string Id, string Run)>> RunningAsync(string bucket, TimeSpan minimumAge, ReconcileReport report, CancellationToken cancellationToken)
     {
         var cutoff = (_time.GetUtcNow() - minimumAge).ToUnixTimeMilliseconds();
-        var ids = await _runner.DoAsync(db => db.SortedSetRangeByScoreAsync(_keys.Running, double.NegativeInfinity, cutoff, take: MaxRunsPerPass), cancellationToken).ConfigureAwait(false);
+        var running = RedisKeys.Running(bucket);
+        var ids = await _runner.DoAsync(db => db.SortedSetRangeByScoreAsync(running, double.NegativeInfinity, cutoff, take: MaxRunsPerPass), cancellationToken).ConfigureAwait(false);
         var runs = new List<(string Id, string Run)>();
         var stale = new List<RedisValue>();
         foreach (var id in ids)
         {
-            var fields = await _runner.DoAsync(db => db.HashGetAsync(_keys.Signature(id!), [Fields.Status, Fields.Run]), cancellationToken).ConfigureAwait(false);
+            var fields = await _runner.DoAsync(db => db.HashGetAsync(_runner.Keys.Signature(id!), [Fields.Status, Fields.Run]), cancellationToken).ConfigureAwait(false);
             var (status, run) = ((string?)fields[0], (string?)fields[1]);
             if (status is null || status is "done" or "failed" or "canceled" || string.IsNullOrEmpty(run))
             {
@@ -136,11 +145,11 @@ internal sealed class RunReconciler
 
         if (stale.Count > 0)
         {
-            await _runner.DoAsync(db => db.SortedSetRemoveAsync(_keys.Running, [.. stale]), cancellationToken).ConfigureAwait(false);
+            await _runner.DoAsync(db => db.SortedSetRemoveAsync(running, [.. stale]), cancellationToken).ConfigureAwait(false);
             report.StaleEntries += stale.Count;
         }
 
-        var followed = await _runner.DoAsync(db => db.HashGetAllAsync(_keys.OwnerRuns(_follower.Owner)), cancellationToken).ConfigureAwait(false);
+        var followed = await _runner.DoAsync(db => db.HashGetAllAsync(RedisKeys.OwnerRuns(bucket, _follower.Owner)), cancellationToken).ConfigureAwait(false);
         runs.AddRange(followed.Take(MaxRunsPerPass).Select(f => ((string)f.Value!, (string)f.Name!)));
 
         // A run can be in both: started by a worker here, and followed since its worker took long.

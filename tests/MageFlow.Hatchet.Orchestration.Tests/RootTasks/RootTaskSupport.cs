@@ -46,13 +46,20 @@ internal static class RootTaskAssert
     {
         var db = h.Db;
         var found = new List<string>();
-        var sigKeys = h.Keys.Signature(string.Empty);
-        await foreach (var key in h.Redis.GetServers()[0].KeysAsync(db.Database, sigKeys + "*", pageSize: 1000))
+        const string sig = ":sig:";
+        await foreach (var key in RedisAssert.KeysAsync(h.Redis, db.Database, h.Prefix))
         {
+            var text = (string)key!;
+            var at = text.IndexOf(sig, StringComparison.Ordinal);
+            if (at < 0)
+            {
+                continue;
+            }
+
             var name = (string?)await db.HashGetAsync(key, "name");
             if (name?.StartsWith(namePrefix, StringComparison.Ordinal) == true)
             {
-                found.Add(((string)key!)[sigKeys.Length..]);
+                found.Add(text[(at + sig.Length)..]);
             }
         }
 

@@ -1,7 +1,10 @@
 -- MageFlow state transitions: shared helpers prepended to every script (docs/redis-schema.md describes the keys).
--- ARGV[1] = key prefix with hash tag, e.g. "{mageflow}"; ARGV[2] = now (ms).
+-- KEYS[1] = the prefix of the slot bucket the script works in, with its hash tag, e.g. "{mageflow:3f}" (or the legacy
+-- "{mageflow}"): every key a script touches is built from it, so a call touches one cluster slot. ARGV[1] = the global
+-- prefix, e.g. "{mageflow}" (only the finished channel uses it); ARGV[2] = now (ms).
 -- Every script is one atomic step; each is safe to repeat (duplicated or reordered reports change nothing).
-local P = ARGV[1]
+local P = KEYS[1]
+local G = ARGV[1]
 local NOW = tonumber(ARGV[2])
 local out = {}
 -- Engine runs a script wants cancelled (by the caller, through the engine): reply() returns them after '|'.
@@ -314,7 +317,7 @@ local function finish(id, ok, value, f, failure_msg)
   else
     -- Only top-level signatures are usually awaited; contained ones are polled if someone waits on them.
     flow_ended(id, ttl_d)
-    redis.call('PUBLISH', P .. ':finished', id)
+    redis.call('PUBLISH', G .. ':finished', id)
   end
   return true
 end

@@ -20,6 +20,6 @@ internal sealed class CreateManyScript(ScriptRunner runner)
             args.Add(kwargs);
         }
 
-        return (int)await runner.EvalAsync("create_many", [.. args], cancellationToken).ConfigureAwait(false);
+        return (int)await runner.EvalAsync(runner.Keys.PrefixOf(signatures[0].Id), "create_many", [.. args], cancellationToken).ConfigureAwait(false);
     }
 }

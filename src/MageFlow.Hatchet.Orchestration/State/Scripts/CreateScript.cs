@@ -13,7 +13,7 @@ internal sealed class CreateScript(ScriptRunner runner)
     /// <exception cref="MageFlowStateException">A chain step is missing or belongs to another container.</exception>
     public async Task<bool> RunAsync(string id, TimeSpan activeTtl, List<RedisValue> fields, string what, CancellationToken cancellationToken)
     {
-        var reader = new ResultReader((RedisResult[])(await runner.EvalAsync("create", Args(id, activeTtl, fields), cancellationToken).ConfigureAwait(false))!);
+        var reader = new ResultReader((RedisResult[])(await runner.EvalAsync(runner.Keys.PrefixOf(id), "create", Args(id, activeTtl, fields), cancellationToken).ConfigureAwait(false))!);
         var created = reader.Int() == 1;
         var error = reader.String();
         if (error.Length > 0)
@@ -31,7 +31,7 @@ internal sealed class CreateScript(ScriptRunner runner)
     }
 
     /// <summary>Sends the creation without waiting (a task signature cannot fail to be created).</summary>
-    public Task SendAsync(string id, TimeSpan activeTtl, List<RedisValue> fields) => runner.EvalAndForgetAsync("create", Args(id, activeTtl, fields));
+    public Task SendAsync(string id, TimeSpan activeTtl, List<RedisValue> fields) => runner.EvalAndForgetAsync(runner.Keys.PrefixOf(id), "create", Args(id, activeTtl, fields));
 
     private static RedisValue[] Args(string id, TimeSpan activeTtl, List<RedisValue> fields)
     {

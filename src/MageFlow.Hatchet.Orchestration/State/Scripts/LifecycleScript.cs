@@ -9,5 +9,5 @@ internal sealed class LifecycleScript(ScriptRunner runner)
     /// <param name="cancellationToken">Stops waiting.</param>
     /// <returns>'ok' or 'missing'; what to publish (held work a resume releases); the runs to cancel.</returns>
     public async Task<ScriptReply> RunAsync(string id, string operation, CancellationToken cancellationToken) =>
-        ScriptReply.Read(await runner.EvalAsync("lifecycle", [id, operation], cancellationToken).ConfigureAwait(false));
+        ScriptReply.Read(await runner.EvalAsync(runner.Keys.PrefixOf(id), "lifecycle", [id, operation], cancellationToken).ConfigureAwait(false));
 }

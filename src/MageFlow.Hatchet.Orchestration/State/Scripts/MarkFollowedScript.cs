@@ -3,7 +3,8 @@ using StackExchange.Redis;
 
 namespace MageFlow.Hatchet.Orchestration.State.Scripts;
 
-/// <summary><c>mark_many.lua</c>: records that an owner follows published runs through the engine's events.</summary>
+/// <summary><c>mark_many.lua</c>: records that an owner follows published runs through the engine's events (one call
+/// per slot bucket: each bucket keeps its own record of the owner's runs).</summary>
 internal sealed class MarkFollowedScript(ScriptRunner runner)
 {
     /// <summary>A run to follow.</summary>
@@ -12,7 +13,13 @@ internal sealed class MarkFollowedScript(ScriptRunner runner)
     /// <param name="InputJson">The input it was started with (error callbacks receive it).</param>
     public sealed record Run(string SignatureId, string RunId, string InputJson);
 
-    public Task RunAsync(string owner, TimeSpan recordTtl, IReadOnlyList<Run> runs, CancellationToken cancellationToken)
+    public async Task RunAsync(string owner, TimeSpan recordTtl, IReadOnlyList<Run> runs, CancellationToken cancellationToken)
+    {
+        var groups = BucketGroups.Of(runs, r => r.SignatureId, runner.Keys);
+        await Task.WhenAll(groups.Select(g => RunInBucketAsync(g.Prefix, owner, recordTtl, g.Positions.Count == runs.Count ? runs : [.. g.Positions.Select(i => runs[i])], cancellationToken))).ConfigureAwait(false);
+    }
+
+    private Task<RedisResult> RunInBucketAsync(string prefix, string owner, TimeSpan recordTtl, IReadOnlyList<Run> runs, CancellationToken cancellationToken)
     {
         var args = new RedisValue[2 + (runs.Count * 3)];
         args[0] = owner;
@@ -24,6 +31,6 @@ internal sealed class MarkFollowedScript(ScriptRunner runner)
             args[4 + (i * 3)] = runs[i].InputJson;
         }
 
-        return runner.EvalAsync("mark_many", args, cancellationToken);
+        return runner.EvalAsync(prefix, "mark_many", args, cancellationToken);
     }
 }

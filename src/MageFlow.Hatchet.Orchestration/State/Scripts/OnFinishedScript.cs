@@ -3,7 +3,7 @@ using StackExchange.Redis;
 
 namespace MageFlow.Hatchet.Orchestration.State.Scripts;
 
-/// <summary><c>on_finished.lua</c>: records the ends of runs and claims what they queue, in one step.</summary>
+/// <summary><c>on_finished.lua</c>: records the ends of runs and claims what they queue, in one step per slot bucket.</summary>
 internal sealed class OnFinishedScript(ScriptRunner runner)
 {
     /// <summary>Who reports the ends.</summary>
@@ -35,6 +35,19 @@ internal sealed class OnFinishedScript(ScriptRunner runner)
 
     public async Task<Outcome> RunAsync(string owner, TimeSpan claimTimeout, Source source, IReadOnlyList<End> ends, CancellationToken cancellationToken)
     {
+        var groups = BucketGroups.Of(ends, e => e.SignatureId, runner.Keys);
+        if (groups.Count == 1)
+        {
+            return await RunInBucketAsync(groups[0].Prefix, owner, claimTimeout, source, ends, cancellationToken).ConfigureAwait(false);
+        }
+
+        // The first group holds the first end, first: its status is the batch's first status.
+        var parts = await Task.WhenAll(groups.Select(g => RunInBucketAsync(g.Prefix, owner, claimTimeout, source, [.. g.Positions.Select(i => ends[i])], cancellationToken))).ConfigureAwait(false);
+        return new Outcome(parts[0].FirstStatus, [.. parts.SelectMany(p => p.Claimed)], [.. parts.SelectMany(p => p.Errors)], [.. parts.SelectMany(p => p.RunsToCancel)]);
+    }
+
+    private async Task<Outcome> RunInBucketAsync(string prefix, string owner, TimeSpan claimTimeout, Source source, IReadOnlyList<End> ends, CancellationToken cancellationToken)
+    {
         var args = new RedisValue[4 + (ends.Count * 4)];
         args[0] = owner;
         args[1] = ((long)claimTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
@@ -55,7 +68,7 @@ internal sealed class OnFinishedScript(ScriptRunner runner)
             args[7 + (i * 4)] = ends[i].Value;
         }
 
-        var reader = new ResultReader((RedisResult[])(await runner.EvalAsync("on_finished", args, cancellationToken).ConfigureAwait(false))!);
+        var reader = new ResultReader((RedisResult[])(await runner.EvalAsync(prefix, "on_finished", args, cancellationToken).ConfigureAwait(false))!);
         var first = reader.String();
         var count = reader.Int();
         var claimed = new List<PublishEntry>(count);

@@ -4,5 +4,5 @@ namespace MageFlow.Hatchet.Orchestration.State.Scripts;
 internal sealed class PublishFailedScript(ScriptRunner runner)
 {
     public async Task<ScriptReply> RunAsync(string id, string error, CancellationToken cancellationToken) =>
-        ScriptReply.Read(await runner.EvalAsync("publish_failed", [id, error], cancellationToken).ConfigureAwait(false));
+        ScriptReply.Read(await runner.EvalAsync(runner.Keys.PrefixOf(id), "publish_failed", [id, error], cancellationToken).ConfigureAwait(false));
 }

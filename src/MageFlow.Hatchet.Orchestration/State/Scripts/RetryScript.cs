@@ -8,5 +8,5 @@ internal sealed class RetryScript(ScriptRunner runner)
     /// <returns>'ok', or 'missing', 'not-task:&lt;kind&gt;', 'not-failed:&lt;status&gt;', 'contained:&lt;container&gt;' or
     /// 'root:&lt;root swarm&gt;'; what to publish.</returns>
     public async Task<ScriptReply> RunAsync(string id, CancellationToken cancellationToken) =>
-        ScriptReply.Read(await runner.EvalAsync("retry", [id], cancellationToken).ConfigureAwait(false));
+        ScriptReply.Read(await runner.EvalAsync(runner.Keys.PrefixOf(id), "retry", [id], cancellationToken).ConfigureAwait(false));
 }

@@ -28,7 +28,7 @@ internal sealed class RootBeginScript(ScriptRunner runner)
             args.Add(plain.InputJson);
         }
 
-        var reply = (RedisResult[])(await runner.EvalAsync("root_begin", [.. args], cancellationToken).ConfigureAwait(false))!;
+        var reply = (RedisResult[])(await runner.EvalAsync(runner.Keys.PrefixOf(swarmId), "root_begin", [.. args], cancellationToken).ConfigureAwait(false))!;
         return (string?)reply[0] == "created";
     }
 }

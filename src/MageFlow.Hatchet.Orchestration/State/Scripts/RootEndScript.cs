@@ -4,5 +4,5 @@ namespace MageFlow.Hatchet.Orchestration.State.Scripts;
 internal sealed class RootEndScript(ScriptRunner runner)
 {
     public async Task<ScriptReply> RunAsync(string swarmId, bool returned, string error, CancellationToken cancellationToken) =>
-        ScriptReply.Read(await runner.EvalAsync("root_end", [swarmId, returned ? "1" : "0", error], cancellationToken).ConfigureAwait(false));
+        ScriptReply.Read(await runner.EvalAsync(runner.Keys.PrefixOf(swarmId), "root_end", [swarmId, returned ? "1" : "0", error], cancellationToken).ConfigureAwait(false));
 }

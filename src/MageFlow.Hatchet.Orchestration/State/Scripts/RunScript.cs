@@ -13,5 +13,5 @@ internal sealed class RunScript(ScriptRunner runner)
     /// <returns>'ok' or 'started' (already started: a replayed body), else 'missing', 'final:&lt;status&gt;' or
     /// 'contained:&lt;container id&gt;'; and what to publish.</returns>
     public async Task<ScriptReply> RunAsync(string id, string messageJson, bool contained, CancellationToken cancellationToken) =>
-        ScriptReply.Read(await runner.EvalAsync("run", [id, messageJson, contained ? "1" : "0"], cancellationToken).ConfigureAwait(false));
+        ScriptReply.Read(await runner.EvalAsync(runner.Keys.PrefixOf(id), "run", [id, messageJson, contained ? "1" : "0"], cancellationToken).ConfigureAwait(false));
 }

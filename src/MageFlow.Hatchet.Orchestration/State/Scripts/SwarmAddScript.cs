@@ -23,6 +23,6 @@ internal sealed class SwarmAddScript(ScriptRunner runner)
             args[3 + (i * 2)] = items[i].Message;
         }
 
-        return ScriptReply.Read(await runner.EvalAsync("swarm_add", args, cancellationToken).ConfigureAwait(false));
+        return ScriptReply.Read(await runner.EvalAsync(runner.Keys.PrefixOf(swarmId), "swarm_add", args, cancellationToken).ConfigureAwait(false));
     }
 }
