@@ -140,7 +140,15 @@ public sealed partial class TypeScriptExampleTests
         await _scripts.StartReadyAsync(engine.Engine, "examples.js", "durable-event-worker");
 
         // The example waits for 'user:update' in scope 'user-1234' with a one-minute lookback (since its memoized now):
-        // the event pushed just before the run is found, so the wait ends without another push.
+        // the event pushed just before the run is found, so the wait ends without another push. That now is the
+        // worker's wall clock, the event's time the engine's manual clock (which starts up to 30 s back, and stands
+        // still while a slow machine starts the scripts): the clock is brought to wall time before the push.
+        var behind = DateTimeOffset.UtcNow - engine.Clock.GetUtcNow();
+        if (behind > TimeSpan.Zero)
+        {
+            engine.Advance(behind);
+        }
+
         var push = _scripts.Start(engine.Engine, "examples.js", "push-event", "user:update", "{\"userId\":\"1234\"}", "user-1234");
         await push.WaitForAsync("pushed", Wait);
         var client = _scripts.Start(engine.Engine, "examples.js", "durable-event-run", "durableEventWithLookback");
