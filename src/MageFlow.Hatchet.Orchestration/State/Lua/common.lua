@@ -44,63 +44,58 @@ local function set_ttl(id, field, kind, ttl)
   end
 end
 
--- The in-flight index: task signatures queued for publishing (score -queued_at), claimed or published but not yet
--- followed (score claimed_at), until a tracker follows the run or its end is recorded. The sweeper publishes again
--- what stays too long. Writes are buffered and sent by reply(): one ZADD and one ZREM per script, not one per item.
-local index_ops, index_order = {}, {}
-local function index_set(id, op, score)
-  if not index_ops[id] then table.insert(index_order, id) end
-  index_ops[id] = {op, score}
-end
-local function index_queue(id) index_set(id, 'add', -NOW) end
-local function index_claim(id) index_set(id, 'add', NOW) end
-local function index_remove(id) index_set(id, 'rem') end
-
--- The running index: task signatures whose run a worker started (start_many) and whose end is not recorded yet
--- (score started_at). Nothing acts on it in the normal course; it is what the reconciler compares with the engine's
--- record when Redis may have lost writes (a restart without fsync, a failover to a lagging replica). Buffered like
--- the in-flight index: one ZADD and one ZREM per script.
-local RUNNING = P .. ':running'
-local running_ops, running_order = {}, {}
-local function running_set(id, op)
-  if not running_ops[id] then table.insert(running_order, id) end
-  running_ops[id] = op
-end
-local function running_add(id) running_set(id, 'add') end
-local function running_remove(id) running_set(id, 'rem') end
-
 local function send_chunked(cmd, key, values, step)
   for i = 1, #values, step do
     redis.call(cmd, key, unpack(values, i, math.min(i + step - 1, #values)))
   end
 end
 
+-- A sorted-set index whose writes a script buffers and sends at its end (reply() and the scripts that do not use it
+-- call flush_index()): one ZADD and one ZREM per script and index, not one per item. The last write of an id wins.
+local function buffered_index(key)
+  local ops, order = {}, {}
+  local index = {}
+  function index.set(id, op, score)
+    if not ops[id] then table.insert(order, id) end
+    ops[id] = {op, score}
+  end
+  function index.flush()
+    local adds, rems = {}, {}
+    for _, id in ipairs(order) do
+      local op = ops[id]
+      if op[1] == 'add' then
+        table.insert(adds, op[2])
+        table.insert(adds, id)
+      else
+        table.insert(rems, id)
+      end
+    end
+    send_chunked('ZADD', key, adds, 2000)
+    send_chunked('ZREM', key, rems, 1000)
+    ops, order = {}, {}
+  end
+  return index
+end
+
+-- The in-flight index: task signatures queued for publishing (score -queued_at), claimed or published but not yet
+-- followed (score claimed_at), until a tracker follows the run or its end is recorded. The sweeper publishes again
+-- what stays too long.
+local inflight_index = buffered_index(INFLIGHT)
+local function index_queue(id) inflight_index.set(id, 'add', -NOW) end
+local function index_claim(id) inflight_index.set(id, 'add', NOW) end
+local function index_remove(id) inflight_index.set(id, 'rem') end
+
+-- The running index: task signatures whose run a worker started (start_many) and whose end is not recorded yet
+-- (score started_at). Nothing acts on it in the normal course; it is what the reconciler compares with the engine's
+-- record when Redis may have lost writes (a restart without fsync, a failover to a lagging replica).
+local RUNNING = P .. ':running'
+local running_index = buffered_index(RUNNING)
+local function running_add(id) running_index.set(id, 'add', NOW) end
+local function running_remove(id) running_index.set(id, 'rem') end
+
 local function flush_index()
-  local adds, rems = {}, {}
-  for _, id in ipairs(index_order) do
-    local op = index_ops[id]
-    if op[1] == 'add' then
-      table.insert(adds, op[2])
-      table.insert(adds, id)
-    else
-      table.insert(rems, id)
-    end
-  end
-  send_chunked('ZADD', INFLIGHT, adds, 2000)
-  send_chunked('ZREM', INFLIGHT, rems, 1000)
-  index_ops, index_order = {}, {}
-  local radds, rrems = {}, {}
-  for _, id in ipairs(running_order) do
-    if running_ops[id] == 'add' then
-      table.insert(radds, NOW)
-      table.insert(radds, id)
-    else
-      table.insert(rrems, id)
-    end
-  end
-  send_chunked('ZADD', RUNNING, radds, 2000)
-  send_chunked('ZREM', RUNNING, rrems, 1000)
-  running_ops, running_order = {}, {}
+  inflight_index.flush()
+  running_index.flush()
 end
 
 -- The flows index, which the viewer lists: top-level flows (a signature started on its own, or a plain run of a root
