@@ -271,6 +271,7 @@ public sealed class HatchetDevEngine : IAsyncDisposable
             o.Interceptors.Add<AuthInterceptor>();
         });
         var app = builder.Build();
+        app.UseUnparsableRequestStatus();
         app.UseRouting();
         app.MapGrpcService<DispatcherService>();
         app.MapGrpcService<AdminService>();
