@@ -38,7 +38,7 @@ internal static class ChaosBench
             await using var ledger = await ConnectionMultiplexer.ConnectAsync(ledgerServer.Configuration);
             await using var client = HatchetClient.Create(HatchetClientOptions.FromEnvironment(engine.ClientEnvironment));
             var tasks = ChaosTasks.Declare(client, ledger: null);
-            await using var mageflow = await MageFlowClient.AttachAsync(client, new MageFlowOptions { RedisConfiguration = redis.Configuration, KeyPrefix = prefix });
+            await using var mageflow = await MageFlowClient.AttachAsync(client, ChaosTasks.MageFlowOptions(redis.Configuration, prefix));
             await mageflow.RegisterExternalTasksAsync([ChaosTasks.TsLeafName]);
 
             var injector = new FaultInjector(engine, redis, workers);

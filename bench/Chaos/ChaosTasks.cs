@@ -30,9 +30,10 @@ internal sealed class ChaosTasks
         {
             // The ledger is the bench's second redis-server, which no fault touches. One member per engine run:
             // a retried attempt of the same run adds nothing, a second run of the same callback adds a member.
+            // The result is written first, so a recorded run always has its result beside it.
             var db = ledger ?? throw new InvalidOperationException("the driver does not serve callbacks");
-            await db.SetAddAsync(ChaosLedger.CallbackRunsKey(input.Flow), ctx.WorkflowRunId);
             await db.HashSetAsync(ChaosLedger.ResultsKey, input.Flow, input.Results.GetRawText());
+            await db.SetAddAsync(ChaosLedger.CallbackRunsKey(input.Flow), ctx.WorkflowRunId);
             return new LeafOutput(0);
         }, retried);
         var rootOptions = new TaskOptions { Retries = 3 };
@@ -55,6 +56,18 @@ internal sealed class ChaosTasks
     public TaskDeclaration<RootInput, LeafOutput> Root { get; }
 
     public static ChaosTasks Declare(HatchetClient client, IDatabase? ledger) => new(client, ledger);
+
+    /// <summary>
+    /// MageFlow's settings for the driver and every worker. Finished records are kept for two hours instead of five
+    /// minutes: the verifier reads each flow's final status after the drain, and a flow that finished early in a
+    /// 15-minute run would otherwise have expired (an expired record reads as pending).
+    /// </summary>
+    public static MageFlowOptions MageFlowOptions(string redis, string prefix) => new()
+    {
+        RedisConfiguration = redis,
+        KeyPrefix = prefix,
+        Ttl = new TtlOptions(TimeSpan.FromHours(24), TimeSpan.FromHours(2)),
+    };
 
     /// <summary>Signs one step (a leaf, chain, nested root or swarm) without running it.</summary>
     public async Task<Signature> SignAsync(MageFlowClient mageflow, Step step, string flow, IEnumerable<Signature>? successCallbacks = null)

@@ -15,7 +15,7 @@ internal static class ChaosWorker
         await using var ledger = await ConnectionMultiplexer.ConnectAsync(Environment.GetEnvironmentVariable("CHAOS_LEDGER")!);
         await using var client = HatchetClient.Create();
         ChaosTasks.Declare(client, ledger.GetDatabase());
-        await using var mageflow = await MageFlowClient.AttachAsync(client, new MageFlowOptions { KeyPrefix = Environment.GetEnvironmentVariable("CHAOS_PREFIX")! });
+        await using var mageflow = await MageFlowClient.AttachAsync(client, ChaosTasks.MageFlowOptions(Environment.GetEnvironmentVariable("REDIS_URL")!, Environment.GetEnvironmentVariable("CHAOS_PREFIX")!));
         await mageflow.RegisterExternalTasksAsync([ChaosTasks.TsLeafName]);
         await using var worker = client.Worker(name, 20);
         await worker.StartAsync();

@@ -90,7 +90,15 @@ internal static class FlowVerifier
                 Console.WriteLine($"  duplicated: the callback of {id} ran as {runs} engine runs");
             }
 
-            var received = JsonNode.Parse((string)(await ledger.HashGetAsync(ChaosLedger.ResultsKey, id))!);
+            var raw = await ledger.HashGetAsync(ChaosLedger.ResultsKey, id);
+            if (raw.IsNull)
+            {
+                lost++;
+                Console.WriteLine($"  lost: the callback of {id} ran but its result is not in the ledger");
+                continue;
+            }
+
+            var received = JsonNode.Parse((string)raw!);
             var expected = flow.Spec.Top.Expected();
             if (!JsonNode.DeepEquals(received, expected))
             {
