@@ -139,6 +139,19 @@ public sealed class HatchetDevEngine : IAsyncDisposable
     public int DropListenStreams() => _engine.Workers.DropListenStreams();
 
     /// <summary>
+    /// Delivers the end of each of the next <paramref name="count"/> finished runs twice to the
+    /// <c>SubscribeToWorkflowRuns</c> streams waiting for it, as a redelivering network would. For fault tests:
+    /// clients must treat the copy as a no-op.
+    /// </summary>
+    /// <param name="count">How many finished runs (among those some stream waits for) to duplicate; at least 1.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is below 1.</exception>
+    public void DuplicateRunFinishedEvents(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        _engine.Runs.DuplicateNextFinished(count);
+    }
+
+    /// <summary>
     /// Fires at once what the engine's 50 ms timer fires when it is due: heartbeat lapses, execution and schedule
     /// timeouts, ends of retry backoff and scheduled runs. For tests that drive <see cref="DevEngineOptions.TimeProvider"/>
     /// by hand: after moving their clock they call this, so the engine has acted on the new time before they look.
@@ -258,6 +271,7 @@ public sealed class HatchetDevEngine : IAsyncDisposable
             o.Interceptors.Add<AuthInterceptor>();
         });
         var app = builder.Build();
+        app.UseUnparsableRequestStatus();
         app.UseRouting();
         app.MapGrpcService<DispatcherService>();
         app.MapGrpcService<AdminService>();

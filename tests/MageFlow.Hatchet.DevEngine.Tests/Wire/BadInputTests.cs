@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
 
@@ -102,6 +103,21 @@ public sealed class BadInputTests(EngineFixture fixture)
             fixture.Workflows.TriggerWorkflowAsync(new TriggerWorkflowRequest { Name = name, Input = big }, fixture.Auth).ResponseAsync);
         Assert.Equal(StatusCode.ResourceExhausted, e.StatusCode);
         Assert.Contains("maximum", e.Status.Detail, StringComparison.OrdinalIgnoreCase);
+        await AssertStillServingAsync();
+    }
+
+    [Fact]
+    public async Task TriggerWorkflow_InvalidUtf8InMetadata_InternalAsHatchetsGrpcServer()
+    {
+        // Protobuf strings must be UTF-8, so the request is written by hand: field 7 (additional_metadata) holds C3 28.
+        var name = await RegisterAsync();
+        var body = new TriggerWorkflowRequest { Name = name, Input = "{}" }.ToByteArray();
+        byte[] metadata = [.. "{\"k\":\""u8, 0xC3, 0x28, .. "\"}"u8];
+        var raw = new Method<byte[], byte[]>(MethodType.Unary, "WorkflowService", "TriggerWorkflow", Marshallers.Create(b => b, b => b), Marshallers.Create(b => b, b => b));
+        var e = await Assert.ThrowsAsync<RpcException>(() =>
+            fixture.Channel.CreateCallInvoker().AsyncUnaryCall(raw, null, new CallOptions(fixture.Auth), [.. body, 0x3A, (byte)metadata.Length, .. metadata]).ResponseAsync);
+        Assert.Equal(StatusCode.Internal, e.StatusCode);
+        Assert.Equal("grpc: error unmarshalling request: string field contains invalid UTF-8", e.Status.Detail);
         await AssertStillServingAsync();
     }
 

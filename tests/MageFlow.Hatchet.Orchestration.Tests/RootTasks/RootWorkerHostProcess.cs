@@ -111,7 +111,7 @@ public sealed class RootWorkerHostProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static string DotnetHost()
+    internal static string DotnetHost()
     {
         if (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host))
         {

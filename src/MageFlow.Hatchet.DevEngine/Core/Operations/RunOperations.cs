@@ -22,6 +22,16 @@ internal sealed class RunOperations(Lock gate, RunStore runs, RunSubscriptions s
         }
     }
 
+    /// <summary>Fault hook: the next <paramref name="count"/> finished runs with subscribers are delivered to them twice.</summary>
+    /// <param name="count">How many finished runs to duplicate.</param>
+    public void DuplicateNextFinished(int count)
+    {
+        lock (gate)
+        {
+            subscriptions.DuplicateNextFinished(count);
+        }
+    }
+
     /// <summary>Drops a stream's remaining subscriptions.</summary>
     /// <param name="subscriber">The stream's subscriber.</param>
     /// <param name="runIds">The runs it still waited for.</param>

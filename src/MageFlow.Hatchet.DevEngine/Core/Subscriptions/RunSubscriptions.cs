@@ -11,6 +11,9 @@ internal sealed class RunSubscriptions
 {
     private readonly Dictionary<string, List<RunSubscriber>> _byRun = new(StringComparer.Ordinal);
 
+    // A fault hook's budget: this many of the next finished runs that have subscribers are delivered twice.
+    private int _duplicatesArmed;
+
     /// <summary>Subscribes to a run's end.</summary>
     /// <param name="runId">The run id asked for.</param>
     /// <param name="run">The run, if the engine knows it (a run may be subscribed to before it exists).</param>
@@ -56,10 +59,22 @@ internal sealed class RunSubscriptions
         if (_byRun.Remove(run.Id, out var subscribers))
         {
             var finished = RunSnapshots.Finished(run);
+            var copies = _duplicatesArmed > 0 ? 2 : 1;
+            _duplicatesArmed -= copies - 1;
             foreach (var s in subscribers)
             {
-                s.Events.Writer.TryWrite(finished);
+                for (var i = 0; i < copies; i++)
+                {
+                    s.Events.Writer.TryWrite(finished);
+                }
             }
         }
     }
+
+    /// <summary>
+    /// Fault hook: delivers the end of each of the next <paramref name="count"/> finished runs that have subscribers
+    /// twice, as a redelivering network or a replayed stream would. Subscribers must treat the copy as a no-op.
+    /// </summary>
+    /// <param name="count">How many finished runs to duplicate.</param>
+    public void DuplicateNextFinished(int count) => _duplicatesArmed += count;
 }
