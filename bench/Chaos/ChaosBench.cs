@@ -49,6 +49,15 @@ internal static class ChaosBench
             var badInputs = new BadInputs(client, engine.GrpcAddress, engine.Token);
             var badResults = await SubmitAsync(workload, submitted, tasks, mageflow, badInputs, options, started);
             await faults;
+
+            // The run lasts its whole duration even when the last fault fired early: --minutes 15 is 15 minutes of
+            // load and faults, the drain comes after.
+            var rest = started + options.Duration - DateTimeOffset.UtcNow;
+            if (rest > TimeSpan.Zero)
+            {
+                await Task.Delay(rest);
+            }
+
             Console.WriteLine($"  workload submitted and faults done after {watch.Elapsed.TotalSeconds:0} s; draining");
 
             var db = ledger.GetDatabase();
