@@ -1,3 +1,4 @@
+using MageFlow.Hatchet.Orchestration.Exceptions;
 using System.Text.Json.Nodes;
 using MageFlow.Hatchet.Orchestration.Signatures;
 using StackExchange.Redis;
@@ -69,7 +70,18 @@ internal static class FlowVerifier
                 continue;
             }
 
-            var status = (await flow.Signature.Flow.GetProgressAsync()).Status;
+            SignatureStatus status;
+            try
+            {
+                status = (await flow.Signature.Flow.GetProgressAsync()).Status;
+            }
+            catch (MageFlowStateException e) when (e.Reason == "missing")
+            {
+                lost++;
+                Console.WriteLine($"  lost: the record of {id} ({flow.Spec.Top.Kind}) is gone: {e.Message}");
+                continue;
+            }
+
             if (status != SignatureStatus.Done)
             {
                 wrong++;
@@ -120,6 +132,11 @@ internal static class FlowVerifier
         catch (RedisException)
         {
             return false;
+        }
+        catch (MageFlowStateException e) when (e.Reason == "missing")
+        {
+            // Gone: nothing more will happen to it; the verdict counts it.
+            return true;
         }
     }
 }

@@ -126,6 +126,11 @@ public sealed class MageFlowClient : IAsyncDisposable
                 config.TrustIssuer(ca);
             }
 
+            if (copy.RedisTlsCertFile is { } cert)
+            {
+                config.SetUserPemCertificate(cert, copy.RedisTlsKeyFile);
+            }
+
             try
             {
                 redis = await ConnectionMultiplexer.ConnectAsync(config).WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -134,7 +139,10 @@ public sealed class MageFlowClient : IAsyncDisposable
             {
                 // StackExchange.Redis names a failed handshake only as a connection failure: say which TLS setting to check.
                 var trust = copy.RedisTlsCaFile is { } file ? $"the CA in RedisTlsCaFile ({file})" : "the system's trust store (set RedisTlsCaFile, or REDIS_TLS_CA_FILE, for a private CA)";
-                throw new RedisConnectionException(e.FailureType, CommandFlags.None, $"MageFlow could not connect to Redis over TLS ({e.FailureType}): its certificate must chain to {trust} and name the host. {e.Message}", e, CommandStatus.Unknown);
+                var clientSide = copy.RedisTlsCertFile is { } certFile
+                    ? $"and Redis must trust the client certificate in RedisTlsCertFile ({certFile})"
+                    : "and, if Redis asks for client certificates (tls-auth-clients), set RedisTlsCertFile and RedisTlsKeyFile (REDIS_TLS_CERT_FILE, REDIS_TLS_KEY_FILE)";
+                throw new RedisConnectionException(e.FailureType, CommandFlags.None, $"MageFlow could not connect to Redis over TLS ({e.FailureType}): its certificate must chain to {trust} and name the host, {clientSide}. {e.Message}", e, CommandStatus.Unknown);
             }
 
             owns = true;

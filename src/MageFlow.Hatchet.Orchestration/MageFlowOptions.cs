@@ -23,6 +23,17 @@ public sealed class MageFlowOptions
     /// <value>The default value is <c>REDIS_TLS_CA_FILE</c> from the environment, else <see langword="null"/>: the system's trust store.</value>
     public string? RedisTlsCaFile { get; set; } = Environment.GetEnvironmentVariable("REDIS_TLS_CA_FILE") is { Length: > 0 } ca ? ca : null;
 
+    /// <summary>
+    /// Gets or sets the client certificate (PEM) MageFlow presents to a Redis that asks for one (mutual TLS,
+    /// <c>tls-auth-clients yes</c>); <see cref="RedisTlsKeyFile"/> holds its key.
+    /// </summary>
+    /// <value>The default value is <c>REDIS_TLS_CERT_FILE</c> from the environment, else <see langword="null"/>: no client certificate.</value>
+    public string? RedisTlsCertFile { get; set; } = Environment.GetEnvironmentVariable("REDIS_TLS_CERT_FILE") is { Length: > 0 } cert ? cert : null;
+
+    /// <summary>Gets or sets the private key (PEM) of <see cref="RedisTlsCertFile"/>.</summary>
+    /// <value>The default value is <c>REDIS_TLS_KEY_FILE</c> from the environment, else <see langword="null"/>.</value>
+    public string? RedisTlsKeyFile { get; set; } = Environment.GetEnvironmentVariable("REDIS_TLS_KEY_FILE") is { Length: > 0 } key ? key : null;
+
     /// <summary>Gets or sets the key prefix. A flow's keys look like <c>{prefix:&lt;bucket&gt;}:sig:&lt;id&gt;</c> (see
     /// <see cref="KeySlots"/>); keys shared by every flow, and flows written before slot buckets existed, use <c>{prefix}</c>.</summary>
     /// <value>The default value is <c>mageflow</c>.</value>
@@ -148,6 +159,19 @@ public sealed class MageFlowOptions
         if (RedisTlsCaFile is not null && Redis is null && !File.Exists(RedisTlsCaFile))
         {
             errors.Add($"RedisTlsCaFile '{RedisTlsCaFile}' does not exist.");
+        }
+
+        if ((RedisTlsCertFile is null) != (RedisTlsKeyFile is null))
+        {
+            errors.Add("RedisTlsCertFile and RedisTlsKeyFile go together: set both for mutual TLS, or neither.");
+        }
+
+        foreach (var (name, file) in new[] { ("RedisTlsCertFile", RedisTlsCertFile), ("RedisTlsKeyFile", RedisTlsKeyFile) })
+        {
+            if (file is not null && Redis is null && !File.Exists(file))
+            {
+                errors.Add($"{name} '{file}' does not exist.");
+            }
         }
 
         errors.AddRange(RedisRetry.GetValidationErrors(nameof(RedisRetry)));

@@ -91,4 +91,27 @@ public sealed class FlowHandleTests(MageFlowFixture fixture)
         Assert.Equal(new FlowProgress(3, 0, 0, 1, 1, 1, SignatureStatus.Failed), chainOutcome.Counts);
         await h.AssertRedisCleanAsync();
     }
+
+    [Fact]
+    public async Task GetProgressAsync_RecordExpired_SaysItIsMissingInsteadOfPending()
+    {
+        await using var h = fixture.Flow();
+        var item = h.Task<In, Out>("item", (i, _) => Task.FromResult(new Out(i.N)));
+        var mf = await h.StartAsync(slots: 5);
+        var swarm = await mf.SwarmAsync([await mf.SignAsync(item, new { n = 1 })], closed: true);
+        var task = await mf.SignAsync(item, new { n = 2 });
+        Assert.Equal(SignatureStatus.Pending, (await task.Flow.GetProgressAsync()).Status);
+        await swarm.RunNoWaitAsync();
+        Assert.Equal(FlowStatus.Done, (await swarm.Flow.WaitAsync().WaitAsync(Wait)).Status);
+
+        // The done TTL passes: the records are gone. A gone flow must not read as a flow not started yet.
+        await h.Db.KeyDeleteAsync(h.Keys.Signature(swarm.Id));
+        await h.Db.KeyDeleteAsync(h.Keys.Signature(task.Id));
+
+        var swarmGone = await Assert.ThrowsAsync<Exceptions.MageFlowStateException>(() => swarm.Flow.GetProgressAsync());
+        Assert.Equal("missing", swarmGone.Reason);
+        Assert.Contains(swarm.Id, swarmGone.Message, StringComparison.Ordinal);
+        var taskGone = await Assert.ThrowsAsync<Exceptions.MageFlowStateException>(() => task.Flow.GetProgressAsync());
+        Assert.Equal("missing", taskGone.Reason);
+    }
 }

@@ -51,5 +51,67 @@ public sealed class RedisTlsTests(MageFlowFixture fixture) : IDisposable
         Assert.Contains(_certs.OtherCaFile, e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task RedissMutualTls_ClientCertificateFromTheTrustedCa_SignatureRuns()
+    {
+        await using var redis = await TlsRedisServer.StartAsync(_certs, requireClientCertificates: true);
+        await using var h = fixture.Flow();
+        var task = h.Task<In, Out>("over-mtls", (i, _) => Task.FromResult(new Out(i.N + 1)));
+        var mageFlow = await h.StartAsync(slots: 2, o =>
+        {
+            o.Redis = null;
+            o.RedisConfiguration = redis.Url;
+            o.RedisTlsCaFile = _certs.CaFile;
+            o.RedisTlsCertFile = _certs.ClientCertFile;
+            o.RedisTlsKeyFile = _certs.ClientKeyFile;
+        });
+
+        var sig = await mageFlow.SignAsync(task);
+        Assert.Equal(new Out(8), await sig.RunAsync<Out>(new In(7)).WaitAsync(Wait));
+        Assert.False(await fixture.Redis.GetDatabase().KeyExistsAsync(new RedisKeys(h.Prefix).Signature(sig.Id)));
+    }
+
+    [Fact]
+    public async Task RedissMutualTls_NoClientCertificate_AttachFailsSayingWhichSettingsToSet()
+    {
+        await using var redis = await TlsRedisServer.StartAsync(_certs, requireClientCertificates: true);
+        await using var h = fixture.Flow();
+
+        var e = await Assert.ThrowsAsync<RedisConnectionException>(() => h.AttachAsync(o =>
+        {
+            o.Redis = null;
+            o.RedisConfiguration = redis.Url;
+            o.RedisTlsCaFile = _certs.CaFile;
+        }));
+
+        Assert.Contains("over TLS", e.Message, StringComparison.Ordinal);
+        Assert.Contains("RedisTlsCertFile and RedisTlsKeyFile", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RedissMutualTls_ClientCertificateFromAnotherCa_AttachFailsNamingTheCertificate()
+    {
+        await using var redis = await TlsRedisServer.StartAsync(_certs, requireClientCertificates: true);
+        await using var h = fixture.Flow();
+
+        var e = await Assert.ThrowsAsync<RedisConnectionException>(() => h.AttachAsync(o =>
+        {
+            o.Redis = null;
+            o.RedisConfiguration = redis.Url;
+            o.RedisTlsCaFile = _certs.CaFile;
+            o.RedisTlsCertFile = _certs.OtherClientCertFile;
+            o.RedisTlsKeyFile = _certs.OtherClientKeyFile;
+        }));
+
+        Assert.Contains(_certs.OtherClientCertFile, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RedisClientCertificateWithoutItsKey_IsRefused()
+    {
+        var errors = new MageFlowOptions { RedisTlsCertFile = _certs.ClientCertFile }.GetValidationErrors();
+        Assert.Contains(errors, e => e.Contains("RedisTlsCertFile and RedisTlsKeyFile go together", StringComparison.Ordinal));
+    }
+
     public void Dispose() => _certs.Dispose();
 }

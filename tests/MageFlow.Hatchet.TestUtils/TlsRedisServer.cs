@@ -15,7 +15,9 @@ public sealed class TlsRedisServer : IAsyncDisposable
     /// <summary>Gets the <c>rediss://</c> URL of the server.</summary>
     public string Url => $"rediss://127.0.0.1:{Port}";
 
-    public static async Task<TlsRedisServer> StartAsync(TestCertificates certificates)
+    /// <summary>Starts the server; with <paramref name="requireClientCertificates"/> it asks every client for a
+    /// certificate issued by the test CA (mutual TLS).</summary>
+    public static async Task<TlsRedisServer> StartAsync(TestCertificates certificates, bool requireClientCertificates = false)
     {
         ArgumentNullException.ThrowIfNull(certificates);
         var server = await RedisServerProcess.StartAsync(
@@ -23,7 +25,7 @@ public sealed class TlsRedisServer : IAsyncDisposable
             [
                 "--port", "0", "--tls-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
                 "--tls-cert-file", certificates.ServerCertFile, "--tls-key-file", certificates.ServerKeyFile,
-                "--tls-ca-cert-file", certificates.CaFile, "--tls-auth-clients", "no", "--save", string.Empty, "--appendonly", "no",
+                "--tls-ca-cert-file", certificates.CaFile, "--tls-auth-clients", requireClientCertificates ? "yes" : "no", "--save", string.Empty, "--appendonly", "no",
             ],
             certificates.Directory,
             "redis-server with TLS");

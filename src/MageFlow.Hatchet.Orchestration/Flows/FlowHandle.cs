@@ -31,6 +31,7 @@ public sealed class FlowHandle
     /// started), else the signature itself.</summary>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The id, or <see langword="null"/> for a root task whose body has not started yet.</returns>
+    /// <exception cref="Exceptions.MageFlowStateException">The flow's record no longer exists (reason <c>missing</c>).</exception>
     public async Task<string?> GetContainerIdAsync(CancellationToken cancellationToken = default)
     {
         if (_signature.Kind != SignatureKind.Task)
@@ -42,6 +43,12 @@ public sealed class FlowHandle
         if ((string?)h[0] is { Length: > 0 } rootSwarm)
         {
             return rootSwarm;
+        }
+
+        // Every record has a status: none means it is gone, and a gone flow must not read as one not started yet.
+        if (h[1].IsNull)
+        {
+            throw Missing(_signature.Id);
         }
 
         // A root task's body has not started yet: its flow has no swarm so far.
@@ -79,6 +86,8 @@ public sealed class FlowHandle
     /// <summary>Reads where the flow's children stand.</summary>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The counts; all zero (status pending) for a root task whose body has not started yet.</returns>
+    /// <exception cref="Exceptions.MageFlowStateException">A record of the flow no longer exists (it expired after its
+    /// done TTL, or was removed); <see cref="Exceptions.MageFlowStateException.Reason"/> is <c>missing</c>.</exception>
     public async Task<FlowProgress> GetProgressAsync(CancellationToken cancellationToken = default)
     {
         var container = await GetContainerIdAsync(cancellationToken).ConfigureAwait(false);
@@ -100,6 +109,11 @@ public sealed class FlowHandle
                 return (await fields.ConfigureAwait(false), await length.ConfigureAwait(false));
             },
             cancellationToken).ConfigureAwait(false);
+        if (h[1].IsNull)
+        {
+            throw Missing(id);
+        }
+
         var status = WireNames.StatusOf(h[1]) ?? SignatureStatus.Pending;
         return WireNames.KindOf(h[0]) switch
         {
@@ -125,6 +139,9 @@ public sealed class FlowHandle
         SignatureStatus.Pending => new FlowProgress(steps, steps, 0, 0, 0, 0, status),
         _ => new FlowProgress(steps, steps - index - 1, 1, index, 0, 0, status),
     };
+
+    private static Exceptions.MageFlowStateException Missing(string id) =>
+        new($"the record of flow {id} does not exist (it expired after its done TTL, or was removed)", "missing");
 
     private bool IsRootTask() => _services.Client.FindWorkflow(_signature.Name) is { } task && task.IsRoot();
 
