@@ -74,15 +74,7 @@ public sealed class RedisTlsTests(MageFlowFixture fixture) : IDisposable
     [Fact]
     public async Task RedissMutualTls_NoClientCertificate_AttachFailsSayingWhichSettingsToSet()
     {
-        await using var redis = await TlsRedisServer.StartAsync(_certs, requireClientCertificates: true);
-        await using var h = fixture.Flow();
-
-        var e = await Assert.ThrowsAsync<RedisConnectionException>(() => h.AttachAsync(o =>
-        {
-            o.Redis = null;
-            o.RedisConfiguration = redis.Url;
-            o.RedisTlsCaFile = _certs.CaFile;
-        }));
+        var e = await AttachToMutualTlsRedisRefusedAsync(clientCertificate: null);
 
         Assert.Contains("over TLS", e.Message, StringComparison.Ordinal);
         Assert.Contains("RedisTlsCertFile and RedisTlsKeyFile", e.Message, StringComparison.Ordinal);
@@ -91,17 +83,7 @@ public sealed class RedisTlsTests(MageFlowFixture fixture) : IDisposable
     [Fact]
     public async Task RedissMutualTls_ClientCertificateFromAnotherCa_AttachFailsNamingTheCertificate()
     {
-        await using var redis = await TlsRedisServer.StartAsync(_certs, requireClientCertificates: true);
-        await using var h = fixture.Flow();
-
-        var e = await Assert.ThrowsAsync<RedisConnectionException>(() => h.AttachAsync(o =>
-        {
-            o.Redis = null;
-            o.RedisConfiguration = redis.Url;
-            o.RedisTlsCaFile = _certs.CaFile;
-            o.RedisTlsCertFile = _certs.OtherClientCertFile;
-            o.RedisTlsKeyFile = _certs.OtherClientKeyFile;
-        }));
+        var e = await AttachToMutualTlsRedisRefusedAsync((_certs.OtherClientCertFile, _certs.OtherClientKeyFile));
 
         Assert.Contains(_certs.OtherClientCertFile, e.Message, StringComparison.Ordinal);
     }
@@ -114,4 +96,19 @@ public sealed class RedisTlsTests(MageFlowFixture fixture) : IDisposable
     }
 
     public void Dispose() => _certs.Dispose();
+
+    /// <summary>Attaches to a Redis that requires client certificates, trusting its CA, and returns the refusal.</summary>
+    private async Task<RedisConnectionException> AttachToMutualTlsRedisRefusedAsync((string Cert, string Key)? clientCertificate)
+    {
+        await using var redis = await TlsRedisServer.StartAsync(_certs, requireClientCertificates: true);
+        await using var h = fixture.Flow();
+        return await Assert.ThrowsAsync<RedisConnectionException>(() => h.AttachAsync(o =>
+        {
+            o.Redis = null;
+            o.RedisConfiguration = redis.Url;
+            o.RedisTlsCaFile = _certs.CaFile;
+            o.RedisTlsCertFile = clientCertificate?.Cert;
+            o.RedisTlsKeyFile = clientCertificate?.Key;
+        }));
+    }
 }
